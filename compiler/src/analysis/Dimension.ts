@@ -1,0 +1,157 @@
+// The axes of the input space. A policy reads a handful of request fields; each becomes one
+// dimension (metadata per key, customer refunds per fact). Each `ratio` pair gets a dimension
+// of its own holding `100 * field / of` — treated as independent of its two money fields,
+// which over-approximates the inputs that exist: an empty region is still truly empty, but a
+// non-empty one must be realized as a concrete request and checked before anyone believes it.
+
+import type { FieldIR } from '@axiru/runtime';
+import type { Interval } from './Interval.js';
+import { InconclusiveError } from './InconclusiveError.js';
+
+/** How a dimension's value reaches the request. */
+export type DimensionTarget =
+  | { readonly kind: 'currency' }
+  | { readonly kind: 'money'; readonly input: string }
+  | { readonly kind: 'days'; readonly input: string }
+  | { readonly kind: 'count'; readonly input: string }
+  | { readonly kind: 'symbol'; readonly input: string }
+  | { readonly kind: 'metadata'; readonly key: string }
+  | { readonly kind: 'ratio'; readonly field: string; readonly of: string };
+
+export type Dimension =
+  | {
+      readonly key: string;
+      readonly kind: 'integer' | 'real';
+      readonly domain: Interval;
+      /** Whether the request may lack this value (then comparisons on it are unknown). */
+      readonly nullable: boolean;
+      readonly target: DimensionTarget;
+    }
+  | {
+      readonly key: string;
+      readonly kind: 'symbol';
+      /** Every value the dimension can take, when that list is finite (declared sources); else null. */
+      readonly universe: readonly string[] | null;
+      readonly nullable: boolean;
+      readonly target: DimensionTarget;
+    };
+
+/** The server accepts amounts of 1 to 10^12 minor units; a charge is never of zero. */
+const AMOUNT_DOMAIN: Interval = { lo: 1, hi: 1e12, loOpen: false, hiOpen: false };
+const REFUNDED_DOMAIN: Interval = { lo: 0, hi: 1e12, loOpen: false, hiOpen: false };
+const NON_NEGATIVE: Interval = { lo: 0, hi: Infinity, loOpen: false, hiOpen: true };
+
+export const CURRENCY_KEY = 'currency';
+
+/** The dimension key of a field: two fields share a key exactly when they read the same request value. */
+export function dimensionKey(field: FieldIR): string {
+  switch (field.kind) {
+    case 'customer_refunds':
+      return `fact:${field.fact}`;
+    case 'metadata':
+      return `metadata:${field.key}`;
+    default:
+      return field.kind;
+  }
+}
+
+export function ratioKey(field: FieldIR, of: FieldIR): string {
+  return `ratio:${dimensionKey(field)}/${dimensionKey(of)}`;
+}
+
+export interface SpaceOptions {
+  /** The declared sources: a request from any other source is rejected by the server. Null: any string. */
+  readonly sources?: readonly string[] | null;
+}
+
+/**
+ * The registry of dimensions for one analysis. Regions that are combined must come from the
+ * same Space, since a box leaves out the dimensions it does not constrain.
+ */
+export class Space {
+  private readonly dimensions = new Map<string, Dimension>();
+  private readonly sources: readonly string[] | null;
+
+  constructor(options: SpaceOptions = {}) {
+    this.sources = options.sources == null ? null : [...new Set(options.sources)].sort();
+    this.dimensions.set(CURRENCY_KEY, {
+      key: CURRENCY_KEY,
+      kind: 'symbol',
+      universe: null,
+      // The runtime reads an absent currency as USD, so the refund always has one.
+      nullable: false,
+      target: { kind: 'currency' },
+    });
+  }
+
+  get(key: string): Dimension {
+    const dimension = this.dimensions.get(key);
+    if (dimension === undefined) throw new Error(`analysis: unknown dimension ${key}`);
+    return dimension;
+  }
+
+  currency(): Dimension {
+    return this.get(CURRENCY_KEY);
+  }
+
+  /** Dimensions in key order, for deterministic iteration. */
+  all(): readonly Dimension[] {
+    return [...this.dimensions.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  field(field: FieldIR): Dimension {
+    const key = dimensionKey(field);
+    const known = this.dimensions.get(key);
+    if (known !== undefined) return known;
+    const created = this.create(key, field);
+    this.dimensions.set(key, created);
+    return created;
+  }
+
+  ratio(field: FieldIR, of: FieldIR): Dimension {
+    const key = ratioKey(field, of);
+    const known = this.dimensions.get(key);
+    if (known !== undefined) return known;
+    this.field(field);
+    this.field(of);
+    const created: Dimension = {
+      key,
+      kind: 'real',
+      domain: NON_NEGATIVE,
+      // Present exactly when both money fields are; atoms test those, so this axis needs no flag.
+      nullable: false,
+      target: { kind: 'ratio', field: dimensionKey(field), of: dimensionKey(of) },
+    };
+    this.dimensions.set(key, created);
+    return created;
+  }
+
+  private create(key: string, field: FieldIR): Dimension {
+    switch (field.kind) {
+      case 'amount':
+        return { key, kind: 'integer', domain: AMOUNT_DOMAIN, nullable: true, target: { kind: 'money', input: 'amount_cents' } };
+      case 'charge_amount':
+        return { key, kind: 'integer', domain: AMOUNT_DOMAIN, nullable: true, target: { kind: 'money', input: 'charge_amount_cents' } };
+      case 'charge_refunded':
+        return { key, kind: 'integer', domain: REFUNDED_DOMAIN, nullable: true, target: { kind: 'money', input: 'charge_refunded_cents' } };
+      case 'customer_tenure':
+        return { key, kind: 'real', domain: NON_NEGATIVE, nullable: true, target: { kind: 'days', input: 'customer_tenure_days' } };
+      case 'charge_age':
+        return { key, kind: 'real', domain: NON_NEGATIVE, nullable: true, target: { kind: 'days', input: 'charge_age_days' } };
+      case 'customer_refunds':
+        return { key, kind: 'integer', domain: NON_NEGATIVE, nullable: true, target: { kind: 'count', input: field.fact } };
+      case 'reason':
+        return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'symbol', input: 'reason' } };
+      case 'source':
+        return { key, kind: 'symbol', universe: this.sources, nullable: true, target: { kind: 'symbol', input: 'source' } };
+      case 'merchant':
+        return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'symbol', input: 'stripe_account' } };
+      case 'metadata':
+        return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'metadata', key: field.key } };
+      case 'currency':
+        return this.currency();
+      default:
+        throw new InconclusiveError(`unsupported field ${(field as { kind: string }).kind}`);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// Rule-level findings for the compiler's warnings (docs/language.md, "Precise rules >
+// Diagnostics severities"): rules that can never match (vacuous), rules that can never decide
+// because stronger rules always match with them (shadowed), and currencies that slip through
+// every money threshold to `otherwise allow` (currency_gap). Each claim is either a proof over
+// the exact region algebra (vacuous, shadowed) or carries a request the runtime confirms
+// (currency_gap); when neither is possible the analysis stays silent and says why.
+
+import type { DecisionInput, ExprIR, PolicyIR, ValueIR } from '@axiru/runtime';
+import type { AnalysisOptions } from './AnalysisOptions.js';
+import { ruleBeats } from './candidateOrder.js';
+import { CURRENCY_KEY, Space } from './Dimension.js';
+import { symbolSet } from './DimensionSet.js';
+import { inconclusiveReason } from './InconclusiveError.js';
+import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
+import { RegionAlgebra, type Region } from './Region.js';
+import { regionOf } from './regionOf.js';
+import { runtimeDecide } from './runtimeDecide.js';
+import { witness } from './witness.js';
+
+export type RuleFinding =
+  | { readonly kind: 'vacuous'; readonly rule: string; readonly witness?: undefined }
+  | { readonly kind: 'shadowed'; readonly rule: string; readonly by: readonly string[] }
+  | { readonly kind: 'currency_gap'; readonly currencies: readonly string[]; readonly witness: DecisionInput };
+
+export interface RuleAnalysis {
+  readonly findings: readonly RuleFinding[];
+  /** Questions the analysis could not settle: `rule` null for policy-level ones. */
+  readonly inconclusive: readonly { readonly rule: string | null; readonly why: string }[];
+}
+
+export function analyzeRules(ir: PolicyIR, options: AnalysisOptions = {}): RuleFinding[] {
+  return [...analyzeRulesReport(ir, options).findings];
+}
+
+export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}): RuleAnalysis {
+  const findings: RuleFinding[] = [];
+  const inconclusive: { rule: string | null; why: string }[] = [];
+  const space = new Space({ sources: ir.sources });
+
+  // One algebra (one work budget) per question, so that one hard rule cannot starve the rest.
+  const fresh = (): RegionAlgebra => new RegionAlgebra(space, options.limits);
+
+  const truths: (Region | null)[] = ir.rules.map((rule) => {
+    try {
+      return regionOf(rule.condition, fresh()).truth;
+    } catch (error) {
+      inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
+      return null;
+    }
+  });
+
+  ir.rules.forEach((rule, index) => {
+    const truth = truths[index];
+    if (truth === null || truth === undefined) return;
+    if (truth.boxes.length === 0) {
+      findings.push({ kind: 'vacuous', rule: rule.id });
+      return;
+    }
+    try {
+      const by = shadowedBy(ir, index, truths, fresh());
+      if (by !== null) findings.push({ kind: 'shadowed', rule: rule.id, by });
+    } catch (error) {
+      inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
+    }
+  });
+
+  try {
+    const gap = currencyGap(ir, space, fresh(), options);
+    if (gap.finding !== null) findings.push(gap.finding);
+    if (gap.why !== null) inconclusive.push({ rule: null, why: gap.why });
+  } catch (error) {
+    inconclusive.push({ rule: null, why: inconclusiveReason(error) });
+  }
+  return { findings, inconclusive };
+}
+
+/**
+ * The rules that together always beat rule `index` where it matches, or null when it decides
+ * somewhere. Starts from every stronger rule that overlaps it, then drops those the others make
+ * redundant (the last in the file first), so `by` names a set none of whose members can go.
+ */
+function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], algebra: RegionAlgebra): string[] | null {
+  const own = truths[index]!;
+  const stronger: number[] = [];
+  for (let j = 0; j < ir.rules.length; j++) {
+    const other = truths[j];
+    if (other === null || other === undefined || !ruleBeats(ir, j, index)) continue;
+    if (!algebra.isEmpty(algebra.intersect(own, other))) stronger.push(j);
+  }
+  if (stronger.length === 0) return null;
+  const coverOf = (set: readonly number[]): Region => algebra.union(...set.map((j) => truths[j]!));
+  if (!algebra.covers(coverOf(stronger), own)) return null;
+  let kept = [...stronger];
+  for (const j of [...stronger].reverse()) {
+    const without = kept.filter((k) => k !== j);
+    if (without.length > 0 && algebra.covers(coverOf(without), own)) kept = without;
+  }
+  return kept.sort((a, b) => a - b).map((j) => ir.rules[j]!.id);
+}
+
+function moneyCurrencies(expr: ExprIR, out: Set<string>): void {
+  const visit = (value: ValueIR): void => {
+    if (value.type === 'money') out.add(value.currency);
+  };
+  switch (expr.op) {
+    case 'true':
+    case 'ratio':
+      return;
+    case 'and':
+    case 'or':
+      expr.args.forEach((arg) => moneyCurrencies(arg, out));
+      return;
+    case 'not':
+      moneyCurrencies(expr.arg, out);
+      return;
+    case 'cmp':
+      visit(expr.value);
+      return;
+    case 'between':
+      visit(expr.low);
+      visit(expr.high);
+      return;
+    case 'in':
+      expr.values.forEach(visit);
+      return;
+  }
+}
+
+/**
+ * With `otherwise allow`, a refund in a currency no threshold mentions may match no rule and be
+ * allowed silently. The gap region: such a currency, no rule matched, and no `on missing`
+ * stricter than allow in play.
+ */
+function currencyGap(
+  ir: PolicyIR,
+  space: Space,
+  algebra: RegionAlgebra,
+  options: AnalysisOptions,
+): { finding: RuleFinding | null; why: string | null } {
+  const covered = new Set<string>();
+  ir.rules.forEach((rule) => moneyCurrencies(rule.condition, covered));
+  const currencies = [...covered].sort();
+  if (ir.default.outcome !== 'allow' || currencies.length === 0) return { finding: null, why: null };
+
+  const rules: RuleRegions[] = ruleRegions(ir, algebra);
+  const elsewhere = algebra.box([[CURRENCY_KEY, symbolSet(space.currency(), currencies, true)]]);
+  let gap = algebra.intersect(elsewhere, unmatchedRegion(rules, algebra));
+  if (ir.on_missing !== null && ir.on_missing.outcome !== 'allow') {
+    gap = algebra.subtract(gap, undecidedRegion(rules, algebra));
+  }
+  if (algebra.isEmpty(gap)) return { finding: null, why: null };
+
+  const decide = options.decide ?? runtimeDecide;
+  const found = witness(
+    space,
+    gap,
+    (input) => {
+      const decision = decide(ir, input);
+      const currency = typeof input.currency === 'string' ? input.currency.toUpperCase() : 'USD';
+      return decision.outcome === 'allow' && decision.matched_rules.length === 0 && !covered.has(currency);
+    },
+    { sourcePreference: ir.sources },
+  );
+  if (found === null) return { finding: null, why: 'a currency gap looks possible but no request could be built that the runtime confirms' };
+  return { finding: { kind: 'currency_gap', currencies, witness: found }, why: null };
+}

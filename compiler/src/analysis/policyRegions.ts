@@ -1,0 +1,82 @@
+// A policy's decisions as regions: for each rule where it matches (TRUE), fails (FALSE) and is
+// undecided (UNKNOWN); and for each candidate verdict the region where it decides. The latter
+// follow the runtime's rule that the strongest applicable candidate wins, walking candidates
+// strongest first and carving each one's region out of what is left:
+//   a rule applies where it matches; `on missing` where some rule is undecided;
+//   `otherwise` where no rule matches.
+
+import type { PolicyIR, RuleIR, VerdictIR } from '@axiru/runtime';
+import { candidateOrder, verdictKey, type Candidate } from './candidateOrder.js';
+import type { Region, RegionAlgebra } from './Region.js';
+import { regionOf, unknownOf } from './regionOf.js';
+
+export interface RuleRegions {
+  readonly rule: RuleIR;
+  readonly index: number;
+  readonly truth: Region;
+  readonly falsity: Region;
+}
+
+export interface WinnerRegion {
+  readonly candidate: Candidate;
+  readonly region: Region;
+}
+
+export interface VerdictRegion {
+  readonly key: string;
+  readonly verdict: VerdictIR;
+  /** Where the decision has this outcome (and, for approvals, these roles and count). */
+  readonly region: Region;
+}
+
+export function ruleRegions(ir: PolicyIR, algebra: RegionAlgebra): RuleRegions[] {
+  return ir.rules.map((rule, index) => ({ rule, index, ...regionOf(rule.condition, algebra) }));
+}
+
+/** Where some rule is undecided. */
+export function undecidedRegion(rules: readonly RuleRegions[], algebra: RegionAlgebra): Region {
+  return algebra.union(...rules.map((r) => unknownOf(r, algebra)));
+}
+
+/** Where no rule matches. */
+export function unmatchedRegion(rules: readonly RuleRegions[], algebra: RegionAlgebra): Region {
+  return algebra.complement(algebra.union(...rules.map((r) => r.truth)));
+}
+
+/** The region where each candidate decides; together they partition the input space. */
+export function winnerRegions(ir: PolicyIR, rules: readonly RuleRegions[], algebra: RegionAlgebra): WinnerRegion[] {
+  const out: WinnerRegion[] = [];
+  let remaining = algebra.full();
+  for (const candidate of candidateOrder(ir)) {
+    if (algebra.isEmpty(remaining)) break;
+    let applies: Region;
+    switch (candidate.source.kind) {
+      case 'rule':
+        applies = rules[candidate.source.index]!.truth;
+        break;
+      case 'on_missing':
+        applies = undecidedRegion(rules, algebra);
+        break;
+      case 'otherwise':
+        applies = unmatchedRegion(rules, algebra);
+        break;
+    }
+    const region = algebra.intersect(remaining, applies);
+    if (!algebra.isEmpty(region)) out.push({ candidate, region });
+    remaining = algebra.subtract(remaining, applies);
+  }
+  return out;
+}
+
+/** Winner regions grouped by what the decision exposes (outcome, approver roles and count), in order of first appearance. */
+export function verdictRegions(ir: PolicyIR, algebra: RegionAlgebra): VerdictRegion[] {
+  const winners = winnerRegions(ir, ruleRegions(ir, algebra), algebra);
+  const grouped = new Map<string, { verdict: VerdictIR; regions: Region[] }>();
+  for (const { candidate, region } of winners) {
+    const key = verdictKey(candidate.verdict);
+    const group = grouped.get(key);
+    if (group === undefined) grouped.set(key, { verdict: candidate.verdict, regions: [region] });
+    else group.regions.push(region);
+  }
+  return [...grouped].map(([key, { verdict, regions }]) => ({ key, verdict, region: algebra.union(...regions) }));
+}

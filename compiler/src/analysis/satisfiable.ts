@@ -1,0 +1,43 @@
+// Can a condition be TRUE for some request? `no` is a proof over the exact region algebra;
+// `yes` always comes with a request on which the runtime finds the condition TRUE.
+
+import type { DecisionInput, ExprIR } from '@axiru/runtime';
+import type { AnalysisOptions } from './AnalysisOptions.js';
+import { Space } from './Dimension.js';
+import { inconclusiveReason } from './InconclusiveError.js';
+import { probePolicy, truthByRuntime } from './probePolicy.js';
+import { RegionAlgebra } from './Region.js';
+import { regionOf } from './regionOf.js';
+import { runtimeDecide } from './runtimeDecide.js';
+import { witness } from './witness.js';
+
+export type Satisfiability =
+  | { readonly result: 'yes'; readonly witness: DecisionInput }
+  | { readonly result: 'no' }
+  | { readonly result: 'inconclusive'; readonly why: string };
+
+export interface SatisfiableOptions extends AnalysisOptions {
+  /**
+   * The declared sources, when known: requests from other sources are rejected by the server,
+   * so `from a or b or c` may cover every source. Without them any string is a possible source.
+   */
+  readonly sources?: readonly string[];
+}
+
+export function satisfiable(expr: ExprIR, options: SatisfiableOptions = {}): Satisfiability {
+  try {
+    const space = new Space({ sources: options.sources ?? null });
+    const algebra = new RegionAlgebra(space, options.limits);
+    const { truth } = regionOf(expr, algebra);
+    if (algebra.isEmpty(truth)) return { result: 'no' };
+    const decide = options.decide ?? runtimeDecide;
+    const probe = probePolicy(expr, options.sources);
+    const found = witness(space, truth, (input) => truthByRuntime(decide, probe, input) === 'true', {
+      sourcePreference: options.sources ?? [],
+    });
+    if (found !== null) return { result: 'yes', witness: found };
+    return { result: 'inconclusive', why: 'the condition looks satisfiable but no request could be built that the runtime confirms' };
+  } catch (error) {
+    return { result: 'inconclusive', why: inconclusiveReason(error) };
+  }
+}

@@ -1,0 +1,34 @@
+// Every syntax-tree check, in the order they run. Order only affects the order diagnostics
+// are found in; output is sorted by position.
+import type { Check } from './Check.js';
+import { BetweenOrderCheck } from './BetweenOrderCheck.js';
+import { CrossCurrencyCheck } from './CrossCurrencyCheck.js';
+import { DuplicateDeclarationCheck } from './DuplicateDeclarationCheck.js';
+import { DuplicateRuleNameCheck } from './DuplicateRuleNameCheck.js';
+import { HeaderCheck } from './HeaderCheck.js';
+import { LiteralCheck } from './LiteralCheck.js';
+import { NegatedAmountCheck } from './NegatedAmountCheck.js';
+import { RoleDeclarationCheck } from './RoleDeclarationCheck.js';
+import { TypeCheck } from './TypeCheck.js';
+import { UnknownFieldCheck } from './UnknownFieldCheck.js';
+import { UnknownRoleCheck } from './UnknownRoleCheck.js';
+import { UnknownSourceCheck } from './UnknownSourceCheck.js';
+import { UnlessCountCheck } from './UnlessCountCheck.js';
+
+export const SYNTAX_CHECKS: readonly Check[] = [
+  HeaderCheck,
+  DuplicateDeclarationCheck,
+  RoleDeclarationCheck,
+  DuplicateRuleNameCheck,
+  UnknownRoleCheck,
+  UnknownSourceCheck,
+  UnknownFieldCheck,
+  LiteralCheck,
+  TypeCheck,
+  BetweenOrderCheck,
+  CrossCurrencyCheck,
+  UnlessCountCheck,
+  NegatedAmountCheck,
+];
+
+export type { Check, CheckContext } from './Check.js';

@@ -1,0 +1,17 @@
+// Checks that reason over the compiled IR (exact static analysis): they run only on a file
+// without errors, after emission.
+import type { PolicyIR } from '@axiru/runtime';
+import type { SourceMap } from '../emit/emitPolicy.js';
+import type { CheckContext } from './Check.js';
+
+export interface IrCheckContext extends CheckContext {
+  readonly ir: PolicyIR;
+  readonly sourceMap: SourceMap;
+}
+
+export interface IrCheck {
+  readonly name: string;
+  run(context: IrCheckContext): void;
+}
+
+export const IR_CHECKS: readonly IrCheck[] = [];

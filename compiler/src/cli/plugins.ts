@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+
+// Commands that live in packages above the compiler (`axiru serve`, `axiru keys`, ...)
+// are attached at run time when those packages are installed. The compiler never
+// imports them statically, so the layering stays runtime <- compiler <- server.
+const PLUGINS = ['@axiru/server/cli'];
+
+export interface CliPlugin {
+  registerCommands(program: Command): void;
+}
+
+export async function loadPlugins(program: Command): Promise<void> {
+  for (const name of PLUGINS) {
+    let plugin: CliPlugin;
+    try {
+      plugin = (await import(name)) as CliPlugin;
+    } catch (error) {
+      if (isModuleNotFound(error, name)) continue;
+      throw error;
+    }
+    plugin.registerCommands(program);
+  }
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && message.includes(name);
+}

@@ -1,0 +1,61 @@
+// The pipeline: lex -> parse (CST) -> lower (AST) -> resolve -> check -> emit (IR) ->
+// analyse -> run examples. Every phase returns diagnostics; nothing throws on user input.
+// IR is produced only for a file without errors.
+import type { PolicyIR } from '@axiru/runtime';
+import type { PolicyFile } from './ast.js';
+import { SYNTAX_CHECKS } from './checks/index.js';
+import { IR_CHECKS } from './checks/irChecks.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/Diagnostic.js';
+import { emitPolicy, type SourceMap } from './emit/emitPolicy.js';
+import { runExamples, type ExampleResult } from './examples/runExamples.js';
+import { resolve, type Scope } from './semantics/resolve.js';
+import { parse } from './syntax/parse.js';
+
+export interface CompileOptions {
+  readonly fileName?: string;
+  /** Run `example` blocks and report failures (default true). */
+  readonly examples?: boolean;
+  /** Run the static analysis (vacuous, shadowed, coverage; default true). */
+  readonly analysis?: boolean;
+}
+
+export interface CompileResult {
+  readonly ok: boolean;
+  readonly ir: PolicyIR | null;
+  readonly sourceMap: SourceMap | null;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly file: PolicyFile;
+  readonly scope: Scope;
+  readonly examples: readonly ExampleResult[];
+  readonly text: string;
+}
+
+export function compile(text: string, options: CompileOptions = {}): CompileResult {
+  const parsed = parse(text);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const scope = resolve(parsed.file);
+  const context = { file: parsed.file, scope, text, report: (d: Diagnostic) => void diagnostics.push(d) };
+  for (const check of SYNTAX_CHECKS) check.run(context);
+
+  let ir: PolicyIR | null = null;
+  let sourceMap: SourceMap | null = null;
+  let examples: readonly ExampleResult[] = [];
+  if (!hasErrors(diagnostics)) {
+    const emitted = emitPolicy(parsed.file, scope);
+    ir = emitted.ir;
+    sourceMap = emitted.sourceMap;
+    if (options.analysis !== false) {
+      for (const check of IR_CHECKS) check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
+    }
+    if (hasErrors(diagnostics)) {
+      ir = null;
+      sourceMap = null;
+    } else if (options.examples !== false) {
+      const run = runExamples(emitted.ir, scope.examples);
+      diagnostics.push(...run.diagnostics);
+      examples = run.results;
+    }
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  return { ok: !hasErrors(sorted), ir, sourceMap, diagnostics: sorted, file: parsed.file, scope, examples, text };
+}

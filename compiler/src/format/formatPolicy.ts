@@ -1,0 +1,189 @@
+// `axiru fmt`: canonical layout for a whole file. Words are spaced one apart, each rule is
+// `rule NAME:` / statement / `because`, examples put their inputs between braces, and
+// comments stay where they were relative to the code (leading, trailing, or at the end of the
+// line holding the token before them). Literals keep their spelling, so the IR, and its
+// hash, never change. A file with syntax errors is not formatted: its tree is incomplete.
+import type * as A from '../ast.js';
+import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
+import { LineIndex } from '../source/LineIndex.js';
+import { parse } from '../syntax/parse.js';
+import { printNames, printValue, printVerdict, quote, statementSegments } from './printSyntax.js';
+
+const INDENT = '  ';
+const MAX_WIDTH = 100;
+const STATEMENT_WIDTH = 80;
+
+/** A printed line and the source it came from, so comments can find their line. */
+interface Line {
+  text: string;
+  /** Source offsets covered by the tokens printed on this line. */
+  readonly from: number;
+  readonly to: number;
+  comments: string[];
+}
+
+export interface FormatResult {
+  /** The formatted text, or null when the file has syntax errors. */
+  readonly text: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function formatPolicy(text: string): FormatResult {
+  const parsed = parse(text);
+  const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (syntaxErrors.length > 0) return { text: null, diagnostics: syntaxErrors };
+  return { text: printFile(parsed.file, text), diagnostics: [] };
+}
+
+function printFile(file: A.PolicyFile, text: string): string {
+  const index = new LineIndex(text);
+  const lineOf = (offset: number) => index.positionAt(offset).line;
+  const out: string[] = [];
+  const comments = [...file.comments];
+  let previous: A.Item | null = null;
+  let previousEnd = 0;
+
+  const blankBetween = (from: number, to: number): boolean => {
+    // A blank line in the source between two offsets: two line breaks with only spaces between.
+    return /\n[ \t]*\r?\n/.test(text.slice(from, to));
+  };
+
+  for (const item of file.items) {
+    // Comments before the item on their own lines lead it.
+    const leading: A.Comment[] = [];
+    while (comments.length > 0 && comments[0]!.span.start < item.span.start) leading.push(comments.shift()!);
+
+    if (previous) {
+      const wantsBlank = needsBlankLine(previous, item) || blankBetween(previousEnd, leading[0]?.span.start ?? item.span.start);
+      if (wantsBlank) out.push('');
+    }
+    let cursor = leading[0]?.span.start ?? item.span.start;
+    for (const comment of leading) {
+      if (out.length > 0 && blankBetween(cursor, comment.span.start) && out[out.length - 1] !== '') out.push('');
+      out.push(comment.text.trimEnd());
+      cursor = comment.span.end;
+    }
+    if (leading.length > 0 && blankBetween(cursor, item.span.start)) out.push('');
+
+    const lines = printItem(item);
+    // Comments inside the item, or trailing on its last line, go to the end of the printed
+    // line holding the token before them.
+    const itemLastLine = lineOf(item.span.end);
+    while (comments.length > 0) {
+      const comment = comments[0]!;
+      const inside = comment.span.start < item.span.end;
+      const trailing = !inside && lineOf(comment.span.start) === itemLastLine && !hasCodeBetween(file, item.span.end, comment.span.start);
+      if (!inside && !trailing) break;
+      comments.shift();
+      const target = [...lines].reverse().find((line) => line.from < comment.span.start) ?? lines[lines.length - 1]!;
+      target.comments.push(comment.text.trimEnd());
+    }
+    for (const line of lines) out.push(renderLine(line, text));
+    previous = item;
+    previousEnd = item.span.end;
+  }
+  if (comments.length > 0) {
+    if (previous && blankBetween(previousEnd, comments[0]!.span.start)) out.push('');
+    let cursor = comments[0]!.span.start;
+    for (const comment of comments) {
+      if (blankBetween(cursor, comment.span.start) && out[out.length - 1] !== '') out.push('');
+      out.push(comment.text.trimEnd());
+      cursor = comment.span.end;
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function hasCodeBetween(file: A.PolicyFile, from: number, to: number): boolean {
+  return file.items.some((item) => item.span.start >= from && item.span.start < to);
+}
+
+/** Rules and examples stand apart; so does the header. Declarations may sit together. */
+function needsBlankLine(previous: A.Item, next: A.Item): boolean {
+  const block = (item: A.Item) => item.kind === 'Rule' || item.kind === 'Example' || item.kind === 'Header';
+  return block(previous) || block(next);
+}
+
+function renderLine(line: Line, source: string): string {
+  if (line.comments.length === 0) return line.text;
+  // Keep the author's gap before a trailing comment (gofmt-style alignment survives), at least one space.
+  const gap = /^[ \t]*/.exec(source.slice(line.to))?.[0] ?? ' ';
+  return `${line.text}${gap.length > 0 && line.comments.length === 1 ? gap : ' '}${line.comments.join(' ')}`;
+}
+
+function line(text: string, span: Span): Line {
+  return { text, from: span.start, to: span.end, comments: [] };
+}
+
+function printItem(item: A.Item): Line[] {
+  switch (item.kind) {
+    case 'Header':
+      return [line(`policy ${item.name ? quote(item.name.value) : '""'} version ${item.version?.text ?? ''}`, item.span)];
+    case 'RolesDecl':
+      return [line(`roles ${item.chains.map((chain) => chain.map((n) => n.text).join(' < ')).join(', ')}`, item.span)];
+    case 'SourcesDecl':
+      return [line(`sources ${printNames(item.names, ',')}`, item.span)];
+    case 'OtherwiseDecl':
+      return [line(`otherwise ${item.verdict ? printVerdict(item.verdict) : ''}`, item.span)];
+    case 'OnMissingDecl':
+      return [line(`on missing ${item.verdict ? printVerdict(item.verdict) : ''}`, item.span)];
+    case 'Rule':
+      return printRule(item);
+    case 'Example':
+      return printExample(item);
+  }
+}
+
+function printRule(rule: A.RuleDecl): Line[] {
+  const nameEnd = rule.statement?.span.start ?? rule.span.end;
+  const lines = [line(`rule ${rule.name?.text ?? ''}:`, { start: rule.span.start, end: nameEnd - 1 })];
+  if (rule.statement) lines.push(...printStatementLines(rule.statement));
+  if (rule.because) lines.push(line(`${INDENT}because ${quote(rule.because.value)}`, rule.because.span));
+  return lines;
+}
+
+/** One line while it fits in STATEMENT_WIDTH; past that, each clause that does not fit starts a line. */
+function printStatementLines(statement: A.Statement): Line[] {
+  const lines: Line[] = [];
+  let current: { text: string; from: number } | null = null;
+  for (const segment of statementSegments(statement)) {
+    if (current && `${current.text} ${segment.text}`.length <= STATEMENT_WIDTH) {
+      current.text = `${current.text} ${segment.text}`;
+      continue;
+    }
+    if (current) lines.push(line(current.text, { start: current.from, end: segment.start }));
+    current = { text: `${INDENT}${segment.text}`, from: segment.start };
+  }
+  if (current) lines.push(line(current.text, { start: current.from, end: statement.span.end }));
+  return lines;
+}
+
+function printExample(example: A.ExampleDecl): Line[] {
+  const name = example.name ? quote(example.name.value) : '""';
+  const expect = `expect ${example.expect?.text ?? ''}${example.by ? ` by ${example.by.text}` : ''}`;
+  const fields = example.input?.fields ?? [];
+  const openEnd = example.input?.span.start ?? example.span.start;
+  const closeStart = example.input ? example.input.span.end - 1 : example.span.end;
+  if (fields.length === 0) return [line(`example ${name} {} ${expect}`, example.span)];
+  const printed = fields.map(printField);
+  const oneLine = `${INDENT}${printed.join(', ')}`;
+  const body =
+    oneLine.length <= MAX_WIDTH
+      ? [line(oneLine, { start: fields[0]!.span.start, end: fields[fields.length - 1]!.span.end })]
+      : fields.map((field, i) => line(`${INDENT}${printed[i]}${i < fields.length - 1 ? ',' : ''}`, field.span));
+  return [
+    line(`example ${name} {`, { start: example.span.start, end: openEnd + 1 }),
+    ...body,
+    line(`} ${expect}`, { start: closeStart, end: example.span.end }),
+  ];
+}
+
+function printField(field: A.ExampleField): string {
+  const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text) ? field.key.text : quote(field.key.text);
+  return `${key}: ${field.value ? printFieldValue(field.value) : ''}`;
+}
+
+function printFieldValue(value: A.Value | A.ExampleObject): string {
+  if (value.kind === 'ExampleObject') return value.fields.length === 0 ? '{}' : `{ ${value.fields.map(printField).join(', ')} }`;
+  return printValue(value);
+}

@@ -1,0 +1,417 @@
+// The grammar, as a pure Chevrotain CstParser: no semantic actions, no AST building (that is
+// lower.ts). Error recovery is on, so an editor always gets a tree: a bad rule is skipped up
+// to the next reserved top-level word and parsing goes on.
+//
+// Grammar reference: docs/language.md ("Rules", "Lexing and grammar").
+import { CstParser, EOF, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+import { policyErrorMessages } from './errorMessages.js';
+
+export class PolicyParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'onlyOffset',
+      errorMessageProvider: policyErrorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  public file = this.RULE('file', () => {
+    this.MANY(() => this.SUBRULE(this.item));
+  });
+
+  private item = this.RULE('item', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.header) },
+      { ALT: () => this.SUBRULE(this.rolesDecl) },
+      { ALT: () => this.SUBRULE(this.sourcesDecl) },
+      { ALT: () => this.SUBRULE(this.otherwiseDecl) },
+      { ALT: () => this.SUBRULE(this.onMissingDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.exampleDecl) },
+    ]);
+  });
+
+  // policy "NAME" version N   (the version is checked in lowering, so `version v3` gets a clear message)
+  private header = this.RULE('header', () => {
+    this.CONSUME(T.Policy);
+    this.CONSUME(T.StringLiteral);
+    this.CONSUME(T.Version);
+    this.SUBRULE(this.versionValue);
+  });
+
+  private versionValue = this.RULE('versionValue', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+    ]);
+  });
+
+  // roles a < b < c, d
+  private rolesDecl = this.RULE('rolesDecl', () => {
+    this.CONSUME(T.Roles);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.roleChain) });
+  });
+
+  private roleChain = this.RULE('roleChain', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Less);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  private sourcesDecl = this.RULE('sourcesDecl', () => {
+    this.CONSUME(T.Sources);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+  });
+
+  private otherwiseDecl = this.RULE('otherwiseDecl', () => {
+    this.CONSUME(T.Otherwise);
+    this.SUBRULE(this.verdict);
+  });
+
+  private onMissingDecl = this.RULE('onMissingDecl', () => {
+    this.CONSUME(T.On);
+    this.CONSUME(T.Missing);
+    this.SUBRULE(this.verdict);
+  });
+
+  // allow | flag | block | require APPROVAL
+  private verdict = this.RULE('verdict', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Allow) },
+      { ALT: () => this.CONSUME(T.Flag) },
+      { ALT: () => this.CONSUME(T.Block) },
+      {
+        ALT: () => {
+          this.CONSUME(T.RequireWord);
+          this.SUBRULE(this.approval);
+        },
+      },
+    ]);
+  });
+
+  // ROLE (or ROLE)* | approval from ROLES | N approvals from ROLES
+  private approval = this.RULE('approval', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLiteral);
+          this.OR2([{ ALT: () => this.CONSUME(T.Approvals) }, { ALT: () => this.CONSUME(T.Approval) }]);
+          this.CONSUME(T.From);
+          this.SUBRULE(this.nameList);
+        },
+      },
+      {
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME2(T.Approval) }, { ALT: () => this.CONSUME2(T.Approvals) }]);
+          this.CONSUME2(T.From);
+          this.SUBRULE2(this.nameList);
+        },
+      },
+      { ALT: () => this.SUBRULE3(this.nameList) },
+    ]);
+  });
+
+  /** a, b or c — names separated by `,` or `or`. */
+  private nameList = this.RULE('nameList', () => {
+    this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Or) }]);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  // rule NAME: STATEMENT [because "..."]
+  private ruleDecl = this.RULE('ruleDecl', () => {
+    this.CONSUME(T.Rule);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.OR([{ ALT: () => this.SUBRULE(this.verbStatement) }, { ALT: () => this.SUBRULE(this.requireStatement) }]);
+    this.OPTION(() => {
+      this.CONSUME(T.Because);
+      this.CONSUME(T.StringLiteral);
+    });
+  });
+
+  // allow|flag|block refunds QUALIFIERS [when C] [unless C]
+  private verbStatement = this.RULE('verbStatement', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Allow) },
+      { ALT: () => this.CONSUME(T.Flag) },
+      { ALT: () => this.CONSUME(T.Block) },
+    ]);
+    this.CONSUME(T.Refunds);
+    this.MANY(() => this.SUBRULE(this.qualifier));
+    this.OPTION(() => this.SUBRULE(this.whenClause));
+    this.MANY2(() => this.SUBRULE(this.unlessClause));
+  });
+
+  // refunds QUALIFIERS [when C] [unless C] require APPROVAL [unless C]
+  private requireStatement = this.RULE('requireStatement', () => {
+    this.CONSUME(T.Refunds);
+    this.MANY(() => this.SUBRULE(this.qualifier));
+    this.OPTION(() => this.SUBRULE(this.whenClause));
+    // More than one `unless` parses, so the checker can say "at most one unless" instead of a syntax error.
+    this.MANY2(() => this.SUBRULE(this.unlessClause));
+    this.CONSUME(T.RequireWord);
+    this.SUBRULE(this.approval);
+    this.MANY3(() => this.SUBRULE2(this.unlessClause));
+  });
+
+  private whenClause = this.RULE('whenClause', () => {
+    this.CONSUME(T.When);
+    this.SUBRULE(this.condition);
+  });
+
+  private unlessClause = this.RULE('unlessClause', () => {
+    this.CONSUME(T.Unless);
+    this.SUBRULE(this.condition);
+  });
+
+  private qualifier = this.RULE('qualifier', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.amountComparator) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Between);
+          this.SUBRULE(this.value);
+          this.CONSUME(T.And);
+          this.SUBRULE2(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.From);
+          this.SUBRULE(this.nameList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.For);
+          this.OR2([{ ALT: () => this.CONSUME(T.Merchants) }, { ALT: () => this.CONSUME(T.Merchant) }]);
+          this.SUBRULE2(this.nameList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.In);
+          this.SUBRULE3(this.nameList);
+        },
+      },
+    ]);
+  });
+
+  /** The comparators that also work as amount qualifiers: over, under, at least, at most, up to, between. */
+  private amountComparator = this.RULE('amountComparator', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Over) },
+      { ALT: () => this.CONSUME(T.Under) },
+      {
+        ALT: () => {
+          this.CONSUME(T.At);
+          this.OR2([{ ALT: () => this.CONSUME(T.Least) }, { ALT: () => this.CONSUME(T.Most) }]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Up);
+          this.CONSUME(T.To);
+        },
+      },
+    ]);
+    this.SUBRULE(this.value);
+  });
+
+  // Conditions: `not` binds tightest, then `and`, then `or`.
+  private condition = this.RULE('condition', () => {
+    this.SUBRULE(this.andCondition);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andCondition);
+    });
+  });
+
+  private andCondition = this.RULE('andCondition', () => {
+    this.SUBRULE(this.notCondition);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notCondition);
+    });
+  });
+
+  private notCondition = this.RULE('notCondition', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Not);
+          this.SUBRULE(this.notCondition);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.condition);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]);
+  });
+
+  private comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.subject);
+    this.SUBRULE(this.comparator);
+  });
+
+  private subject = this.RULE('subject', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Amount) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Charge);
+          this.OR2([
+            { ALT: () => this.CONSUME2(T.Amount) },
+            { ALT: () => this.CONSUME(T.Age) },
+            { ALT: () => this.CONSUME(T.Refunded) },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Customer);
+          this.OR3([
+            { ALT: () => this.CONSUME(T.Tenure) },
+            {
+              ALT: () => {
+                this.CONSUME(T.Refunds);
+                this.CONSUME(T.In);
+                this.CONSUME(T.Last);
+                this.CONSUME(T.NumberLiteral);
+                this.CONSUME(T.Identifier);
+              },
+            },
+          ]);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Reason) },
+      { ALT: () => this.CONSUME(T.Source) },
+      { ALT: () => this.CONSUME(T.Merchant) },
+      { ALT: () => this.CONSUME(T.Currency) },
+      { ALT: () => this.CONSUME(T.MetadataKey) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Metadata);
+          this.CONSUME(T.LBracket);
+          this.CONSUME(T.StringLiteral);
+          this.CONSUME(T.RBracket);
+        },
+      },
+      // Any other word: an unknown field, reported by the checker with a suggestion.
+      { ALT: () => this.CONSUME2(T.Identifier), IGNORE_AMBIGUITIES: true },
+    ]);
+  });
+
+  private comparator = this.RULE('comparator', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.amountComparator) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Between);
+          this.SUBRULE(this.value);
+          this.CONSUME(T.And);
+          this.SUBRULE2(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Is);
+          this.OPTION(() => this.CONSUME(T.Not));
+          this.SUBRULE3(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION2(() => this.CONSUME2(T.Not));
+          this.CONSUME(T.In);
+          this.SUBRULE(this.valueList);
+        },
+      },
+    ]);
+  });
+
+  private valueList = this.RULE('valueList', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.value) });
+    this.CONSUME(T.RBracket);
+  });
+
+  // $150 | 150 EUR | 30 days | 3 | 80% [of SUBJECT] | "text" | symbol
+  private value = this.RULE('value', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.MoneyLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.NumberLiteral);
+          // A unit (`days`, `EUR`) is a plain word, never a keyword: in `over 150 from ai_agent`
+          // the `from` starts the next qualifier instead of being taken for a unit.
+          this.OPTION({ GATE: () => this.LA(1).tokenType === T.Identifier, DEF: () => this.CONSUME(T.Identifier) });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.PercentLiteral);
+          this.OPTION2(() => {
+            this.CONSUME(T.Of);
+            this.SUBRULE(this.subject);
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME2(T.Identifier) },
+    ]);
+  });
+
+  // example "NAME" { field: value, ... } expect OUTCOME [by RULE]
+  private exampleDecl = this.RULE('exampleDecl', () => {
+    this.CONSUME(T.Example);
+    this.CONSUME(T.StringLiteral);
+    this.SUBRULE(this.exampleObject);
+    this.CONSUME(T.Expect);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.By);
+      this.CONSUME2(T.Identifier);
+    });
+  });
+
+  private exampleObject = this.RULE('exampleObject', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.SUBRULE(this.exampleField);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  private exampleField = this.RULE('exampleField', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.CONSUME(T.Colon);
+    this.OR2([{ ALT: () => this.SUBRULE(this.exampleObject) }, { ALT: () => this.SUBRULE(this.value) }]);
+  });
+}
+
+/** One parser for the process: Chevrotain parsers are built once and fed new input. */
+let shared: PolicyParser | undefined;
+
+export function policyParser(): PolicyParser {
+  shared ??= new PolicyParser();
+  return shared;
+}
+
+export type { CstNode, IToken, TokenType };
+export { EOF };

@@ -1,0 +1,156 @@
+// The compiled policy format (IR): the stable public contract between the compiler,
+// which emits it, and every service that evaluates it. It is plain JSON. Source
+// positions never appear here (they live in the compiler's source map), so reformatting a
+// policy or editing its comments never changes the IR or its hash.
+//
+// Language reference: docs/language.md (sections "IR" and "Precise rules").
+
+/** Bumped on any change that an older runtime could misread. */
+export const IR_VERSION = 1;
+
+export type Outcome = 'allow' | 'flag' | 'pending_approval' | 'block';
+
+/** Severity order used by "most restrictive wins": a higher number wins. */
+export const OUTCOME_RANK: Readonly<Record<Outcome, number>> = {
+  allow: 0,
+  flag: 1,
+  pending_approval: 2,
+  block: 3,
+};
+
+/** Who must approve: any of `roles` (or a role senior to one of them), `count` distinct people. */
+export interface ApprovalIR {
+  readonly roles: readonly string[];
+  readonly count: number;
+}
+
+/** The outcome of `otherwise`, `on missing`, or a rule. `approval` is present iff outcome is pending_approval. */
+export interface VerdictIR {
+  readonly outcome: Outcome;
+  readonly approval?: ApprovalIR;
+}
+
+export interface RoleIR {
+  readonly name: string;
+  /** Length of the longest chain of roles junior to this one (0 = most junior in its chain). */
+  readonly rank: number;
+  /** Every role strictly senior to this one (transitively closed), sorted by name. */
+  readonly seniors: readonly string[];
+}
+
+/** Subjects a condition can test. Money fields are in the refund's currency. */
+export type FieldIR =
+  | { readonly kind: 'amount' }            // amount_cents + currency, money
+  | { readonly kind: 'charge_amount' }     // charge_amount_cents, money in the refund's currency
+  | { readonly kind: 'charge_refunded' }   // charge_refunded_cents (computed fact), money
+  | { readonly kind: 'customer_tenure' }   // customer_tenure_days, duration
+  | { readonly kind: 'charge_age' }        // charge_age_days, duration
+  | { readonly kind: 'reason' }            // symbol
+  | { readonly kind: 'source' }            // symbol
+  | { readonly kind: 'merchant' }          // stripe_account, symbol
+  | { readonly kind: 'currency' }          // symbol, upper-case ISO 4217; defaults to USD when absent
+  | { readonly kind: 'customer_refunds'; readonly fact: string }  // count, a computed fact by name
+  | { readonly kind: 'metadata'; readonly key: string };           // text
+
+export type FieldKind = FieldIR['kind'];
+
+/**
+ * Typed literal values. Money is integer minor units of its currency (JPY has none, KWD has
+ * three); durations are whole hours; counts are integers; symbols are exact strings (currency
+ * symbols upper-case); text is an exact string.
+ */
+export type ValueIR =
+  | { readonly type: 'money'; readonly currency: string; readonly minor: number }
+  | { readonly type: 'duration'; readonly hours: number }
+  | { readonly type: 'count'; readonly value: number }
+  | { readonly type: 'symbol'; readonly value: string }
+  | { readonly type: 'text'; readonly value: string };
+
+export type CompareOp = 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
+
+/** A normalized condition tree. A rule with no condition has `{ op: 'true' }`. */
+export type ExprIR =
+  | { readonly op: 'true' }
+  | { readonly op: 'and'; readonly args: readonly ExprIR[] }
+  | { readonly op: 'or'; readonly args: readonly ExprIR[] }
+  | { readonly op: 'not'; readonly arg: ExprIR }
+  /** field CMP value, e.g. amount over $150 -> { cmp: 'gt', value: money USD 15000 } */
+  | { readonly op: 'cmp'; readonly field: FieldIR; readonly cmp: CompareOp; readonly value: ValueIR }
+  /** low <= field <= high, both ends inclusive */
+  | { readonly op: 'between'; readonly field: FieldIR; readonly low: ValueIR; readonly high: ValueIR }
+  /** field equals one of values (`not in` is `not` around this) */
+  | { readonly op: 'in'; readonly field: FieldIR; readonly values: readonly ValueIR[] }
+  /**
+   * field CMP percent% of other, compared exactly as `field * 100 CMP percent * other`.
+   * Both fields are money in the refund's currency; percent is a whole number.
+   */
+  | { readonly op: 'ratio'; readonly field: FieldIR; readonly cmp: CompareOp; readonly percent: number; readonly of: FieldIR };
+
+export interface RuleIR {
+  /** The rule's name in the source; unique within a policy. */
+  readonly id: string;
+  readonly outcome: Outcome;
+  /** Present iff outcome is pending_approval. */
+  readonly approval?: ApprovalIR;
+  /** The `because` text, or one the compiler wrote from the rule. */
+  readonly reason: string;
+  /** Qualifiers, `when`, and `not unless`, conjoined. */
+  readonly condition: ExprIR;
+}
+
+/** A value the server computes from the ledger, because the request cannot carry it. */
+export type FactIR =
+  | { readonly name: string; readonly kind: 'customer_refund_count'; readonly window_hours: number }
+  | { readonly name: 'charge_refunded_cents'; readonly kind: 'charge_refunded' };
+
+export interface PolicyIR {
+  readonly ir_version: number;
+  /** The policy's name from its header. */
+  readonly policy: string;
+  /** The header's version number; the decision API reports `v${version}`. */
+  readonly version: number;
+  /** `sha256:` + hex digest of the canonical IR without this field. */
+  readonly hash: string;
+  readonly roles: readonly RoleIR[];
+  readonly sources: readonly string[];
+  /** The `otherwise` verdict: applies when no rule matched. */
+  readonly default: VerdictIR;
+  /** The `on missing` verdict, or null: a candidate whenever some rule is undecided for lack of input. */
+  readonly on_missing: VerdictIR | null;
+  readonly rules: readonly RuleIR[];
+  /** Computed facts the policy needs, sorted by name. */
+  readonly facts: readonly FactIR[];
+}
+
+/** The request fields a decision reads (the decision API's names). */
+export interface DecisionInput {
+  readonly amount_cents?: number | null;
+  readonly currency?: string | null;
+  readonly source?: string | null;
+  readonly reason?: string | null;
+  readonly customer_tenure_days?: number | null;
+  readonly stripe_account?: string | null;
+  readonly charge_amount_cents?: number | null;
+  readonly charge_age_days?: number | null;
+  readonly metadata?: Readonly<Record<string, unknown>> | null;
+  /** Computed facts by their IR names: customer_refunds_last_30_days, charge_refunded_cents, ... */
+  readonly [fact: string]: unknown;
+}
+
+export interface Decision {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly policy_version: string;
+  /** The rule that decided, or null when `otherwise` or `on missing` decided. */
+  readonly matched_rule: string | null;
+  /** First of the required roles when pending_approval, else null. */
+  readonly approver_role: string | null;
+  /** Every role listed by the deciding requirement (`require a or b`), else null. */
+  readonly approver_roles: readonly string[] | null;
+  /** Distinct approvers needed when pending_approval, else null. */
+  readonly approvals_required: number | null;
+  /** Every rule whose whole condition held, in file order. */
+  readonly matched_rules: readonly string[];
+  /** Sorted request fields that were absent and left some rule undecided. */
+  readonly missing_fields: readonly string[];
+}

@@ -1,0 +1,38 @@
+import type { Repositories } from '../repositories/types.js';
+import { hashRecord, toStoredRecord, type ChainHead } from './chain.js';
+import { GENESIS_HASH, type LedgerRecord, type RecordDraft } from './record.js';
+
+/**
+ * Appends records to organisations' chains inside one write transaction. The head of each
+ * chain is read from the store the first time an organisation is touched (inside the
+ * transaction, so another writer cannot interleave), advanced in memory for the rest of the
+ * batch, and written back by `finish()` before the transaction commits.
+ */
+export class ChainAppender {
+  private readonly heads = new Map<string, ChainHead>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly tx: Repositories) {}
+
+  async append(draft: RecordDraft): Promise<LedgerRecord> {
+    let head = this.heads.get(draft.org_id);
+    if (!head) {
+      head = (await this.tx.ledger.head(draft.org_id)) ?? { seq: 0, hash: GENESIS_HASH };
+    }
+    const content = { ...draft, seq: head.seq + 1, prev_hash: head.hash };
+    const record: LedgerRecord = { ...content, hash: hashRecord(content) };
+    await this.tx.ledger.append(toStoredRecord(record));
+    this.heads.set(draft.org_id, { seq: record.seq, hash: record.hash });
+    this.dirty.add(draft.org_id);
+    return record;
+  }
+
+  /** Writes the advanced heads; call once, last, inside the same transaction. */
+  async finish(): Promise<void> {
+    for (const orgId of this.dirty) {
+      const head = this.heads.get(orgId);
+      if (head) await this.tx.ledger.setHead(orgId, head);
+    }
+    this.dirty.clear();
+  }
+}

@@ -1,0 +1,80 @@
+import type { Statement } from 'better-sqlite3';
+import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { IntentFilter, IntentRepository, IntentRow, IntentStatus } from '../types.js';
+
+/** Filter keys in a fixed order, so each combination maps to one cached statement. */
+const FILTERS: ReadonlyArray<readonly [keyof IntentFilter, string]> = [
+  ['outcome', 'outcome = ?'],
+  ['source', 'source = ?'],
+  ['status', 'status = ?'],
+  ['customer_id', 'customer_id = ?'],
+  ['stripe_account', 'stripe_account = ?'],
+  ['since_ms', 'received_ms >= ?'],
+  ['until_ms', 'received_ms < ?'],
+  ['before_seq', 'seq < ?'],
+];
+
+export class SqliteIntentRepository implements IntentRepository {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly listStmts = new Map<string, Statement>();
+  private readonly countStmts = new Map<number, Statement>();
+  private readonly sumStmts = new Map<number, Statement>();
+
+  constructor(private readonly db: SqliteConnection) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO intents (org_id, id, seq, received_at, received_ms, source, outcome, status, amount_cents, currency,
+         customer_id, stripe_account, stripe_charge_id, policy_version, matched_rule)
+       VALUES (@org_id, @id, @seq, @received_at, @received_ms, @source, @outcome, @status, @amount_cents, @currency,
+         @customer_id, @stripe_account, @stripe_charge_id, @policy_version, @matched_rule)`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM intents WHERE org_id = ? AND id = ?');
+  }
+
+  async insert(intent: IntentRow): Promise<void> {
+    this.insertStmt.run(intent);
+  }
+
+  async get(orgId: string, id: string): Promise<IntentRow | null> {
+    return (this.getStmt.get(orgId, id) as IntentRow | undefined) ?? null;
+  }
+
+  async list(orgId: string, filter: IntentFilter, limit: number): Promise<readonly IntentRow[]> {
+    const used = FILTERS.filter(([key]) => filter[key] !== undefined);
+    const shape = used.map(([key]) => key).join(',');
+    let stmt = this.listStmts.get(shape);
+    if (!stmt) {
+      const where = ['org_id = ?', ...used.map(([, sql]) => sql)].join(' AND ');
+      stmt = this.db.prepare(`SELECT * FROM intents WHERE ${where} ORDER BY seq DESC LIMIT ?`);
+      this.listStmts.set(shape, stmt);
+    }
+    return stmt.all(orgId, ...used.map(([key]) => filter[key]), limit) as IntentRow[];
+  }
+
+  async countForCustomer(
+    orgId: string, customerId: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<number> {
+    const stmt = this.statusStatement(this.countStmts, statuses.length, (placeholders) =>
+      `SELECT COUNT(*) FROM intents WHERE org_id = ? AND customer_id = ? AND received_ms > ? AND received_ms <= ?
+         AND status IN (${placeholders})`);
+    return Number(stmt.get(orgId, customerId, fromMs, toMs, ...statuses));
+  }
+
+  async sumForCharge(
+    orgId: string, chargeId: string, currency: string, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<number> {
+    const stmt = this.statusStatement(this.sumStmts, statuses.length, (placeholders) =>
+      `SELECT COALESCE(SUM(amount_cents), 0) FROM intents WHERE org_id = ? AND stripe_charge_id = ? AND currency = ?
+         AND received_ms <= ? AND status IN (${placeholders})`);
+    return Number(stmt.get(orgId, chargeId, currency, toMs, ...statuses));
+  }
+
+  private statusStatement(cache: Map<number, Statement>, count: number, sql: (placeholders: string) => string): Statement {
+    let stmt = cache.get(count);
+    if (!stmt) {
+      stmt = this.db.prepare(sql(new Array(count).fill('?').join(', '))).pluck();
+      cache.set(count, stmt);
+    }
+    return stmt;
+  }
+}

@@ -1,0 +1,20 @@
+import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { Repositories } from '../types.js';
+import { SqliteApiKeyRepository } from './SqliteApiKeyRepository.js';
+import { SqliteIdempotencyRepository } from './SqliteIdempotencyRepository.js';
+import { SqliteIntentRepository } from './SqliteIntentRepository.js';
+import { SqliteLedgerRepository } from './SqliteLedgerRepository.js';
+import { SqliteOrganisationRepository } from './SqliteOrganisationRepository.js';
+import { SqlitePolicyRepository } from './SqlitePolicyRepository.js';
+
+/** Every repository over one connection (statements are prepared once, here). */
+export function sqliteRepositories(db: SqliteConnection): Repositories {
+  return {
+    organisations: new SqliteOrganisationRepository(db),
+    apiKeys: new SqliteApiKeyRepository(db),
+    policies: new SqlitePolicyRepository(db),
+    ledger: new SqliteLedgerRepository(db),
+    intents: new SqliteIntentRepository(db),
+    idempotency: new SqliteIdempotencyRepository(db),
+  };
+}
