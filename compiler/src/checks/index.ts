@@ -4,6 +4,7 @@ import type { Check } from './Check.js';
 import { BetweenOrderCheck } from './BetweenOrderCheck.js';
 import { CrossCurrencyCheck } from './CrossCurrencyCheck.js';
 import { DuplicateDeclarationCheck } from './DuplicateDeclarationCheck.js';
+import { ExampleCheck } from './ExampleCheck.js';
 import { DuplicateRuleNameCheck } from './DuplicateRuleNameCheck.js';
 import { HeaderCheck } from './HeaderCheck.js';
 import { LiteralCheck } from './LiteralCheck.js';
@@ -29,6 +30,7 @@ export const SYNTAX_CHECKS: readonly Check[] = [
   CrossCurrencyCheck,
   UnlessCountCheck,
   NegatedAmountCheck,
+  ExampleCheck,
 ];
 
 export type { Check, CheckContext } from './Check.js';

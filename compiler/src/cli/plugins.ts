@@ -25,5 +25,6 @@ export async function loadPlugins(program: Command): Promise<void> {
 function isModuleNotFound(error: unknown, name: string): boolean {
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : '';
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && message.includes(name);
+  const packageName = name.split('/').slice(0, 2).join('/');
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && message.includes(packageName);
 }

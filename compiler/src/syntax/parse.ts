@@ -21,7 +21,7 @@ export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seen = new Set<string>();
   for (const error of parser.errors) {
-    const span = errorSpan(error.token, error.previousToken, lexed.tokens, text);
+    const span = errorSpan(error.token, (error as { previousToken?: IToken }).previousToken, lexed.tokens, text);
     // Recovery can report the same spot twice; one message per place is enough.
     const key = `${span.start}:${error.message}`;
     if (seen.has(key)) continue;

@@ -1,0 +1,81 @@
+// The `axiru` command. Each command is a plain function in commands/ returning its exit code;
+// this file only wires them to commander. Exit codes: 0 fine, 1 the input has problems (errors,
+// failing examples), 2 the command was called wrongly.
+import { Command, CommanderError } from 'commander';
+import { check } from './commands/check.js';
+import { compileCommand } from './commands/compileCommand.js';
+import { evalCommand } from './commands/evalCommand.js';
+import { fmtCommand } from './commands/fmtCommand.js';
+import { testCommand } from './commands/testCommand.js';
+import { processIo, type Io } from './Io.js';
+import { UsageError } from './readSource.js';
+import { loadPlugins } from './plugins.js';
+
+export function buildProgram(io: Io, setStatus: (code: number) => void): Command {
+  const program = new Command('axiru')
+    .description('Axiru: policy, approval and audit layer for Stripe refunds')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command('check')
+    .description('report every error and warning in policy files')
+    .argument('<files...>', '.axiru policy files')
+    .option('--format <format>', 'text, json or github', 'text')
+    .action((files: string[], options: { format: string }) => setStatus(check(files, options, io)));
+
+  program
+    .command('compile')
+    .description('compile a policy to its IR (JSON)')
+    .argument('<file>', '.axiru policy file')
+    .option('-o, --output <file>', 'write the IR here instead of standard output')
+    .option('--source-map <file>', 'also write the source map here')
+    .action((file: string, options: { output?: string; sourceMap?: string }) => setStatus(compileCommand(file, options, io)));
+
+  program
+    .command('eval')
+    .description('decide one refund request with a policy')
+    .argument('<policy>', '.axiru source or compiled .json IR')
+    .requiredOption('--input <json>', 'the request as JSON, @file.json, or - for standard input')
+    .option('--explain', 'include a per-rule trace of the decision')
+    .action((policy: string, options: { input: string; explain?: boolean }) => setStatus(evalCommand(policy, options, io)));
+
+  program
+    .command('test')
+    .description("run policies' example blocks and report rule coverage")
+    .argument('<files...>', '.axiru policy files')
+    .action((files: string[]) => setStatus(testCommand(files, io)));
+
+  program
+    .command('fmt')
+    .description('format policy files in canonical layout')
+    .argument('<files...>', '.axiru policy files')
+    .option('--check', 'only list files that are not formatted (exit 1 if any)')
+    .action((files: string[], options: { check?: boolean }) => setStatus(fmtCommand(files, options, io)));
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let status = 0;
+  const program = buildProgram(io, (code) => {
+    status = code;
+  });
+  try {
+    await loadPlugins(program);
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 2.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      io.err(`axiru: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
