@@ -165,12 +165,23 @@ function printExample(example: A.ExampleDecl): Line[] {
   const openEnd = example.input?.span.start ?? example.span.start;
   const closeStart = example.input ? example.input.span.end - 1 : example.span.end;
   if (fields.length === 0) return [line(`example ${name} {} ${expect}`, example.span)];
-  const printed = fields.map(printField);
-  const oneLine = `${INDENT}${printed.join(', ')}`;
-  const body =
-    oneLine.length <= MAX_WIDTH
-      ? [line(oneLine, { start: fields[0]!.span.start, end: fields[fields.length - 1]!.span.end })]
-      : fields.map((field, i) => line(`${INDENT}${printed[i]}${i < fields.length - 1 ? ',' : ''}`, field.span));
+  // Inputs fill lines up to MAX_WIDTH, each full line ending in a comma.
+  const body: Line[] = [];
+  let current: { texts: string[]; from: number; to: number } | null = null;
+  fields.forEach((field) => {
+    const text = printField(field);
+    if (current && `${INDENT}${[...current.texts, text].join(', ')},`.length <= MAX_WIDTH) {
+      current.texts.push(text);
+      current.to = field.span.end;
+      return;
+    }
+    if (current) body.push(line(`${INDENT}${current.texts.join(', ')},`, { start: current.from, end: current.to }));
+    current = { texts: [text], from: field.span.start, to: field.span.end };
+  });
+  if (current) {
+    const last: { texts: string[]; from: number; to: number } = current;
+    body.push(line(`${INDENT}${last.texts.join(', ')}`, { start: last.from, end: last.to }));
+  }
   return [
     line(`example ${name} {`, { start: example.span.start, end: openEnd + 1 }),
     ...body,
