@@ -45,7 +45,12 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
     ir = emitted.ir;
     sourceMap = emitted.sourceMap;
     if (options.analysis !== false) {
-      for (const check of IR_CHECKS) check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
+      // In order; once a check finds an error the policy does not compile, and later
+      // analysis of a rule already known to be impossible would only repeat it.
+      for (const check of IR_CHECKS) {
+        check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
+        if (hasErrors(diagnostics)) break;
+      }
     }
     if (hasErrors(diagnostics)) {
       ir = null;

@@ -81,6 +81,9 @@ export function subtractBoxes(space: Space, a: Box, b: Box): Box[] {
 
 /** Whether every input of `inner` is also in `outer`. */
 export function boxContains(space: Space, outer: Box, inner: Box): boolean {
+  // Stored sets are never full, so a dimension outer constrains and inner does not rules it out.
+  if (outer.size > inner.size) return false;
+  for (const key of outer.keys()) if (!inner.has(key)) return false;
   for (const [key, set] of outer) {
     if (!isSubset(space.get(key), boxSet(space, inner, key), set)) return false;
   }

@@ -40,6 +40,7 @@ export type Dimension =
 const AMOUNT_DOMAIN: Interval = { lo: 1, hi: 1e12, loOpen: false, hiOpen: false };
 const REFUNDED_DOMAIN: Interval = { lo: 0, hi: 1e12, loOpen: false, hiOpen: false };
 const NON_NEGATIVE: Interval = { lo: 0, hi: Infinity, loOpen: false, hiOpen: true };
+const POSITIVE: Interval = { lo: 0, hi: Infinity, loOpen: true, hiOpen: true };
 
 export const CURRENCY_KEY = 'currency';
 
@@ -71,6 +72,7 @@ export interface SpaceOptions {
 export class Space {
   private readonly dimensions = new Map<string, Dimension>();
   private readonly sources: readonly string[] | null;
+  private ratioCount = 0;
 
   constructor(options: SpaceOptions = {}) {
     this.sources = options.sources == null ? null : [...new Set(options.sources)].sort();
@@ -95,6 +97,10 @@ export class Space {
   }
 
   /** Dimensions in key order, for deterministic iteration. */
+  hasRatios(): boolean {
+    return this.ratioCount > 0;
+  }
+
   all(): readonly Dimension[] {
     return [...this.dimensions.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -112,17 +118,20 @@ export class Space {
     const key = ratioKey(field, of);
     const known = this.dimensions.get(key);
     if (known !== undefined) return known;
-    this.field(field);
+    const part = this.field(field);
     this.field(of);
+    // A part that is never zero (an amount) never gives a zero ratio.
+    const positive = part.kind !== 'symbol' && part.domain.lo > 0;
     const created: Dimension = {
       key,
       kind: 'real',
-      domain: NON_NEGATIVE,
+      domain: positive ? POSITIVE : NON_NEGATIVE,
       // Present exactly when both money fields are; atoms test those, so this axis needs no flag.
       nullable: false,
       target: { kind: 'ratio', field: dimensionKey(field), of: dimensionKey(of) },
     };
     this.dimensions.set(key, created);
+    this.ratioCount++;
     return created;
   }
 

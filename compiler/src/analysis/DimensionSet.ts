@@ -9,6 +9,7 @@ import {
   complementSet,
   intersectSets,
   intervalKey,
+  setIncludes,
   setsEqual,
   unionSets,
   type NumberSet,
@@ -143,12 +144,30 @@ export function equalSets(a: DimensionSet, b: DimensionSet): boolean {
 
 /** Whether every value of `inner` is in `outer`. */
 export function isSubset(dimension: Dimension, inner: DimensionSet, outer: DimensionSet): boolean {
+  if (inner.missing && !outer.missing) return false;
+  if (inner.kind === 'number' && outer.kind === 'number') return setIncludes(outer.intervals, inner.intervals);
+  if (inner.kind === 'symbol' && outer.kind === 'symbol') {
+    const listed = new Set(outer.values);
+    if (!inner.exclude) return inner.values.every((v) => listed.has(v) !== outer.exclude);
+    // Inner is co-finite (an open universe): only a co-finite outer excluding less can hold it.
+    if (!outer.exclude) return false;
+    const excluded = new Set(inner.values);
+    return outer.values.every((v) => excluded.has(v));
+  }
   return isEmptySet(intersect(dimension, inner, complement(dimension, outer)));
 }
 
-/** A canonical text form, for deduplication and deterministic ordering. */
+const keys = new WeakMap<DimensionSet, string>();
+
+/** A canonical text form, for deduplication and deterministic ordering (computed once per set). */
 export function setKey(a: DimensionSet): string {
+  const known = keys.get(a);
+  if (known !== undefined) return known;
   const missing = a.missing ? '|missing' : '';
-  if (a.kind === 'number') return a.intervals.map(intervalKey).join('∪') + missing;
-  return `${a.exclude ? '¬' : ''}{${a.values.map((v) => JSON.stringify(v)).join(',')}}${missing}`;
+  const key =
+    a.kind === 'number'
+      ? a.intervals.map(intervalKey).join('∪') + missing
+      : `${a.exclude ? '¬' : ''}{${a.values.map((v) => JSON.stringify(v)).join(',')}}${missing}`;
+  keys.set(a, key);
+  return key;
 }

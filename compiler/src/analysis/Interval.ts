@@ -100,7 +100,21 @@ export function intersectSets(a: NumberSet, b: NumberSet, integer: boolean): Num
     if (reachesFurther(x, y)) j++;
     else i++;
   }
-  return normalizeSet(out, integer);
+  // Pieces of disjoint, non-adjacent inputs come out sorted, disjoint and non-adjacent.
+  return out;
+}
+
+/** Whether every value of `inner` is in `outer` (both canonical). */
+export function setIncludes(outer: NumberSet, inner: NumberSet): boolean {
+  let j = 0;
+  for (const part of inner) {
+    while (j < outer.length && !reachesFurther(outer[j]!, { lo: part.hi, hi: part.hi, loOpen: part.hiOpen, hiOpen: part.hiOpen })) j++;
+    const host = outer[j];
+    if (host === undefined) return false;
+    const startsInside = host.lo < part.lo || (host.lo === part.lo && (!host.loOpen || part.loOpen));
+    if (!startsInside) return false;
+  }
+  return true;
 }
 
 export function unionSets(a: NumberSet, b: NumberSet, integer: boolean): NumberSet {
@@ -120,7 +134,8 @@ export function complementSet(set: NumberSet, domain: Interval, integer: boolean
   }
   const tail = makeInterval(lo, Infinity, loOpen, true, integer);
   if (tail !== null) gaps.push(tail);
-  return intersectSets(normalizeSet(gaps, integer), [domain], integer);
+  // Gaps between canonical parts are already sorted, disjoint and non-adjacent.
+  return intersectSets(gaps, [domain], integer);
 }
 
 export function setsEqual(a: NumberSet, b: NumberSet): boolean {

@@ -14,8 +14,9 @@ import {
   type Box,
 } from './Box.js';
 import type { Space } from './Dimension.js';
-import type { DimensionSet } from './DimensionSet.js';
+import { setKey, type DimensionSet } from './DimensionSet.js';
 import { InconclusiveError } from './InconclusiveError.js';
+import { ratioFeasible } from './ratioFeasible.js';
 
 export interface Region {
   readonly boxes: readonly Box[];
@@ -24,11 +25,20 @@ export interface Region {
 export interface Limits {
   /** Largest number of boxes any region may hold. */
   readonly maxBoxes: number;
-  /** Box operations allowed for one analysis (one call of a public entry point). */
+  /** Box operations allowed for one question (one rule's shadowing, one diff). */
   readonly maxWork: number;
+  /** Box operations allowed for one call of a public entry point, over all its questions. */
+  readonly maxTotalWork?: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxBoxes: 20_000, maxWork: 4_000_000 };
+/** About a second of work per question at most, a few seconds per call, on a laptop. */
+export const DEFAULT_LIMITS: Limits = { maxBoxes: 20_000, maxWork: 1_000_000, maxTotalWork: 4_000_000 };
+
+/** Work shared by the algebras of one public call. */
+export class WorkMeter {
+  spent = 0;
+  constructor(readonly limit: number) {}
+}
 
 /** Below this size a region is also cleared of boxes contained in others (quadratic). */
 const CONTAINMENT_PASS_LIMIT = 300;
@@ -41,6 +51,7 @@ export class RegionAlgebra {
   constructor(
     readonly space: Space,
     readonly limits: Limits = DEFAULT_LIMITS,
+    private readonly meter: WorkMeter = new WorkMeter(limits.maxTotalWork ?? limits.maxWork),
   ) {}
 
   full(): Region {
@@ -98,9 +109,10 @@ export class RegionAlgebra {
       const next: Box[] = [];
       for (const box of current) next.push(...subtractBoxes(this.space, box, cut));
       this.checkSize(next.length);
-      current = this.simplify(next).boxes;
+      // The quadratic containment pass waits for the end; merging keeps the pieces few meanwhile.
+      current = this.simplify(next, false).boxes;
     }
-    return { boxes: current };
+    return this.simplify(current);
   }
 
   complement(a: Region): Region {
@@ -119,19 +131,25 @@ export class RegionAlgebra {
 
   private spend(amount: number): void {
     this.work += amount;
+    this.meter.spent += amount;
     if (this.work > this.limits.maxWork) throw new InconclusiveError(`more than ${this.limits.maxWork} box operations`);
+    if (this.meter.spent > this.meter.limit) throw new InconclusiveError(`more than ${this.meter.limit} box operations in all`);
   }
 
   private checkSize(size: number): void {
     if (size > this.limits.maxBoxes) throw new InconclusiveError(`a region of more than ${this.limits.maxBoxes} boxes`);
   }
 
-  /** Drops duplicates, merges boxes that differ on one dimension, and (when small) drops contained boxes. */
-  private simplify(boxes: readonly Box[]): Region {
+  /**
+   * Drops duplicates and boxes no request can reach (ratioFeasible.ts), merges boxes that differ
+   * on one dimension, and (when small) drops contained boxes.
+   */
+  private simplify(boxes: readonly Box[], dropContained = true): Region {
     let current = dedupe(boxes);
+    if (this.space.hasRatios()) current = current.filter((box) => ratioFeasible(this.space, box));
     this.spend(current.length);
     current = this.mergeAlongDimensions(current);
-    if (current.length <= CONTAINMENT_PASS_LIMIT && current.length > 1) {
+    if (dropContained && current.length <= CONTAINMENT_PASS_LIMIT && current.length > 1) {
       this.spend(current.length * current.length);
       current = current.filter(
         (box, i) =>
@@ -148,32 +166,74 @@ export class RegionAlgebra {
     // Each merge removes a box, so this ends; a few rounds catch merges enabled by earlier ones.
     for (let round = 0; changed && round < 4 && current.length > 1; round++) {
       changed = false;
-      const keys = new Set<string>();
-      for (const box of current) for (const key of box.keys()) keys.add(key);
-      for (const key of [...keys].sort()) {
-        const groups = new Map<string, Box[]>();
-        for (const box of current) {
-          const rest = new Map(box);
-          rest.delete(key);
-          const signature = boxKey(rest);
+      const keySet = new Set<string>();
+      for (const box of current) for (const key of box.keys()) keySet.add(key);
+      const keys = [...keySet].sort();
+      // Per box, one hash per dimension and their sum; boxes never change, merged ones are new.
+      const rows = new Map<Box, { readonly hashes: number[]; readonly total: number }>();
+      const rowOf = (box: Box): { readonly hashes: number[]; readonly total: number } => {
+        let row = rows.get(box);
+        if (row === undefined) {
+          const hashes = keys.map((k, i) => dimensionHash(box, k, i));
+          row = { hashes, total: hashes.reduce((sum, h) => (sum + h) | 0, 0) };
+          rows.set(box, row);
+        }
+        return row;
+      };
+      for (let index = 0; index < keys.length; index++) {
+        // Boxes that agree on every dimension but `key` share a signature: the sum of the
+        // other dimensions' hashes. Hash collisions are harmless, since mergeBoxes checks.
+        const groups = new Map<number, Box[]>();
+        current.forEach((box) => {
+          const row = rowOf(box);
+          const signature = (row.total - row.hashes[index]!) | 0;
           const group = groups.get(signature);
           if (group === undefined) groups.set(signature, [box]);
           else group.push(box);
-        }
+        });
         if (groups.size === current.length) continue;
         const next: Box[] = [];
         for (const group of groups.values()) {
-          let merged = group[0]!;
-          for (const box of group.slice(1)) merged = mergeBoxes(this.space, merged, box) ?? merged;
-          next.push(merged);
+          const merged: Box[] = [];
+          for (const box of group) {
+            let absorbed = false;
+            for (let m = 0; m < merged.length && !absorbed; m++) {
+              const union = mergeBoxes(this.space, merged[m]!, box);
+              if (union !== null) {
+                merged[m] = union;
+                absorbed = true;
+              }
+            }
+            if (!absorbed) merged.push(box);
+          }
+          next.push(...merged);
         }
         this.spend(current.length);
-        changed = true;
+        if (next.length < current.length) changed = true;
         current = next;
       }
     }
     return current;
   }
+}
+
+const setHashes = new WeakMap<DimensionSet, number>();
+
+/** A 32-bit hash of one dimension's set in a box, salted with the dimension's position. */
+function dimensionHash(box: Box, key: string, position: number): number {
+  const set = box.get(key);
+  let hash = 0x2545f491;
+  if (set !== undefined) {
+    const known = setHashes.get(set);
+    if (known !== undefined) hash = known;
+    else {
+      const text = setKey(set);
+      hash = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+      setHashes.set(set, hash);
+    }
+  }
+  return Math.imul(hash ^ Math.imul(position + 1, 0x9e3779b1), 0x85ebca6b) | 0;
 }
 
 function dedupe(boxes: readonly Box[]): Box[] {

@@ -5,14 +5,14 @@
 // the exact region algebra (vacuous, shadowed) or carries a request the runtime confirms
 // (currency_gap); when neither is possible the analysis stays silent and says why.
 
-import type { DecisionInput, ExprIR, PolicyIR, ValueIR } from '@axiru/runtime';
+import { validateIR, type DecisionInput, type ExprIR, type PolicyIR, type ValueIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { ruleBeats } from './candidateOrder.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
-import { RegionAlgebra, type Region } from './Region.js';
+import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { regionOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { witness } from './witness.js';
@@ -33,12 +33,18 @@ export function analyzeRules(ir: PolicyIR, options: AnalysisOptions = {}): RuleF
 }
 
 export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}): RuleAnalysis {
+  // Witnesses are checked by loading the policy; IR the runtime refuses gets no findings at all.
+  const valid = validateIR(ir);
+  if (!valid.ok) return { findings: [], inconclusive: [{ rule: null, why: `invalid IR: ${valid.errors.join('; ')}` }] };
   const findings: RuleFinding[] = [];
   const inconclusive: { rule: string | null; why: string }[] = [];
   const space = new Space({ sources: ir.sources });
 
-  // One algebra (one work budget) per question, so that one hard rule cannot starve the rest.
-  const fresh = (): RegionAlgebra => new RegionAlgebra(space, options.limits);
+  // One algebra (one work budget) per question, so that one hard rule cannot starve the rest;
+  // all of them share the call's total budget.
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const meter = new WorkMeter(limits.maxTotalWork ?? limits.maxWork);
+  const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
 
   const truths: (Region | null)[] = ir.rules.map((rule) => {
     try {
@@ -77,7 +83,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
 /**
  * The rules that together always beat rule `index` where it matches, or null when it decides
  * somewhere. Starts from every stronger rule that overlaps it, then drops those the others make
- * redundant (the last in the file first), so `by` names a set none of whose members can go.
+ * redundant, so `by` names a set none of whose members can go (in file order).
  */
 function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], algebra: RegionAlgebra): string[] | null {
   const own = truths[index]!;
@@ -90,8 +96,10 @@ function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null
   if (stronger.length === 0) return null;
   const coverOf = (set: readonly number[]): Region => algebra.union(...set.map((j) => truths[j]!));
   if (!algebra.covers(coverOf(stronger), own)) return null;
+  // Try dropping the weakest first, so `by` keeps the rules that actually decide there.
+  const weakestFirst = [...stronger].sort((x, y) => (ruleBeats(ir, x, y) ? 1 : ruleBeats(ir, y, x) ? -1 : 0));
   let kept = [...stronger];
-  for (const j of [...stronger].reverse()) {
+  for (const j of weakestFirst) {
     const without = kept.filter((k) => k !== j);
     if (without.length > 0 && algebra.covers(coverOf(without), own)) kept = without;
   }

@@ -4,7 +4,7 @@
 // (no such pair intersects); each transition carries a request on which the runtime really
 // decides `before` with the old policy and `after` with the new one.
 
-import { OUTCOME_RANK, type Decision, type DecisionInput, type Outcome, type PolicyIR, type VerdictIR } from '@axiru/runtime';
+import { OUTCOME_RANK, validateIR, type Decision, type DecisionInput, type Outcome, type PolicyIR, type VerdictIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { Space } from './Dimension.js';
 import { inconclusiveReason } from './InconclusiveError.js';
@@ -47,6 +47,10 @@ interface Change {
 }
 
 export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions = {}): PolicyDiff {
+  for (const [name, ir] of [['old', a], ['new', b]] as const) {
+    const valid = validateIR(ir);
+    if (!valid.ok) return { equivalent: false, inconclusive: true, transitions: [], why: `invalid ${name} IR: ${valid.errors.join('; ')}` };
+  }
   try {
     const sources = [...new Set([...a.sources, ...b.sources])];
     const space = new Space({ sources });

@@ -75,7 +75,7 @@ export function realCandidates(dimension: Dimension, set: NumberSet): number[] {
   const out: number[] = [];
   const domain = dimension.domain;
   for (const part of set) {
-    const lowIsThreshold = part.lo > domain.lo || (part.lo === domain.lo && part.loOpen);
+    const lowIsThreshold = part.lo > domain.lo || (part.lo === domain.lo && part.loOpen && !domain.loOpen);
     const highIsThreshold = Number.isFinite(part.hi);
     const fromLow = niceValue(part, true);
     const fromHigh = niceValue(part, false);

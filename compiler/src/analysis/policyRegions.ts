@@ -47,23 +47,34 @@ export function unmatchedRegion(rules: readonly RuleRegions[], algebra: RegionAl
 export function winnerRegions(ir: PolicyIR, rules: readonly RuleRegions[], algebra: RegionAlgebra): WinnerRegion[] {
   const out: WinnerRegion[] = [];
   let remaining = algebra.full();
+  const pendingRules = new Set(rules.map((r) => r.index));
   for (const candidate of candidateOrder(ir)) {
     if (algebra.isEmpty(remaining)) break;
-    let applies: Region;
+    let region: Region;
     switch (candidate.source.kind) {
-      case 'rule':
-        applies = rules[candidate.source.index]!.truth;
+      case 'rule': {
+        const truth = rules[candidate.source.index]!.truth;
+        pendingRules.delete(candidate.source.index);
+        region = algebra.intersect(remaining, truth);
+        remaining = algebra.subtract(remaining, truth);
         break;
-      case 'on_missing':
-        applies = undecidedRegion(rules, algebra);
+      }
+      case 'on_missing': {
+        const undecided = undecidedRegion(rules, algebra);
+        region = algebra.intersect(remaining, undecided);
+        remaining = algebra.subtract(remaining, undecided);
         break;
-      case 'otherwise':
-        applies = unmatchedRegion(rules, algebra);
+      }
+      case 'otherwise': {
+        // What is left already excludes every rule handled so far: "no rule matches" there
+        // means none of the rules still to come matches — far cheaper than a complement.
+        const later = algebra.union(...[...pendingRules].map((index) => rules[index]!.truth));
+        region = algebra.subtract(remaining, later);
+        remaining = algebra.intersect(remaining, later);
         break;
+      }
     }
-    const region = algebra.intersect(remaining, applies);
     if (!algebra.isEmpty(region)) out.push({ candidate, region });
-    remaining = algebra.subtract(remaining, applies);
   }
   return out;
 }

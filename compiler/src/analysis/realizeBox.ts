@@ -51,7 +51,10 @@ export function* realizeBox(space: Space, box: Box, preference: Preference, sour
     fixed.set(dimension.key, chooseOne(dimension, boxSet(space, box, dimension.key), box.has(dimension.key), preference, sourcePreference));
   }
 
-  const tiedKeys = [...tied].sort();
+  // Wholes first: given a whole that is a multiple of 100, every closed ratio range holds an
+  // integer part, while a part chosen first may leave no whole at all (100 * 5000 / 150).
+  const wholeCount = (key: string): number => ratios.filter((r) => r.whole === key).length;
+  const tiedKeys = [...tied].sort((x, y) => wholeCount(y) - wholeCount(x) || (x < y ? -1 : x > y ? 1 : 0));
   for (const assignment of solveRatios(space, box, tiedKeys, ratios, preference)) {
     const choices = new Map(fixed);
     for (const [key, value] of assignment) choices.set(key, value);

@@ -90,6 +90,19 @@ function checkBetweenCurrencies(file: A.PolicyFile, report: Parameters<Check['ru
     }
   };
   for (const rule of rules(file)) {
+    // A `between` qualifier whose ends are both within `in CUR, CUR2` slips past the checks
+    // above (they only see each end on its own): its two currencies are reported here.
+    const limit = rule.statement ? currencyLimit(rule.statement) : null;
+    for (const qualifier of rule.statement?.qualifiers ?? []) {
+      if (qualifier.kind !== 'AmountQualifier' || qualifier.op !== 'between') continue;
+      const [low, high] = qualifier.values;
+      if (low?.kind !== 'Money' || high?.kind !== 'Money') continue;
+      const a = low.currency.toUpperCase();
+      const b = high.currency.toUpperCase();
+      if (a !== b && limit?.codes.has(a) && limit.codes.has(b)) {
+        report({ code: 'AX1010', severity: 'error', message: `\`between\` needs both ends in one currency, found ${low.currency} and ${high.currency}`, span: qualifier.span });
+      }
+    }
     visitCondition(rule.statement?.when ?? null);
     for (const unless of rule.statement?.unless ?? []) visitCondition(unless.condition);
   }

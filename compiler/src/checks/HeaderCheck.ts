@@ -35,6 +35,16 @@ export const HeaderCheck: Check = {
       });
     }
     for (const header of scope.headers) {
+      if (header.name && header.name.value.trim() === '') {
+        // Decisions and the IR name the policy: an empty name cannot identify it.
+        report({
+          code: 'AX1001',
+          severity: 'error',
+          message: 'the policy name cannot be empty',
+          span: header.name.span,
+          help: 'name the policy: `policy "acme-refunds" version 1`',
+        });
+      }
       if (!header.version) continue;
       const version = readWhole(header.version.text);
       if (version === null || version < 1) {

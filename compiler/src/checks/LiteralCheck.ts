@@ -41,6 +41,23 @@ export const LiteralCheck: Check = {
             });
           }
           break;
+        case 'Comparison': {
+          // `currency is eur`: the value is a currency code, held upper-case in the IR.
+          if (node.subject.field !== 'currency') break;
+          for (const value of node.values) {
+            const code = value.kind === 'Symbol' ? value.name : value.kind === 'StringValue' ? value.value : null;
+            if (code === null || isKnownCurrency(code)) continue;
+            const guess = suggest(code.toUpperCase(), COMMON_CURRENCIES);
+            report({
+              code: 'AX1013',
+              severity: 'error',
+              message: guess ? `\`${code}\` is not an ISO 4217 currency code — did you mean \`${guess}\`?` : `\`${code}\` is not an ISO 4217 currency code`,
+              span: value.span,
+              ...(guess ? { fixes: [{ title: `Change to \`${guess}\``, span: value.span, replacement: guess }] } : {}),
+            });
+          }
+          break;
+        }
         case 'Percent': {
           const read = readPercent(node.digits);
           if (!read.ok) report({ code: 'AX1021', severity: 'error', message: read.reason, span: node.span, ...(read.help ? { help: read.help } : {}) });

@@ -4,7 +4,7 @@
 import { visit, type Comparison, type Subject, type Value } from '../ast.js';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import type { Check } from './Check.js';
-import { readCount, readDuration } from '../semantics/literals.js';
+import { isDurationUnit, readCount, readDuration } from '../semantics/literals.js';
 import { printSubject, printValue, quote } from '../format/printSyntax.js';
 import { subjectInfo, type ValueType } from '../semantics/subjects.js';
 
@@ -89,8 +89,9 @@ function valueProblem(subject: Subject, type: ValueType, value: Value, percentAl
       if (type === 'duration') {
         const read = readDuration(value);
         if (read.ok) return null;
-        const unitProblem = value.unit !== null;
-        return { code: unitProblem ? 'AX1019' : 'AX1009', severity: 'error', message: `\`${printSubject(subject)}\` is a duration: ${read.reason}`, span: value.span, ...(read.help ? { help: read.help } : {}) };
+        // No unit: a type mismatch; a unit that is not one of time: AX1019; else the number itself.
+        const code = value.unit === null ? 'AX1009' : isDurationUnit(value.unit.text) ? 'AX1021' : 'AX1019';
+        return { code, severity: 'error', message: `\`${printSubject(subject)}\` is a duration: ${read.reason}`, span: value.span, ...(read.help ? { help: read.help } : {}) };
       }
       if (type === 'count') {
         const read = readCount(value);

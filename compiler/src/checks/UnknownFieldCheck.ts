@@ -31,6 +31,9 @@ export const UnknownFieldCheck: Check = {
         const amount = readWhole(node.window.amount);
         if (amount === null || amount < 1) {
           report({ code: 'AX1021', severity: 'error', message: `a refund window must be a positive whole number, found \`${node.window.amount}\``, span: node.window.span });
+        } else if (!Number.isSafeInteger(amount * 24)) {
+          // The IR holds the window in hours, as a safe integer.
+          report({ code: 'AX1021', severity: 'error', message: `a refund window of \`${node.window.amount}\` ${unit} is too long`, span: node.window.span });
         }
       }
       if (node.field === 'metadata' && node.key && node.key.value.length === 0) {

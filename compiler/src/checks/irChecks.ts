@@ -3,6 +3,8 @@
 import type { PolicyIR } from '@axiru/runtime';
 import type { SourceMap } from '../emit/emitPolicy.js';
 import type { CheckContext } from './Check.js';
+import { ImpossibleConditionCheck } from './ImpossibleConditionCheck.js';
+import { RuleAnalysisCheck } from './RuleAnalysisCheck.js';
 
 export interface IrCheckContext extends CheckContext {
   readonly ir: PolicyIR;
@@ -14,4 +16,4 @@ export interface IrCheck {
   run(context: IrCheckContext): void;
 }
 
-export const IR_CHECKS: readonly IrCheck[] = [];
+export const IR_CHECKS: readonly IrCheck[] = [ImpossibleConditionCheck, RuleAnalysisCheck];

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { check } from './commands/check.js';
 import { compileCommand } from './commands/compileCommand.js';
+import { diffCommand } from './commands/diffCommand.js';
 import { evalCommand } from './commands/evalCommand.js';
 import { fmtCommand } from './commands/fmtCommand.js';
 import { testCommand } from './commands/testCommand.js';
@@ -54,6 +55,14 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .argument('<files...>', '.axiru policy files')
     .option('--check', 'only list files that are not formatted (exit 1 if any)')
     .action((files: string[], options: { check?: boolean }) => setStatus(fmtCommand(files, options, io)));
+
+  program
+    .command('diff')
+    .description('show, with a concrete refund, every way decisions change between two policies')
+    .argument('<old>', '.axiru source or compiled .json IR')
+    .argument('<new>', '.axiru source or compiled .json IR')
+    .option('--json', 'print the transitions as JSON')
+    .action((oldPath: string, newPath: string, options: { json?: boolean }) => setStatus(diffCommand(oldPath, newPath, options, io)));
 
   return program;
 }

@@ -86,7 +86,8 @@ export function emitPolicy(file: A.PolicyFile, scope: Scope): { ir: PolicyIR; so
 
 export function emitRule(id: string, statement: A.Statement, because: A.StringLit | null): RuleIR {
   const condition = emitStatementCondition(statement);
-  const reason = because?.value ?? defaultReason(statement);
+  // An empty `because ""` says nothing: the IR needs a reason, so the rule's own sentence is used.
+  const reason = because && because.value.trim() !== '' ? because.value : defaultReason(statement);
   if (statement.verb === 'require') {
     if (!statement.approval) throw new EmitError('a requirement without an approver');
     return { id, outcome: 'pending_approval', approval: emitApproval(statement.approval), reason, condition };
@@ -103,7 +104,8 @@ export function defaultReason(statement: A.Statement): string {
 export function emitApproval(approval: A.ApprovalReq): ApprovalIR {
   const count = approval.count ? readWhole(approval.count.text) : 1;
   if (count === null || count < 1) throw new EmitError('an approval count must be a positive integer');
-  return { roles: approval.roles.map((r) => r.text), count };
+  // `require cfo or cfo` means cfo: the IR lists each role once (the runtime refuses repeats).
+  return { roles: [...new Set(approval.roles.map((r) => r.text))], count };
 }
 
 export function emitVerdict(verdict: A.Verdict): VerdictIR {

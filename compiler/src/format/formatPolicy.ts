@@ -7,6 +7,7 @@ import type * as A from '../ast.js';
 import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { LineIndex } from '../source/LineIndex.js';
 import { parse } from '../syntax/parse.js';
+import { RESERVED_WORDS } from '../syntax/tokens.js';
 import { printNames, printValue, printVerdict, quote, statementSegments } from './printSyntax.js';
 
 const INDENT = '  ';
@@ -190,7 +191,9 @@ function printExample(example: A.ExampleDecl): Line[] {
 }
 
 function printField(field: A.ExampleField): string {
-  const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text) ? field.key.text : quote(field.key.text);
+  // A key that would not lex as a name (odd characters, or a reserved word such as `by`) stays quoted.
+  const bare = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text) && !RESERVED_WORDS.includes(field.key.text);
+  const key = bare ? field.key.text : quote(field.key.text);
   return `${key}: ${field.value ? printFieldValue(field.value) : ''}`;
 }
 

@@ -43,6 +43,7 @@ export function readDuration(value: NumberValue): Read<number> {
   if (per === undefined) return { ok: false, reason: `\`${value.unit.text}\` is not a unit of time`, help: 'use `days` or `hours`' };
   const count = readWhole(value.digits);
   if (count === null) return { ok: false, reason: `\`${value.digits}\` must be a whole number of ${value.unit.text}` };
+  if (!Number.isSafeInteger(count * per)) return { ok: false, reason: `\`${value.digits} ${value.unit.text}\` is too long a duration` };
   return { ok: true, value: count * per };
 }
 

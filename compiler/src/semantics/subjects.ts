@@ -43,7 +43,9 @@ export function subjectInfo(subject: Subject): SubjectInfo | null {
 /** `customer refunds in last 30 days` reads the computed fact `customer_refunds_last_30_days`. */
 export function factName(amount: string, unit: string): string {
   const plural = unit.endsWith('s') ? unit : `${unit}s`;
-  return `customer_refunds_last_${amount}_${plural}`;
+  // `last 030 days` is `last 30 days`: one fact, and a name the runtime accepts.
+  const number = /^\d+$/.test(amount) ? amount.replace(/^0+(?=\d)/, '') : amount;
+  return `customer_refunds_last_${number}_${plural}`;
 }
 
 /** Every subject phrase, for suggestions and completion. */

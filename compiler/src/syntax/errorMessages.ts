@@ -35,6 +35,8 @@ function list(labels: string[]): string {
 
 export const policyErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    // Only the top level expects the end of the file: what may come there is another item.
+    if (expected === EOF) return `expected ${EXPECTATIONS['item']}, found ${describeToken(actual)}`;
     return `expected ${label(expected)}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {

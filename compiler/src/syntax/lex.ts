@@ -11,8 +11,8 @@ export interface LexResult {
 }
 
 /**
- * Conditions nest through recursive descent; past this depth a parser would exhaust the
- * stack on hostile input, so deeper nesting is reported (AX1025) and cut out instead.
+ * Conditions and example objects nest through recursive descent; past this depth a parser
+ * would exhaust the stack on hostile input, so deeper nesting is reported (AX1025) and removed.
  */
 export const MAX_NESTING = 64;
 
@@ -53,49 +53,71 @@ function helpForCharacter(char: string): string | undefined {
   return undefined;
 }
 
-/** Drops parentheses and `not` runs nested deeper than MAX_NESTING, with one diagnostic each. */
+/**
+ * Keeps nesting within MAX_NESTING, with one diagnostic per item. A condition nests through
+ * parentheses and through `not`s (each `not` holds the rest of its operand), so both count
+ * towards one depth: a `(` or `not` past it is dropped (the condition inside stays, so it is
+ * still checked). Example braces deeper than that are cut out with their contents.
+ */
 function limitNesting(tokens: IToken[], diagnostics: Diagnostic[]): IToken[] {
   const out: IToken[] = [];
-  let depth = 0;
-  let notRun = 0;
-  let skipping = 0; // depth at which the cut started, 0 when not cutting
-  for (const token of tokens) {
+  // One entry per open parenthesis (the first stands for the top level): whether it was kept,
+  // and how many `not`s are open in it. `and` / `or` close those `not`s (`not` binds tightest).
+  let stack: { kept: boolean; nots: number }[] = [{ kept: false, nots: 0 }];
+  let depth = 0; // kept parentheses + open `not`s
+  let braces = 0;
+  let cutAt = 0; // brace depth at which a cut started, 0 when not cutting
+  let reported = false; // one diagnostic per declaration, rule or example is enough
+  const drop = (token: IToken, what: string) => {
+    if (!reported) diagnostics.push(tooDeep(token, what));
+    reported = true;
+  };
+  tokens.forEach((token, i) => {
     const type = token.tokenType;
-    if (skipping > 0) {
-      if (type === T.LParen) depth++;
-      else if (type === T.RParen) {
-        depth--;
-        if (depth < skipping) skipping = 0;
-      } else if (isTopLevelWord(type)) {
-        // The cut never swallows the next declaration, even when parentheses were left open.
-        skipping = 0;
-        depth = 0;
-        out.push(token);
-      }
-      continue;
-    }
-    if (type === T.LParen) {
-      depth++;
-      if (depth > MAX_NESTING) {
-        diagnostics.push(tooDeep(token, 'parentheses'));
-        skipping = depth;
-        continue;
-      }
-    } else if (type === T.RParen) {
-      depth = Math.max(0, depth - 1);
-    } else if (isTopLevelWord(type)) {
+    if (isTopLevelWord(type)) {
+      // Nesting never reaches across declarations, even when brackets were left open.
+      stack = [{ kept: false, nots: 0 }];
       depth = 0;
+      braces = 0;
+      cutAt = 0;
+      reported = false;
+    } else if (cutAt > 0) {
+      if (type === T.LBrace) braces++;
+      else if (type === T.RBrace && --braces < cutAt) cutAt = 0;
+      return;
     }
-    if (type === T.Not) {
-      notRun++;
-      if (notRun === MAX_NESTING + 1) diagnostics.push(tooDeep(token, '`not`'));
-      if (notRun > MAX_NESTING) continue;
-    } else {
-      notRun = 0;
+    const top = stack[stack.length - 1]!;
+    if (type === T.LBrace && ++braces > MAX_NESTING) {
+      drop(token, 'braces');
+      cutAt = braces;
+      return;
+    }
+    if (type === T.RBrace) braces = Math.max(0, braces - 1);
+    if (type === T.LParen) {
+      const kept = depth < MAX_NESTING;
+      stack.push({ kept, nots: 0 });
+      if (!kept) return drop(token, 'parentheses');
+      depth++;
+    } else if (type === T.RParen && stack.length > 1) {
+      stack.pop();
+      depth -= top.nots + (top.kept ? 1 : 0);
+      if (!top.kept) return;
+    } else if (type === T.And || type === T.Or) {
+      depth -= top.nots;
+      top.nots = 0;
+    } else if (type === T.Not && !isComparatorNot(tokens, i)) {
+      if (depth >= MAX_NESTING) return drop(token, '`not`');
+      top.nots++;
+      depth++;
     }
     out.push(token);
-  }
+  });
   return out;
+}
+
+/** The `not` of `is not` and `not in` compares; it does not nest a condition. */
+function isComparatorNot(tokens: readonly IToken[], i: number): boolean {
+  return tokens[i - 1]?.tokenType === T.Is || tokens[i + 1]?.tokenType === T.In;
 }
 
 function isTopLevelWord(type: IToken['tokenType']): boolean {

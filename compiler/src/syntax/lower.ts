@@ -54,10 +54,32 @@ function allTokens(node: CstNode): IToken[] {
 }
 
 function nodeSpan(node: CstNode | undefined, fallback: Span): Span {
-  if (!node) return fallback;
-  const tokens = allTokens(node);
-  if (tokens.length === 0) return fallback;
-  return { start: tokens[0]!.startOffset, end: tokens[tokens.length - 1]!.startOffset + tokens[tokens.length - 1]!.image.length };
+  return (node && realSpan(node)) ?? fallback;
+}
+
+/**
+ * From the first to the last real token under a node. Memoized and built from the children's
+ * spans, so lowering stays linear however deep conditions nest (walking every subtree again
+ * at each level was quadratic).
+ */
+const spans = new WeakMap<CstNode, Span | null>();
+
+function realSpan(node: CstNode): Span | null {
+  const cached = spans.get(node);
+  if (cached !== undefined) return cached;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const list of Object.values(node.children) as Element[][]) {
+    for (const element of list) {
+      const span = isToken(element) ? (real(element) ? tokenSpan(element) : null) : realSpan(element);
+      if (!span) continue;
+      if (span.start < start) start = span.start;
+      if (span.end > end) end = span.end;
+    }
+  }
+  const span = start <= end ? { start, end } : null;
+  spans.set(node, span);
+  return span;
 }
 
 function name(token: IToken | undefined): A.Name | null {

@@ -1,7 +1,8 @@
 // Phases 1-3 together: text -> tokens -> CST -> AST, with every syntax diagnostic. The
 // parser instance is shared and re-fed (`parser.input = tokens`), as Chevrotain recommends.
 import type { IToken } from 'chevrotain';
-import type { PolicyFile } from '../ast.js';
+import { MAX_CONDITION_DEPTH } from '@axiru/runtime';
+import type { Condition, PolicyFile } from '../ast.js';
 import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { lex } from './lex.js';
 import { lowerFile } from './lower.js';
@@ -29,7 +30,56 @@ export function parse(text: string): ParseResult {
     diagnostics.push({ code: 'AX1001', severity: 'error', message: error.message, span });
   }
   const file = lowerFile(cst, lexed.comments, text.length);
+  limitConditionDepth(file, diagnostics);
   return { file, tokens: lexed.tokens, diagnostics };
+}
+
+/**
+ * The lexer bounds parentheses and `not` runs, but `and`, `or` and `not` alternating inside
+ * them still nest: the runtime refuses IR nested deeper than MAX_CONDITION_DEPTH, so such a
+ * condition is reported here (AX1025) instead of compiling to IR that cannot load.
+ * Conservative: it counts the IR nodes the condition can become, before normalization.
+ */
+function limitConditionDepth(file: PolicyFile, diagnostics: Diagnostic[]): void {
+  for (const item of file.items) {
+    if (item.kind !== 'Rule' || !item.statement) continue;
+    // A rule's IR is `and(qualifiers, when, not(unless))`: `when` sits one level down, `unless` two.
+    const clauses = [
+      { condition: item.statement.when, below: 1 },
+      ...item.statement.unless.map((u) => ({ condition: u.condition, below: 2 })),
+    ];
+    for (const { condition, below } of clauses) {
+      if (!condition || below + irLevels(condition) - 1 <= MAX_CONDITION_DEPTH) continue;
+      // A run of `not`s the lexer already shortened and reported needs no second diagnostic.
+      const reported = diagnostics.some((d) => d.code === 'AX1025' && d.span && d.span.start >= condition.span.start && d.span.end <= condition.span.end);
+      if (!reported) {
+        diagnostics.push({
+          code: 'AX1025',
+          severity: 'error',
+          message: `\`and\`, \`or\` and \`not\` nested more than ${MAX_CONDITION_DEPTH} deep`,
+          span: condition.span,
+          help: 'split the condition into several rules',
+        });
+      }
+    }
+  }
+}
+
+/** The most IR nodes on one path from the condition down to a comparison. */
+function irLevels(condition: Condition | null): number {
+  if (!condition) return 0;
+  switch (condition.kind) {
+    case 'Paren':
+      return irLevels(condition.inner);
+    case 'Not':
+      return 1 + irLevels(condition.operand);
+    case 'And':
+    case 'Or':
+      return 1 + condition.operands.reduce((most, operand) => Math.max(most, irLevels(operand)), 0);
+    case 'Comparison':
+      // `not in` becomes `not (in ...)`, or for money an `and` of `ne`.
+      return condition.op === 'not_in' ? 2 : 1;
+  }
 }
 
 /** EOF and recovery-inserted tokens carry no offset: point just after the last real token instead. */

@@ -1,13 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import type { ExprIR } from '@axiru/runtime';
-import { CURRENCY_KEY, Space } from '../../src/analysis/Dimension.js';
-import { missingSet, numberSet, presentSet, symbolSet } from '../../src/analysis/DimensionSet.js';
+import type { CompareOp, ExprIR } from '@axiru/runtime';
+import { CURRENCY_KEY, Space, type Dimension } from '../../src/analysis/Dimension.js';
+import { missingSet, numberSet, presentSet, symbolSet, type DimensionSet } from '../../src/analysis/DimensionSet.js';
 import { InconclusiveError } from '../../src/analysis/InconclusiveError.js';
 import { comparisonSet } from '../../src/analysis/Interval.js';
 import { RegionAlgebra, type Region } from '../../src/analysis/Region.js';
 import { regionContains } from '../../src/analysis/regionContains.js';
 import { regionOf, unknownOf } from '../../src/analysis/regionOf.js';
 import { amount, and, cmp, days, eur, hours, or, over, reason, sym, tenure, under, usd } from './irBuilders.js';
+
+/** The values `v CMP threshold` on a numeric dimension, as a dimension set. */
+function compared(dim: Dimension, op: CompareOp, threshold: number): DimensionSet {
+  if (dim.kind === 'symbol') throw new Error('numeric dimension expected');
+  return numberSet(dim, comparisonSet(op, threshold, dim.domain, dim.kind === 'integer'));
+}
 
 function setup(): { space: Space; algebra: RegionAlgebra } {
   const space = new Space({ sources: ['support_tool', 'ai_agent'] });
@@ -22,8 +28,8 @@ describe('region algebra', () => {
   test('intersection, subtraction and emptiness on one dimension', () => {
     const { space, algebra } = setup();
     const dim = space.field(amount);
-    const low = algebra.box([[dim.key, numberSet(dim, comparisonSet('le', 100, dim.domain, true))]]);
-    const high = algebra.box([[dim.key, numberSet(dim, comparisonSet('ge', 50, dim.domain, true))]]);
+    const low = algebra.box([[dim.key, compared(dim, 'le', 100)]]);
+    const high = algebra.box([[dim.key, compared(dim, 'ge', 50)]]);
     const both = algebra.intersect(low, high);
     expect(regionContains(space, both, { amount_cents: 50 })).toBe(true);
     expect(regionContains(space, both, { amount_cents: 100 })).toBe(true);
@@ -39,9 +45,9 @@ describe('region algebra', () => {
     const { space, algebra } = setup();
     const money = space.field(amount);
     const why = space.field(reason);
-    const a = algebra.box([[money.key, numberSet(money, comparisonSet('le', 1000, money.domain, true))]]);
+    const a = algebra.box([[money.key, compared(money, 'le', 1000)]]);
     const b = algebra.box([
-      [money.key, numberSet(money, comparisonSet('ge', 500, money.domain, true))],
+      [money.key, compared(money, 'ge', 500)],
       [why.key, symbolSet(why, ['fraud'], false)],
     ]);
     const diff = algebra.subtract(a, b);
@@ -102,7 +108,7 @@ describe('three-valued atoms', () => {
     const unknown = unknownOf(atom, algebra);
     const money = space.field(amount);
     const usdOnly = symbolSet(space.currency(), ['USD'], false);
-    expect(sameRegion(algebra, atom.truth, algebra.box([[CURRENCY_KEY, usdOnly], [money.key, numberSet(money, comparisonSet('ge', 10001, money.domain, true))]]))).toBe(true);
+    expect(sameRegion(algebra, atom.truth, algebra.box([[CURRENCY_KEY, usdOnly], [money.key, compared(money, 'ge', 10001)]]))).toBe(true);
     expect(sameRegion(algebra, unknown, algebra.box([[CURRENCY_KEY, usdOnly], [money.key, missingSet(money)]]))).toBe(true);
     // Another currency is FALSE even without an amount; lower-case input is upper-cased.
     expect(regionContains(space, atom.falsity, { currency: 'eur' })).toBe(true);

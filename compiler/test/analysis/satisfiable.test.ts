@@ -85,6 +85,11 @@ describe('satisfiable: yes, with a witness the runtime confirms', () => {
     expect(part * 100).toBeLessThan(101 * whole);
   });
 
+  test('a ratio that needs a whole divisible by 2: the whole is chosen first', () => {
+    const witness = witnessOf(ratio(amount, 'eq', 150, chargeRefunded));
+    expect((witness.amount_cents as number) * 100).toBe(150 * (witness.charge_refunded_cents as number));
+  });
+
   test('a ratio of a field with itself holds only at zero when the percents differ', () => {
     expect(witnessOf(ratio(chargeRefunded, 'eq', 50, chargeRefunded)).charge_refunded_cents).toBe(0);
   });
@@ -119,6 +124,13 @@ describe('satisfiable: no', () => {
     ['tenure under zero hours', under(hours(0), tenure)],
   ])('%s', (_, expr) => {
     expect(satisfiable(expr)).toEqual({ result: 'no' });
+  });
+
+  test('a ratio that the money fields cannot produce: the box is cut before any search', () => {
+    // 100 * amount < 100 * 1 cent needs an amount below one cent.
+    expect(satisfiable(and(ratio(amount, 'lt', 100, chargeRefunded), cmp(chargeRefunded, 'eq', usd(0.01))))).toEqual({ result: 'no' });
+    // Amounts are at least one cent, so no refund is 0% of its charge.
+    expect(satisfiable(ratio(amount, 'le', 0, chargeAmount))).toEqual({ result: 'no' });
   });
 
   test('with declared sources, `not from` every source is empty; without, any other string is a source', () => {
