@@ -1,10 +1,13 @@
-// Compiles a condition tree to JavaScript expression source, for the generated decide function
-// (compileDecide.ts). Each tree gives two expressions:
-//   - `twoValued`: a boolean, valid only when every request field the tree reads is present.
-//     This is the fast path, and reads like the hand-written `amount > 15000 && ...`.
-//   - `threeValued`: 0 (false), 1 (unknown) or 2 (true), for when some field is missing;
-//     Kleene `and`/`or`/`not` are min/max/2-x, as in evaluateCondition.ts, whose semantics
-//     both must reproduce exactly.
+// Compiles a condition tree to JavaScript source, for the generated decide function
+// (compileDecide.ts). Each tree gives:
+//   - `twoValued`: a boolean expression, valid only when every request field the tree reads is
+//     present. This is the fast path, and reads like the hand-written `amount > 15000 && ...`.
+//   - `threeValued`: an expression worth 0 (false), 1 (unknown) or 2 (true), valid whatever is
+//     missing; Kleene `and`/`or`/`not` are min/max/2-x, as in evaluateCondition.ts.
+//   - `threeValuedWithMissing`: statements computing the same truth value plus a bitmask of the
+//     missing request fields that leave the tree unknown, with the settling rule of
+//     collectMissing() (only unknown children of an unknown node count).
+// All of them must reproduce evaluateCondition.ts exactly; the tests check it on random trees.
 // Request values are read once into locals (`v3`, present-flag `k3`, refund currency `cur`);
 // `Slots` maps fields to them. Literals are embedded with JSON.stringify (strings) or as
 // validated safe integers, so no IR text can inject code.
@@ -14,8 +17,8 @@ import { FIELD_TYPES } from './fields.js';
 
 /** Where the generated code finds a field's value and its present-flag. */
 export interface Slots {
-  /** Local names of the field's value and present-flag, e.g. { value: 'v0', present: 'k0' }. */
-  slotOf(field: FieldIR): { readonly value: string; readonly present: string };
+  /** Locals of the field's value and present-flag, e.g. { value: 'v0', present: 'k0', bit: 1 }. */
+  slotOf(field: FieldIR): { readonly value: string; readonly present: string; readonly bit: number };
   /** Registers a constant (a Set for long `in` lists) and returns the expression that reads it. */
   constant(value: unknown): string;
 }
@@ -176,5 +179,53 @@ export function threeValued(expr: ExprIR, slots: Slots): string {
       return leafThreeValued(membershipSource(expr, slots), presentTest([expr.field], slots), undefined);
     case 'ratio':
       return leafThreeValued(twoValued(expr, slots), presentTest([expr.field, expr.of], slots), undefined);
+  }
+}
+
+/** Names of the locals holding a node's truth value and missing-field mask. */
+export interface TracedNode {
+  readonly truth: string;
+  readonly mask: string;
+}
+
+/**
+ * Appends to `out` statements computing the tree's truth value (0, 1, 2) and the bitmask of
+ * the missing fields that make it unknown (0 unless it is unknown); returns the locals' names.
+ * `counter` numbers the locals uniquely within one rule.
+ */
+export function threeValuedWithMissing(expr: ExprIR, slots: Slots, out: string[], counter: { next: number }): TracedNode {
+  if (expr.op === 'true') return { truth: '2', mask: '0' };
+  const n = counter.next++;
+  const truth = `t${n}`;
+  const mask = `m${n}`;
+  switch (expr.op) {
+    case 'and':
+    case 'or': {
+      const args = expr.args.map((arg) => threeValuedWithMissing(arg, slots, out, counter));
+      out.push(`const ${truth} = Math.${expr.op === 'and' ? 'min' : 'max'}(${args.map((a) => a.truth).join(', ')});`);
+      // An unknown `and` has no false child, an unknown `or` no true one: every child with a
+      // non-zero mask is unknown and counts; known children have mask 0.
+      out.push(`const ${mask} = ${truth} === 1 ? ${args.map((a) => a.mask).join(' | ')} : 0;`);
+      return { truth, mask };
+    }
+    case 'not': {
+      const arg = threeValuedWithMissing(expr.arg, slots, out, counter);
+      out.push(`const ${truth} = 2 - ${arg.truth};`);
+      return { truth, mask: arg.mask };
+    }
+    case 'ratio': {
+      const part = slots.slotOf(expr.field);
+      const whole = slots.slotOf(expr.of);
+      out.push(`const ${truth} = ${threeValued(expr, slots)};`);
+      out.push(`const ${mask} = ${truth} === 1 ? (${part.present} ? 0 : ${part.bit}) | (${whole.present} ? 0 : ${whole.bit}) : 0;`);
+      return { truth, mask };
+    }
+    default: {
+      // A comparison is unknown only when its field is missing (the currency never is).
+      out.push(`const ${truth} = ${threeValued(expr, slots)};`);
+      const bit = expr.field.kind === 'currency' ? 0 : slots.slotOf(expr.field).bit;
+      out.push(`const ${mask} = ${truth} === 1 ? ${bit} : 0;`);
+      return { truth, mask };
+    }
   }
 }

@@ -3,19 +3,20 @@
 // The generated function reads every request field the policy needs into locals (with the type
 // checks of readInput.ts), then evaluates each rule in file order. A rule whose fields are all
 // present takes the two-valued path: plain boolean code, as fast as a hand-written function.
-// Only a rule that lacks a field takes the three-valued path, and only an undecided rule sends
-// the decision down the slow path that lists missing fields (decisionBuilder.ts).
+// Only a rule that lacks a field takes the three-valued path, which also computes which missing
+// fields left it undecided, as a bitmask; decisionBuilder.ts turns that into `missing_fields`.
 //
 // Where code generation is not allowed (a Content-Security-Policy without 'unsafe-eval') or not
 // wanted, interpretDecide() evaluates the same IR with the reference evaluator; both give
 // deep-equal decisions, which the tests check on random policies and inputs.
 
-import type { Decision, FieldIR, PolicyIR } from './ir.js';
-import { CURRENCY_LOCAL, fieldsRead, threeValued, twoValued, type Slots } from './compileCondition.js';
+import type { Decision, PolicyIR } from './ir.js';
+import { CURRENCY_LOCAL, fieldsRead, threeValued, threeValuedWithMissing, twoValued, type Slots } from './compileCondition.js';
 import type { DecisionBuilder } from './decisionBuilder.js';
 import { compareDaysToHours, compareRatio } from './exactCompare.js';
 import { evaluateCondition, TRUE, UNKNOWN } from './evaluateCondition.js';
-import { FIELD_TYPES, inputNameOf } from './fields.js';
+import { inputNameOf } from './fields.js';
+import { MAX_MASKED_SLOTS, planSlots, type InputSlot } from './inputSlots.js';
 import { asRecord } from './readInput.js';
 
 export type DecideFunction = (input: unknown) => Decision;
@@ -36,8 +37,8 @@ export function interpretDecide(ir: PolicyIR, builder: DecisionBuilder): DecideF
     let matched = 0;
     let pending = 0;
     let best = builder.noPriority;
-    for (let i = 0; i < conditions.length; i++) {
-      const truth = evaluateCondition(conditions[i] ?? { op: 'true' }, input);
+    for (const [i, condition] of conditions.entries()) {
+      const truth = evaluateCondition(condition, input);
       if (truth === TRUE) {
         hits[matched++] = i;
         const priority = priorities[i] ?? builder.noPriority;
@@ -46,47 +47,26 @@ export function interpretDecide(ir: PolicyIR, builder: DecisionBuilder): DecideF
         undecided[pending++] = i;
       }
     }
-    return builder.finish(hits, matched, best, undecided, pending, input);
+    return pending === 0
+      ? builder.decided(hits, matched, best)
+      : builder.undecided(hits, matched, best, undecided, pending, 0, input);
   };
 }
 
-/** How a slot's raw value is checked: see readInput.ts for the rules. */
-type SlotCheck = 'money' | 'days' | 'count' | 'string' | 'metadata';
-
-interface Slot {
-  readonly index: number;
-  readonly name: string;
-  readonly check: SlotCheck;
-  readonly field: FieldIR;
-}
-
-function slotCheck(field: FieldIR): SlotCheck {
-  if (field.kind === 'metadata') return 'metadata';
-  switch (FIELD_TYPES[field.kind]) {
-    case 'money':
-      return 'money';
-    case 'duration':
-      return 'days';
-    case 'count':
-      return 'count';
-    default:
-      return 'string';
-  }
-}
-
 /** Source reading one slot into `v{i}` and its present-flag `k{i}`. */
-function readSlotSource(slot: Slot): string {
+function readSlotSource(slot: InputSlot): string {
   const v = `v${slot.index}`;
   const k = `k${slot.index}`;
+  const read = `const ${v} = input[${JSON.stringify(slot.name)}];`;
   switch (slot.check) {
     case 'money':
-      return `const ${v} = input[${JSON.stringify(slot.name)}]; const ${k} = typeof ${v} === "number" && isSafe(${v});`;
+      return `${read} const ${k} = typeof ${v} === "number" && isSafe(${v});`;
     case 'days':
-      return `const ${v} = input[${JSON.stringify(slot.name)}]; const ${k} = typeof ${v} === "number" && ${v} >= 0 && ${v} < Infinity;`;
+      return `${read} const ${k} = typeof ${v} === "number" && ${v} >= 0 && ${v} < Infinity;`;
     case 'count':
-      return `const ${v} = input[${JSON.stringify(slot.name)}]; const ${k} = typeof ${v} === "number" && isSafe(${v}) && ${v} >= 0;`;
+      return `${read} const ${k} = typeof ${v} === "number" && isSafe(${v}) && ${v} >= 0;`;
     case 'string':
-      return `const ${v} = input[${JSON.stringify(slot.name)}]; const ${k} = typeof ${v} === "string";`;
+      return `${read} const ${k} = typeof ${v} === "string";`;
     case 'metadata': {
       const key = JSON.stringify(slot.field.kind === 'metadata' ? slot.field.key : '');
       return `const ${v} = meta && hasOwn(md, ${key}) ? md[${key}] : undefined; const ${k} = typeof ${v} === "string";`;
@@ -121,92 +101,118 @@ function currencySource(ir: PolicyIR): string {
   return `const raw = input.currency; const ${CURRENCY_LOCAL} = typeof raw !== "string" ? "USD" : ${known}raw.toUpperCase();`;
 }
 
+interface RuleBlock {
+  /** Slot indices the rule reads. */
+  readonly used: readonly number[];
+  readonly source: string;
+}
+
+/** One rule: a two-valued test when its fields are present, else the three-valued one. */
+function ruleBlock(ir: PolicyIR, index: number, builder: DecisionBuilder, slots: Slots, slotIndex: (name: string) => number, masked: boolean): RuleBlock {
+  const rule = ir.rules[index];
+  if (rule === undefined) throw new Error(`unreachable: no rule ${index}`);
+  const priority = builder.order.rulePriority[index] ?? builder.noPriority;
+  const matched = `H[nm++] = ${index}; if (${priority} < best) best = ${priority};`;
+  const used = [...new Set(fieldsRead(rule.condition).map((field) => slotIndex(inputNameOf(field))))].sort((a, b) => a - b);
+  // The id as a comment, for whoever reads the generated code; anything but a plain name
+  // character is replaced, since a line separator would end the comment.
+  const header = `// rule ${rule.id.replace(/[^\w.-]/g, '?')}\n`;
+  const fast = `if (${twoValued(rule.condition, slots)}) { ${matched} }`;
+  if (used.length === 0) return { used, source: `${header}${fast}` };
+
+  let slow: string;
+  if (masked) {
+    const statements: string[] = [];
+    const root = threeValuedWithMissing(rule.condition, slots, statements, { next: 0 });
+    slow = `${statements.join(' ')} if (${root.truth} === 2) { ${matched} } else if (${root.truth} === 1) { U[nu++] = ${index}; mm |= ${root.mask}; }`;
+  } else {
+    slow = `const t = ${threeValued(rule.condition, slots)}; if (t === 2) { ${matched} } else if (t === 1) U[nu++] = ${index};`;
+  }
+  return { used, source: `${header}if (${used.map((i) => `k${i}`).join(' && ')}) { ${fast} } else { ${slow} }` };
+}
+
 /**
  * Generates the decide function. Throws when the environment forbids `new Function`; the
  * caller then falls back to interpretDecide().
  */
 export function generateDecide(ir: PolicyIR, builder: DecisionBuilder): DecideFunction {
-  const slots = new Map<string, Slot>();
-  const constants: unknown[] = [];
-  const slotOf = (field: FieldIR): Slot => {
-    const name = inputNameOf(field);
-    let slot = slots.get(name);
-    if (slot === undefined) {
-      slot = { index: slots.size, name, check: slotCheck(field), field };
-      slots.set(name, slot);
-    }
-    return slot;
+  const planned = planSlots(ir);
+  const byName = new Map(planned.map((slot) => [slot.name, slot]));
+  const slotIndex = (name: string): number => {
+    const slot = byName.get(name);
+    if (slot === undefined) throw new Error(`unreachable: no slot for ${name}`);
+    return slot.index;
   };
-  const resolver: Slots = {
+  // Missing fields travel as a bitmask when there are few enough slots; otherwise (dozens of
+  // metadata keys) the builder lists them by re-reading the undecided rules.
+  const masked = planned.length <= MAX_MASKED_SLOTS;
+  const constants: unknown[] = [];
+  const slots: Slots = {
     slotOf: (field) => {
-      const slot = slotOf(field);
-      return { value: `v${slot.index}`, present: `k${slot.index}` };
+      const index = slotIndex(inputNameOf(field));
+      return { value: `v${index}`, present: `k${index}`, bit: masked ? 1 << index : 0 };
     },
     constant: (value) => {
       constants.push(value);
       return `K[${constants.length - 1}]`;
     },
   };
+  const blocks = ir.rules.map((_, index) => ruleBlock(ir, index, builder, slots, slotIndex, masked));
 
-  // One block per rule; the state (nm matched, nu undecided, best priority) lives in locals.
-  const ruleBlocks = ir.rules.map((rule, index) => {
-    const priority = builder.order.rulePriority[index] ?? builder.noPriority;
-    const matched = `H[nm++] = ${index}; if (${priority} < best) best = ${priority};`;
-    const fields = fieldsRead(rule.condition);
-    const used = [...new Set(fields.map((field) => slotOf(field).index))].sort((a, b) => a - b);
-    const fast = `if (${twoValued(rule.condition, resolver)}) { ${matched} }`;
-    // The id as a comment, for whoever reads the generated code; anything but a plain name
-    // character is replaced, since a line separator would end the comment.
-    const header = `// rule ${rule.id.replace(/[^\w.-]/g, '?')}\n`;
-    if (used.length === 0) return { used, source: `${header}${fast}` };
-    const present = used.map((i) => `k${i}`).join(' && ');
-    const slow = `const t = ${threeValued(rule.condition, resolver)}; if (t === 2) { ${matched} } else if (t === 1) U[nu++] = ${index};`;
-    return { used, source: `${header}if (${present}) { ${fast} } else { ${slow} }` };
-  });
-
-  const allSlots = [...slots.values()];
-  const readsMetadata = allSlots.some((slot) => slot.check === 'metadata');
   const prologue = [
     'if (typeof input !== "object" || input === null) input = EMPTY;',
     currencySource(ir),
-    readsMetadata ? 'const md = input.metadata; const meta = typeof md === "object" && md !== null && !isArray(md);' : '',
-    ...allSlots.map(readSlotSource),
+    planned.some((slot) => slot.check === 'metadata')
+      ? 'const md = input.metadata; const meta = typeof md === "object" && md !== null && !isArray(md);'
+      : '',
+    ...planned.map(readSlotSource),
   ].join('\n');
+  const finish = 'return nu === 0 ? decided(H, nm, best) : undecided(H, nm, best, U, nu, mm, input);';
 
-  let body: string;
-  if (ruleBlocks.length <= RULES_PER_CHUNK) {
-    body = `${prologue}\nlet nm = 0, nu = 0, best = ${builder.noPriority};\n${ruleBlocks.map((b) => b.source).join('\n')}\nreturn finish(H, nm, best, U, nu, input);`;
+  let source: string;
+  if (blocks.length <= RULES_PER_CHUNK) {
+    source = `return function decide(input) {
+${prologue}
+let nm = 0, nu = 0, best = ${builder.noPriority}, mm = 0;
+${blocks.map((block) => block.source).join('\n')}
+${finish}
+};`;
   } else {
     // Large policies: chunks of rules in separate functions, each passed only the locals it
-    // reads, sharing the counters through S (they run one after another, never re-entrantly,
-    // because every request value is read before the first chunk runs).
+    // reads, sharing the counters through S. They run one after another and never
+    // re-entrantly: every request value is read before the first chunk runs.
     const chunks: string[] = [];
     const calls: string[] = [];
-    for (let start = 0; start < ruleBlocks.length; start += RULES_PER_CHUNK) {
-      const blocks = ruleBlocks.slice(start, start + RULES_PER_CHUNK);
-      const used = [...new Set(blocks.flatMap((b) => b.used))].sort((a, b) => a - b);
+    for (let start = 0; start < blocks.length; start += RULES_PER_CHUNK) {
+      const chunk = blocks.slice(start, start + RULES_PER_CHUNK);
+      const used = [...new Set(chunk.flatMap((block) => block.used))].sort((a, b) => a - b);
       const params = [CURRENCY_LOCAL, ...used.flatMap((i) => [`v${i}`, `k${i}`])].join(', ');
       const name = `chunk${chunks.length}`;
-      chunks.push(
-        `function ${name}(${params}) {\nlet nm = S[0], nu = S[1], best = S[2];\n${blocks.map((b) => b.source).join('\n')}\nS[0] = nm; S[1] = nu; S[2] = best;\n}`,
-      );
+      chunks.push(`function ${name}(${params}) {
+let nm = S[0], nu = S[1], best = S[2], mm = S[3];
+${chunk.map((block) => block.source).join('\n')}
+S[0] = nm; S[1] = nu; S[2] = best; S[3] = mm;
+}`);
       calls.push(`${name}(${params});`);
     }
-    body = `${chunks.join('\n')}\nreturn function decide(input) {\n${prologue}\nS[0] = 0; S[1] = 0; S[2] = ${builder.noPriority};\n${calls.join('\n')}\nreturn finish(H, S[0], S[2], U, S[1], input);\n};`;
+    source = `${chunks.join('\n')}
+return function decide(input) {
+${prologue}
+S[0] = 0; S[1] = 0; S[2] = ${builder.noPriority}; S[3] = 0;
+${calls.join('\n')}
+const nm = S[0], nu = S[1], best = S[2], mm = S[3];
+${finish}
+};`;
   }
-  const source = ruleBlocks.length <= RULES_PER_CHUNK ? `return function decide(input) {\n${body}\n};` : body;
 
-  const hits = new Int32Array(ir.rules.length);
-  const undecided = new Int32Array(ir.rules.length);
-  const state = new Int32Array(3);
   const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this module
   const factory = new Function(
-    'H', 'U', 'S', 'K', 'finish', 'isSafe', 'isArray', 'hasOwn', 'cd', 'cr', 'EMPTY',
+    'H', 'U', 'S', 'K', 'decided', 'undecided', 'isSafe', 'isArray', 'hasOwn', 'cd', 'cr', 'EMPTY',
     `"use strict";\n${source}`,
   ) as (...args: unknown[]) => DecideFunction;
   return factory(
-    hits, undecided, state, constants, builder.finish, Number.isSafeInteger, Array.isArray, hasOwn,
+    new Int32Array(ir.rules.length), new Int32Array(ir.rules.length), new Int32Array(4), constants,
+    builder.decided, builder.undecided, Number.isSafeInteger, Array.isArray, hasOwn,
     compareDaysToHours, compareRatio, Object.freeze({}),
   );
 }

@@ -62,6 +62,9 @@ export function fieldText(field: FieldIR, facts: readonly FactIR[]): string {
     case 'metadata':
       return inputNameOf(field);
     case 'customer_refunds': {
+      // The fact's name keeps the unit the author wrote: `..._last_48_hours`, `..._last_30_days`.
+      const named = /^customer_refunds_last_(\d+)_(days|hours)$/.exec(field.fact);
+      if (named !== null) return `customer refunds in last ${plural(Number(named[1]), named[2] === 'days' ? 'day' : 'hour')}`;
       const fact = facts.find((candidate) => candidate.name === field.fact);
       return fact?.kind === 'customer_refund_count' ? `customer refunds in last ${durationText(fact.window_hours)}` : field.fact;
     }

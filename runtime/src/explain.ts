@@ -107,10 +107,17 @@ function verdictText(verdict: VerdictIR): string {
   return verdict.approval === undefined ? verdict.outcome : `${verdict.outcome} by ${approvalText(verdict.approval)}`;
 }
 
+function fileOrder(candidate: Candidate): number {
+  return candidate.kind === 'rule' ? candidate.index : Number.MAX_SAFE_INTEGER;
+}
+
 /** Why `winner` beats `other`, as a clause: "pending_approval outranks allow (routine)". */
 function beatsText(winner: Candidate, others: readonly { readonly candidate: Candidate; readonly name: string }[]): string[] {
   const clauses: string[] = [];
-  const weaker = others.filter(({ candidate }) => OUTCOME_RANK[candidate.outcome] < OUTCOME_RANK[winner.outcome]);
+  // Listed in file order, verdicts last: that is how the reader finds them in the policy.
+  const weaker = others
+    .filter(({ candidate }) => OUTCOME_RANK[candidate.outcome] < OUTCOME_RANK[winner.outcome])
+    .sort((a, b) => fileOrder(a.candidate) - fileOrder(b.candidate));
   const outcomes = [...new Set(weaker.map(({ candidate }) => candidate.outcome))].sort((a, b) => OUTCOME_RANK[b] - OUTCOME_RANK[a]);
   for (const outcome of outcomes) {
     const names = weaker.filter(({ candidate }) => candidate.outcome === outcome).map(({ name }) => name);

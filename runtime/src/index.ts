@@ -18,4 +18,5 @@ export type {
 } from './explain.js';
 export { inputNameOf } from './fields.js';
 export { conditionText } from './describeCondition.js';
-export { approvalText } from './outcome.js';
+// The outcome order, for tools that reason about which rule can win (the compiler's analysis).
+export { approvalSatisfiers, approvalText, compareCandidates, orderCandidates, type Candidate, type CandidateOrder } from './outcome.js';

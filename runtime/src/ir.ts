@@ -122,7 +122,12 @@ export interface PolicyIR {
   readonly facts: readonly FactIR[];
 }
 
-/** The request fields a decision reads (the decision API's names). */
+/**
+ * The request fields a decision reads (the decision API's names). A field that is absent, null,
+ * or of the wrong type or shape counts as missing: money must be a safe integer of minor units,
+ * durations a finite number of days >= 0, counts a safe integer >= 0, symbols and metadata
+ * values strings. The currency is never missing: absent (or not a string) means USD.
+ */
 export interface DecisionInput {
   readonly amount_cents?: number | null;
   readonly currency?: string | null;
@@ -137,6 +142,7 @@ export interface DecisionInput {
   readonly [fact: string]: unknown;
 }
 
+/** What decide() returns. Decisions are frozen (deeply), and equal decisions may be one shared object. */
 export interface Decision {
   readonly outcome: Outcome;
   readonly reason: string;

@@ -77,20 +77,29 @@ function describe(value: unknown): string {
   }
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `path.name`, or `path["odd name"]` for keys that are not identifiers. */
 function key(path: string, name: string): string {
+  if (!IDENTIFIER.test(name)) return `${path}[${JSON.stringify(name)}]`;
   return path === '' ? name : `${path}.${name}`;
 }
 
 class Checker {
   readonly errors: string[] = [];
   private omitted = 0;
-  roles = new Map<string, readonly string[]>();
-  sources = new Set<string>();
-  facts = new Map<string, string>();
+  readonly roles = new Map<string, readonly string[]>();
+  readonly sources = new Set<string>();
+  readonly facts = new Map<string, string>();
 
   error(path: string, message: string): void {
     if (this.errors.length < MAX_ERRORS) this.errors.push(`${path}: ${message}`);
     else this.omitted++;
+  }
+
+  /** A message about the document as a whole. */
+  refuse(message: string): void {
+    this.errors.push(message);
   }
 
   finish(): readonly string[] {
@@ -100,7 +109,7 @@ class Checker {
   /** Reports properties the IR does not define: a typo or a newer format, never ignored. */
   keys(path: string, object: Json, allowed: readonly string[]): void {
     for (const name of Object.keys(object)) {
-      if (!allowed.includes(name)) this.error(path === '' ? name : key(path, name), 'unexpected property');
+      if (!allowed.includes(name)) this.error(key(path, name), 'unexpected property');
     }
   }
 
@@ -160,7 +169,8 @@ function checkPolicy(c: Checker, ir: unknown): void {
     return;
   }
   if (version !== IR_VERSION) {
-    if (typeof version === 'number') c.error('ir_version', `unsupported ir_version ${version}: this runtime reads ir_version ${IR_VERSION}`);
+    // Not a path-prefixed message: the whole document is refused, not one field of it.
+    if (typeof version === 'number') c.refuse(`unsupported ir_version ${version}: this runtime reads ir_version ${IR_VERSION}`);
     else c.error('ir_version', `expected the number ${IR_VERSION}, got ${describe(version)}`);
     return;
   }
@@ -393,27 +403,30 @@ function checkExpr(c: Checker, path: string, expr: unknown, depth: number): void
       checkExpr(c, `${path}.arg`, get(expr, 'arg'), depth + 1);
       return;
     case 'cmp': {
+      const kind = kindOf(get(expr, 'field'));
       const type = checkField(c, `${path}.field`, get(expr, 'field'));
-      checkCompareOp(c, `${path}.cmp`, get(expr, 'cmp'), type, kindOf(get(expr, 'field')));
-      checkValue(c, `${path}.value`, get(expr, 'value'), type, kindOf(get(expr, 'field')));
+      checkCompareOp(c, `${path}.cmp`, get(expr, 'cmp'), type, kind);
+      checkValue(c, `${path}.value`, get(expr, 'value'), type, kind);
       return;
     }
     case 'between': {
+      const kind = kindOf(get(expr, 'field'));
       const type = checkField(c, `${path}.field`, get(expr, 'field'));
       if (type !== undefined && !isOrdered(type)) {
-        c.error(`${path}.field`, `between needs an ordered field (money, duration or count), got the ${type} field ${kindOf(get(expr, 'field'))}`);
+        c.error(`${path}.field`, `between needs an ordered field (money, duration or count), got the ${type} field ${kind}`);
       }
-      const low = checkValue(c, `${path}.low`, get(expr, 'low'), type, kindOf(get(expr, 'field')));
-      const high = checkValue(c, `${path}.high`, get(expr, 'high'), type, kindOf(get(expr, 'field')));
+      const low = checkValue(c, `${path}.low`, get(expr, 'low'), type, kind);
+      const high = checkValue(c, `${path}.high`, get(expr, 'high'), type, kind);
       if (low !== undefined && high !== undefined) checkRange(c, path, low, high);
       return;
     }
     case 'in': {
+      const kind = kindOf(get(expr, 'field'));
       const type = checkField(c, `${path}.field`, get(expr, 'field'));
       const values = get(expr, 'values');
       if (!c.array(`${path}.values`, values, 'an array of values')) return;
       if (values.length === 0) c.error(`${path}.values`, 'expected at least one value');
-      values.forEach((value, i) => checkValue(c, `${path}.values[${i}]`, value, type, kindOf(get(expr, 'field'))));
+      values.forEach((value, i) => checkValue(c, `${path}.values[${i}]`, value, type, kind));
       return;
     }
     case 'ratio': {
