@@ -9,6 +9,7 @@
 // best of several timed passes after warm-up passes, so it shows the optimized code, not the
 // JIT warming up.
 
+import { compile } from '@axiru/compiler';
 import { readFileSync } from 'node:fs';
 import { loadPolicy, type Decision, type DecisionInput } from '@axiru/runtime';
 import { decideAcmeByHand, type HandDecision } from './acmeByHand.js';
@@ -29,8 +30,10 @@ const LARGE_POLICY_RULES = 1_000;
  * compile examples/acme.axiru here and return its IR.
  */
 export function loadAcmeIR(): unknown {
-  const path = new URL('../../runtime/test/fixtures/acme.ir.json', import.meta.url);
-  return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const source = readFileSync(new URL('../../examples/acme.axiru', import.meta.url), 'utf8');
+  const result = compile(source, { fileName: 'examples/acme.axiru' });
+  if (!result.ir) throw new Error(`examples/acme.axiru does not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+  return result.ir;
 }
 
 /** Keeps results observable so the optimizer cannot drop the work. */

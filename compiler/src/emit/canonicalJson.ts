@@ -2,18 +2,59 @@
 // code units, no whitespace, numbers and strings as ECMAScript serializes them. Two IRs with
 // the same meaning and layout-independent content therefore hash the same.
 
+/** IR objects come in few shapes; sorting each shape's keys once keeps hashing linear. */
+const sortedKeys = new Map<string, readonly string[]>();
+
+function keysOf(object: object): readonly string[] {
+  const keys = Object.keys(object);
+  const signature = keys.join('\u0000');
+  let sorted = sortedKeys.get(signature);
+  if (!sorted) {
+    // Default sort compares UTF-16 code units, which is exactly JCS's order.
+    sorted = [...keys].sort();
+    sortedKeys.set(signature, sorted);
+  }
+  return sorted;
+}
+
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  const out: string[] = [];
+  write(value, out);
+  return out.join('');
+}
+
+function write(value: unknown, out: string[]): void {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') {
+    out.push(JSON.stringify(value));
+    return;
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`canonical JSON has no form for ${value}`);
-    return JSON.stringify(value);
+    out.push(JSON.stringify(value));
+    return;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.push(',');
+      write(value[i], out);
+    }
+    out.push(']');
+    return;
+  }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    out.push('{');
+    let first = true;
+    for (const key of keysOf(value)) {
+      const field = (value as Record<string, unknown>)[key];
+      if (field === undefined) continue;
+      if (!first) out.push(',');
+      first = false;
+      out.push(JSON.stringify(key), ':');
+      write(field, out);
+    }
+    out.push('}');
+    return;
   }
   throw new TypeError(`canonical JSON has no form for a ${typeof value}`);
 }

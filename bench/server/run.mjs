@@ -1,0 +1,163 @@
+// npm run bench:server — POST /api/decision with durable sealing against a bare fastify route.
+//
+// Both servers are real processes on loopback, benchmarked one after the other in this run
+// with autocannon: 10 connections, a warm-up, then 10 s measured. (a) is a hello-world fastify
+// POST route (the ceiling of the HTTP stack); (b) is `axiru serve` on a fresh data folder, so
+// every 200 is a decision sealed with synchronous=FULL. Afterwards the server is stopped and
+// its ledger is checked: every intent_id answered with 200 must be there, once, and every
+// chain must verify.
+//
+// Options (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
+// (default 10), BENCH_KEEP=1 keeps the data folder.
+
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+/** Starts a process and resolves once a stdout line matches `ready`. */
+function startProcess(args, ready, env = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const lines = [];
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    exited.then(({ code, signal }) => reject(new Error(`${args.join(' ')} exited early (${code ?? signal})`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      const match = ready.exec(line);
+      if (match) resolve({ child, url: match[1], lines, exited });
+    });
+  });
+}
+
+async function stop(server) {
+  server.child.kill('SIGTERM');
+  const { code, signal } = await server.exited;
+  if (code !== 0 && signal !== 'SIGTERM') throw new Error(`server exited with ${code ?? signal}`);
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ connections: CONNECTIONS, pipelining: 1, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+function summary(result) {
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+// A decision request as a support tool would send it; customers and charges vary so that the
+// computed facts are realistic index lookups, not one ever-growing customer.
+let counter = 0;
+function decisionBody() {
+  counter += 1;
+  return JSON.stringify({
+    source: counter % 5 === 0 ? 'ai_agent' : 'support_tool',
+    action: 'refund',
+    stripe_charge_id: `ch_${counter % 50_000}`,
+    amount_cents: 1_000 + ((counter * 7919) % 40_000),
+    customer_tenure_days: counter % 400,
+    reason: counter % 3 === 0 ? 'duplicate_charge' : 'requested_by_customer',
+    customer_id: `cus_${counter % 10_000}`,
+    charge_amount_cents: 50_000,
+  });
+}
+
+async function benchHello() {
+  const server = await startProcess([join(ROOT, 'bench/server/hello.mjs')], /^listening (http:\/\/127\.0\.0\.1:\d+)$/);
+  try {
+    const options = {
+      url: `${server.url}/hello`, method: 'POST', headers: { 'content-type': 'application/json' }, body: decisionBody(),
+    };
+    await cannon({ ...options, duration: WARMUP });
+    return summary(await cannon({ ...options, duration: DURATION }));
+  } finally {
+    await stop(server);
+  }
+}
+
+async function benchDecision() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'axiru-bench-'));
+  const server = await startProcess(
+    [join(ROOT, 'compiler/bin/axiru.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
+    /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/,
+  );
+  const key = server.lines.find((line) => line.startsWith('AXIRU_DECISION_KEY='))?.split('=')[1];
+  if (!key) throw new Error('the server printed no decision key');
+  const acknowledged = [];
+  const request = {
+    method: 'POST',
+    path: '/api/decision',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    setupRequest: (req) => ({ ...req, body: decisionBody() }),
+    onResponse: (status, body) => {
+      if (status >= 200 && status < 300) acknowledged.push(JSON.parse(body).intent_id);
+    },
+  };
+  let result;
+  try {
+    await cannon({ url: server.url, requests: [request], duration: WARMUP });
+    const warmed = acknowledged.length;
+    result = summary(await cannon({ url: server.url, requests: [request], duration: DURATION }));
+    result.measuredAcks = acknowledged.length - warmed;
+  } finally {
+    await stop(server);
+  }
+
+  // The server is stopped: check its ledger directly.
+  const db = new Database(join(dataDir, 'axiru.sqlite'), { readonly: true });
+  const has = db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'decision' AND intent_id = ?").pluck();
+  const missing = acknowledged.filter((id) => has.get(id) !== 1).length;
+  const sealed = db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'decision'").pluck().get();
+  db.close();
+  const verify = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'compiler/bin/axiru.js'), 'audit', 'verify', '--data', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => resolve({ code, reports: out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) }));
+  });
+  if (process.env.BENCH_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
+  return { ...result, acknowledged: acknowledged.length, sealed, missing, verify };
+}
+
+const ms = (value) => `${value.toFixed(2)} ms`;
+console.log(`axiru server benchmark: ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s measured; `
+  + `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
+const hello = await benchHello();
+console.log(`(a) fastify hello-world POST: ${hello.rps.toFixed(0)} req/s, p50 ${ms(hello.p50)}, p99 ${ms(hello.p99)}`);
+const decision = await benchDecision();
+console.log(`(b) POST /api/decision (sealed, synchronous=FULL): ${decision.rps.toFixed(0)} req/s, p50 ${ms(decision.p50)}, p99 ${ms(decision.p99)}, max ${ms(decision.max)}`);
+const ratio = decision.rps / hello.rps;
+console.log(`ratio b/a: ${ratio.toFixed(3)} (target >= 0.333); p99 target < 20 ms`);
+const chainsOk = decision.verify.code === 0 && decision.verify.reports.every((report) => report.ok);
+console.log(`ledger: ${decision.acknowledged} decisions acknowledged with 200, ${decision.sealed} sealed, `
+  + `${decision.missing} acknowledged but missing, non-2xx ${decision.non2xx}, errors ${decision.errors}; `
+  + `chains ${chainsOk ? 'verify' : 'DO NOT verify'} (${decision.verify.reports.map((r) => `${r.records} records`).join(', ')})`);
+const failures = [];
+if (decision.missing > 0 || decision.sealed !== decision.acknowledged) failures.push('acknowledged decisions missing from the ledger');
+if (!chainsOk) failures.push('chain verification failed');
+if (decision.non2xx > 0 || decision.errors > 0) failures.push('non-2xx responses or errors');
+if (ratio < 1 / 3) console.log('note: below the b >= a/3 target');
+if (decision.p99 >= 20) console.log('note: p99 above the 20 ms target');
+if (failures.length > 0) {
+  console.error(`FAILED: ${failures.join('; ')}`);
+  process.exitCode = 1;
+}
