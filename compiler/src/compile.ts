@@ -1,7 +1,7 @@
 // The pipeline: lex -> parse (CST) -> lower (AST) -> resolve -> check -> emit (IR) ->
 // analyse -> run examples. Every phase returns diagnostics; nothing throws on user input.
 // IR is produced only for a file without errors.
-import type { PolicyIR } from '@axiru/runtime';
+import { validateIR, type PolicyIR } from '@axiru/runtime';
 import type { PolicyFile } from './ast.js';
 import { SYNTAX_CHECKS } from './checks/index.js';
 import { IR_CHECKS } from './checks/irChecks.js';
@@ -41,24 +41,40 @@ export function compile(text: string, options: CompileOptions = {}): CompileResu
   let sourceMap: SourceMap | null = null;
   let examples: readonly ExampleResult[] = [];
   if (!hasErrors(diagnostics)) {
-    const emitted = emitPolicy(parsed.file, scope);
-    ir = emitted.ir;
-    sourceMap = emitted.sourceMap;
-    if (options.analysis !== false) {
-      // In order; once a check finds an error the policy does not compile, and later
-      // analysis of a rule already known to be impossible would only repeat it.
-      for (const check of IR_CHECKS) {
-        check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
-        if (hasErrors(diagnostics)) break;
+    // The checks are meant to accept only what emits valid IR. Should they ever miss a case,
+    // the author still gets a diagnostic rather than a crash, and no IR the runtime refuses.
+    try {
+      const emitted = emitPolicy(parsed.file, scope);
+      const validation = validateIR(emitted.ir);
+      if (!validation.ok) throw new Error(`the runtime refuses the emitted IR: ${validation.errors.join('; ')}`);
+      ir = emitted.ir;
+      sourceMap = emitted.sourceMap;
+      if (options.analysis !== false) {
+        // In order; once a check finds an error the policy does not compile, and later
+        // analysis of a rule already known to be impossible would only repeat it.
+        for (const check of IR_CHECKS) {
+          check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
+          if (hasErrors(diagnostics)) break;
+        }
       }
-    }
-    if (hasErrors(diagnostics)) {
+      if (hasErrors(diagnostics)) {
+        ir = null;
+        sourceMap = null;
+      } else if (options.examples !== false) {
+        const run = runExamples(emitted.ir, scope.examples);
+        diagnostics.push(...run.diagnostics);
+        examples = run.results;
+      }
+    } catch (error) {
       ir = null;
       sourceMap = null;
-    } else if (options.examples !== false) {
-      const run = runExamples(emitted.ir, scope.examples);
-      diagnostics.push(...run.diagnostics);
-      examples = run.results;
+      diagnostics.push({
+        code: 'AX1999',
+        severity: 'error',
+        message: `internal compiler error: ${error instanceof Error ? error.message : String(error)}`,
+        span: null,
+        help: 'this is a bug in the compiler, not in the policy; please report it with the policy text',
+      });
     }
   }
   const sorted = sortDiagnostics(diagnostics);

@@ -31,6 +31,7 @@ export const CODES = {
   AX1024: { severity: 'error', title: 'unknown rule' },
   AX1025: { severity: 'error', title: 'nesting too deep' },
   AX1026: { severity: 'error', title: 'unterminated string' },
+  AX1999: { severity: 'error', title: 'internal compiler error' },
   AX2001: { severity: 'warning', title: 'rule can never match' },
   AX2002: { severity: 'warning', title: 'rule can never decide the outcome' },
   AX2003: { severity: 'warning', title: 'currency coverage gap' },

@@ -1,8 +1,11 @@
 // `axiru fmt`: canonical layout for a whole file. Words are spaced one apart, each rule is
 // `rule NAME:` / statement / `because`, examples put their inputs between braces, and
 // comments stay where they were relative to the code (leading, trailing, or at the end of the
-// line holding the token before them). Literals keep their spelling, so the IR, and its
-// hash, never change. A file with syntax errors is not formatted: its tree is incomplete.
+// line holding the token before them; a comment on its own line before a printed line stays on
+// its own line before it). A printed line keeps one trailing comment: any others it gathers go
+// on their own lines before it, so two comments never merge into one. Literals keep their
+// spelling, so the IR, and its hash, never change. A file with syntax errors is not formatted:
+// its tree is incomplete.
 import type * as A from '../ast.js';
 import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { LineIndex } from '../source/LineIndex.js';
@@ -18,9 +21,13 @@ const STATEMENT_WIDTH = 80;
 interface Line {
   text: string;
   /** Source offsets covered by the tokens printed on this line. */
-  readonly from: number;
+  from: number;
   readonly to: number;
-  comments: string[];
+  /** Comments printed on their own lines before this line. */
+  leading: string[];
+  /** Comments at the end of this line (all but the last move before it when printed), each with
+   * the blanks that separated it from the code before it on its source line, if any. */
+  comments: { readonly text: string; readonly gap: string | null }[];
 }
 
 export interface FormatResult {
@@ -33,10 +40,21 @@ export function formatPolicy(text: string): FormatResult {
   const parsed = parse(text);
   const syntaxErrors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (syntaxErrors.length > 0) return { text: null, diagnostics: syntaxErrors };
-  return { text: printFile(parsed.file, text), diagnostics: [] };
+  return { text: printFile(parsed.file, text, parsed.tokens), diagnostics: [] };
 }
 
-function printFile(file: A.PolicyFile, text: string): string {
+function printFile(file: A.PolicyFile, text: string, tokens: readonly { readonly startOffset: number; readonly image: string }[]): string {
+  /** Index of the first token starting at or after `offset` (tokens are in source order). */
+  const firstTokenFrom = (offset: number): number => {
+    let low = 0;
+    let high = tokens.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (tokens[mid]!.startOffset < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  };
   const index = new LineIndex(text);
   const lineOf = (offset: number) => index.positionAt(offset).line;
   const out: string[] = [];
@@ -67,6 +85,14 @@ function printFile(file: A.PolicyFile, text: string): string {
     if (leading.length > 0 && blankBetween(cursor, item.span.start)) out.push('');
 
     const lines = printItem(item);
+    // The tree has no position for the `when` and `because` keywords: a line printed from one
+    // starts at the keyword, not at what follows it, so that comments before it find this line.
+    for (const printed of lines) {
+      const word = /^\s*(when|because) /.exec(printed.text)?.[1];
+      if (!word) continue;
+      const keyword = tokens[firstTokenFrom(printed.from) - 1];
+      if (keyword && keyword.image === word && keyword.startOffset >= item.span.start) printed.from = keyword.startOffset;
+    }
     // Comments inside the item, or trailing on its last line, go to the end of the printed
     // line holding the token before them.
     const itemLastLine = lineOf(item.span.end);
@@ -76,10 +102,19 @@ function printFile(file: A.PolicyFile, text: string): string {
       const trailing = !inside && lineOf(comment.span.start) === itemLastLine && !hasCodeBetween(file, item.span.end, comment.span.start);
       if (!inside && !trailing) break;
       comments.shift();
+      // A comment on its own line just before a printed line (nothing but blanks and comments
+      // between) leads that line; any other goes to the end of the line holding the token before it.
+      const next = inside && ownLine(text, comment.span.start) ? lines.find((line) => line.from > comment.span.start) : undefined;
+      if (next && (tokens[firstTokenFrom(comment.span.end)]?.startOffset ?? Number.POSITIVE_INFINITY) >= next.from) {
+        next.leading.push(comment.text.trimEnd());
+        continue;
+      }
       const target = [...lines].reverse().find((line) => line.from < comment.span.start) ?? lines[lines.length - 1]!;
-      target.comments.push(comment.text.trimEnd());
+      const before = tokens[firstTokenFrom(comment.span.start) - 1];
+      const blanks = before ? text.slice(before.startOffset + before.image.length, comment.span.start) : '';
+      target.comments.push({ text: comment.text.trimEnd(), gap: /^[ \t]+$/.test(blanks) ? blanks : null });
     }
-    for (const line of lines) out.push(renderLine(line, text));
+    for (const line of lines) out.push(...renderLine(line));
     previous = item;
     previousEnd = item.span.end;
   }
@@ -95,6 +130,12 @@ function printFile(file: A.PolicyFile, text: string): string {
   return out.join('\n') + '\n';
 }
 
+/** Whether only blanks precede `offset` on its line. */
+function ownLine(text: string, offset: number): boolean {
+  const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  return /^[ \t\f\v\u00a0\ufeff]*$/.test(text.slice(lineStart, offset));
+}
+
 function hasCodeBetween(file: A.PolicyFile, from: number, to: number): boolean {
   return file.items.some((item) => item.span.start >= from && item.span.start < to);
 }
@@ -105,15 +146,20 @@ function needsBlankLine(previous: A.Item, next: A.Item): boolean {
   return block(previous) || block(next);
 }
 
-function renderLine(line: Line, source: string): string {
-  if (line.comments.length === 0) return line.text;
-  // Keep the author's gap before a trailing comment (gofmt-style alignment survives), at least one space.
-  const gap = /^[ \t]*/.exec(source.slice(line.to))?.[0] ?? ' ';
-  return `${line.text}${gap.length > 0 && line.comments.length === 1 ? gap : ' '}${line.comments.join(' ')}`;
+function renderLine(line: Line): string[] {
+  const indent = /^[ \t]*/.exec(line.text)![0];
+  // Every comment but the last trailing one gets a line of its own, in source order: a `#`
+  // comment runs to the end of its line, so two on one line would become one.
+  const above = [...line.leading, ...line.comments.slice(0, -1).map((c) => c.text)].map((comment) => `${indent}${comment}`);
+  const last = line.comments[line.comments.length - 1];
+  if (last === undefined) return [...above, line.text];
+  // Keep the author's gap before a trailing comment that was alone at the end of a line
+  // (gofmt-style alignment survives); otherwise one space.
+  return [...above, `${line.text}${line.comments.length === 1 && last.gap !== null ? last.gap : ' '}${last.text}`];
 }
 
 function line(text: string, span: Span): Line {
-  return { text, from: span.start, to: span.end, comments: [] };
+  return { text, from: span.start, to: span.end, leading: [], comments: [] };
 }
 
 function printItem(item: A.Item): Line[] {
