@@ -73,7 +73,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     status = code;
   });
   try {
-    await loadPlugins(program);
+    await loadPlugins(program, {
+      out: (line) => io.out(line),
+      err: (line) => io.err(line),
+      setStatus: (code) => {
+        status = code;
+      },
+    });
     await program.parseAsync([...argv], { from: 'user' });
     return status;
   } catch (error) {

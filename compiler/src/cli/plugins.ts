@@ -5,11 +5,18 @@ import type { Command } from 'commander';
 // imports them statically, so the layering stays runtime <- compiler <- server.
 const PLUGINS = ['@axiru/server/cli'];
 
-export interface CliPlugin {
-  registerCommands(program: Command): void;
+/** What a plugin's commands write through, and where their exit code goes. */
+export interface PluginContext {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly setStatus: (code: number) => void;
 }
 
-export async function loadPlugins(program: Command): Promise<void> {
+export interface CliPlugin {
+  registerCommands(program: Command, context: PluginContext): void;
+}
+
+export async function loadPlugins(program: Command, context: PluginContext): Promise<void> {
   for (const name of PLUGINS) {
     let plugin: CliPlugin;
     try {
@@ -18,7 +25,7 @@ export async function loadPlugins(program: Command): Promise<void> {
       if (isModuleNotFound(error, name)) continue;
       throw error;
     }
-    plugin.registerCommands(program);
+    plugin.registerCommands(program, context);
   }
 }
 

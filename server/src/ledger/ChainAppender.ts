@@ -1,5 +1,5 @@
 import type { Repositories } from '../repositories/types.js';
-import { hashRecord, toStoredRecord, type ChainHead } from './chain.js';
+import { sealContent, type ChainHead } from './chain.js';
 import { GENESIS_HASH, type LedgerRecord, type RecordDraft } from './record.js';
 
 /**
@@ -20,8 +20,9 @@ export class ChainAppender {
       head = (await this.tx.ledger.head(draft.org_id)) ?? { seq: 0, hash: GENESIS_HASH };
     }
     const content = { ...draft, seq: head.seq + 1, prev_hash: head.hash };
-    const record: LedgerRecord = { ...content, hash: hashRecord(content) };
-    await this.tx.ledger.append(toStoredRecord(record));
+    const stored = sealContent(content);
+    const record: LedgerRecord = { ...content, hash: stored.hash };
+    await this.tx.ledger.append(stored);
     this.heads.set(draft.org_id, { seq: record.seq, hash: record.hash });
     this.dirty.add(draft.org_id);
     return record;

@@ -7,17 +7,29 @@ import { canonicalJson, type JsonValue } from './canonicalJson.js';
 import { GENESIS_HASH, type LedgerRecord, type RecordContent } from './record.js';
 
 export function hashRecord(content: RecordContent): string {
-  const hashed: { [key: string]: JsonValue } = {
-    org_id: content.org_id,
-    seq: content.seq,
-    kind: content.kind,
-    intent_id: content.intent_id,
-    time: content.time,
+  return hashStoredContent(content, canonicalJson(content.body));
+}
+
+/**
+ * The hash of a record whose body is already canonical text: the canonical JSON of the
+ * envelope is assembled around it (keys in JCS order), so the body is serialized only once
+ * per record, for both its hash and its stored bytes.
+ */
+export function hashStoredContent(content: Omit<RecordContent, 'body'>, canonicalBody: string): string {
+  const envelope: { [key: string]: JsonValue } = {
     actor: content.actor,
-    body: content.body,
+    body: null,
+    intent_id: content.intent_id,
+    kind: content.kind,
+    org_id: content.org_id,
     prev_hash: content.prev_hash,
+    seq: content.seq,
+    time: content.time,
   };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  // "body":null appears exactly once in the canonical envelope, and nothing sorts before
+  // "actor", so splicing the body in here yields canonicalJson(content).
+  const text = canonicalJson(envelope).replace('"body":null', () => `"body":${canonicalBody}`);
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** A record as it is stored: the body as text, so that verification sees the stored bytes. */
@@ -114,16 +126,15 @@ export class ChainVerifier {
     }
     // Bodies are stored canonical; any other bytes mean they were edited after sealing.
     if (canonical !== record.body) return `record ${record.seq} has a body that is not in canonical form`;
-    const expected = hashRecord({
+    const expected = hashStoredContent({
       org_id: record.org_id,
       seq: record.seq,
       kind: record.kind as RecordContent['kind'],
       intent_id: record.intent_id,
       time: record.time,
       actor: record.actor,
-      body: body as RecordContent['body'],
       prev_hash: record.prev_hash,
-    });
+    }, canonical);
     if (expected !== record.hash) return `record ${record.seq} does not match its hash`;
     return null;
   }
@@ -132,4 +143,20 @@ export class ChainVerifier {
 /** Turns a freshly hashed record into its stored form (canonical body text). */
 export function toStoredRecord(record: LedgerRecord): StoredRecord {
   return { ...record, body: canonicalJson(record.body) };
+}
+
+/** Seals content: its stored form, with the body serialized once for both hash and storage. */
+export function sealContent(content: RecordContent): StoredRecord {
+  const body = canonicalJson(content.body);
+  return {
+    org_id: content.org_id,
+    seq: content.seq,
+    kind: content.kind,
+    intent_id: content.intent_id,
+    time: content.time,
+    actor: content.actor,
+    body,
+    prev_hash: content.prev_hash,
+    hash: hashStoredContent(content, body),
+  };
 }

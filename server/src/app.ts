@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import type { LogLevel } from './config.js';
+import { errorBody } from './errors.js';
+import { authPlugin } from './plugins/auth.js';
+import { dbPlugin } from './plugins/db.js';
+import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { repositoriesPlugin } from './plugins/repositories.js';
+import { servicesPlugin } from './plugins/services.js';
+import { auditRoutes } from './routes/audit.js';
+import { decisionRoutes } from './routes/decision.js';
+import { healthRoutes } from './routes/health.js';
+import { intentRoutes } from './routes/intents.js';
+import { policyRoutes } from './routes/policies.js';
+
+export interface AppOptions {
+  readonly dataDir: string;
+  readonly maxBatch: number;
+  readonly checkpointIntervalMs: number;
+  readonly metricsToken?: string | undefined;
+  /** The time source of received_at (tests move it; production uses the system clock). */
+  readonly clock?: (() => Date) | undefined;
+}
+
+/** The whole application as one plugin: infrastructure first, then the routes. */
+export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
+  await fastify.register(errorHandler);
+  // Before anything that adds routes, so the OpenAPI document sees every route.
+  await fastify.register(openapiPlugin);
+  await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs });
+  await fastify.register(repositoriesPlugin);
+  await fastify.register(metricsPlugin, { token: options.metricsToken });
+  await fastify.register(servicesPlugin, { maxBatch: options.maxBatch, clock: options.clock });
+  await fastify.register(authPlugin);
+
+  await fastify.register(healthRoutes);
+  await fastify.register(decisionRoutes);
+  await fastify.register(intentRoutes);
+  await fastify.register(policyRoutes);
+  await fastify.register(auditRoutes);
+};
+
+export interface BuildOptions extends Partial<AppOptions> {
+  readonly dataDir: string;
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * A fastify instance with the app registered. Validation is strict by design: Ajv never
+ * coerces types ("100" is not a number of cents), never drops unknown fields (they are
+ * errors), and never fills defaults behind the caller's back.
+ */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const logLevel = options.logLevel ?? 'silent';
+  const fastify = Fastify({
+    logger: logLevel === 'silent' ? false : { level: logLevel },
+    // Per-request log lines only when debugging: at info they would cost more than a decision.
+    logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    // Errors fastify raises before routing (a malformed URL, an over-long path parameter) get
+    // the API's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const body = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? errorBody('not_found', 'No resource has an id this long.')
+        : errorBody('invalid_request', 'The URL is not valid (check its percent-encoding).');
+      void sendError(reply as unknown as FastifyReply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, body);
+    },
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
+    },
+  });
+
+  // JSON only (text/plain would reach the schema as a string), parsed as usual except that an
+  // empty body with a JSON content type is "no body" rather than an error, so POST …/activate
+  // works whether or not a client sends the header.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+
+  // fastify-plugin keeps the app's hooks, decorators and handlers on the root instance.
+  await fastify.register(fp(app, { name: 'axiru-app', fastify: '5.x' }), {
+    dataDir: options.dataDir,
+    maxBatch: options.maxBatch ?? 256,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
+    metricsToken: options.metricsToken,
+    clock: options.clock,
+  });
+  return fastify;
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import { bootstrap } from './services/bootstrap.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** http://host:port of the listening server. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Builds the app, creates the demo organisation on a first start (printing its keys, the only
+ * time they are ever shown), and listens. Nothing else happens here.
+ */
+export async function startServer(config: ServerConfig, out: (line: string) => void = console.log): Promise<RunningServer> {
+  const app = await buildApp({
+    dataDir: config.dataDir,
+    logLevel: config.logLevel,
+    maxBatch: config.maxBatch,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+    metricsToken: config.metricsToken,
+  });
+  try {
+    await app.ready();
+    const first = await bootstrap(app.store);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const url = `http://${urlHost(config.host)}:${port}`;
+    if (first.created) {
+      out(`Created the demo organisation (${first.orgId}) with examples/acme.axiru live, in ${config.dataDir}.`);
+      out('Its keys are shown this once and stored only as hashes:');
+      out(`AXIRU_DECISION_KEY=${first.decisionKey}`);
+      out(`AXIRU_ADMIN_KEY=${first.adminKey}`);
+    }
+    out(`Axiru API: ${url}/api/decision`);
+    out(`API docs:  ${url}/docs`);
+    return { app, url, close: () => app.close() };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}

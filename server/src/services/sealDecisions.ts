@@ -1,0 +1,206 @@
+// Sealing a batch of decisions in one write transaction: for each request, in arrival order,
+// the authoritative checks (idempotency, live policy, declared source), the computed facts,
+// the decision, the hash-chained record, the intent row and the idempotency row. Everything a
+// request writes is written after everything it could be rejected for, so a rejected request
+// leaves nothing behind and the rest of the batch proceeds.
+
+import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
+import { ApiError } from '../errors.js';
+import { ChainAppender } from '../ledger/ChainAppender.js';
+import { CanonicalJsonError, type JsonValue } from '../ledger/canonicalJson.js';
+import type { IntentStatus, Repositories } from '../repositories/types.js';
+import { computeFacts } from './computeFacts.js';
+import type { DecisionRequest } from './decisionRequest.js';
+import type { PolicyCache } from './PolicyCache.js';
+
+export interface PendingDecision {
+  readonly orgId: string;
+  /** `api_key:<id>` of the key that asked. */
+  readonly actor: string;
+  readonly intentId: string;
+  readonly receivedAt: string;
+  readonly receivedMs: number;
+  readonly request: DecisionRequest;
+  readonly idempotency: { readonly key: string; readonly requestHash: string } | null;
+}
+
+export type SealResult =
+  | { readonly kind: 'sealed'; readonly statusCode: 200; readonly body: string; readonly outcome: Outcome; readonly seq: number }
+  | { readonly kind: 'replayed'; readonly statusCode: number; readonly body: string }
+  | { readonly kind: 'rejected'; readonly error: ApiError };
+
+/** The decision as the API returns and the ledger records it: the seed's fields first. */
+export interface DecisionView {
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly policy_version: string;
+  readonly matched_rule: string | null;
+  readonly approver_role: string | null;
+  readonly approver_roles: readonly string[] | null;
+  readonly approvals_required: number | null;
+  readonly matched_rules: readonly string[];
+  readonly missing_fields: readonly string[];
+}
+
+export function decisionView(decision: Decision): DecisionView {
+  return {
+    outcome: decision.outcome,
+    reason: decision.reason,
+    policy_version: decision.policy_version,
+    matched_rule: decision.matched_rule,
+    approver_role: decision.approver_role,
+    approver_roles: decision.approver_roles === null ? null : [...decision.approver_roles],
+    approvals_required: decision.approvals_required,
+    matched_rules: [...decision.matched_rules],
+    missing_fields: [...decision.missing_fields],
+  };
+}
+
+/** The exact response bytes of a sealed decision (also what an idempotent replay returns). */
+export function decisionResponseJson(decision: DecisionView, intentId: string, receivedAt: string): string {
+  return JSON.stringify({ decision, intent_id: intentId, received_at: receivedAt });
+}
+
+/** The lifecycle status a fresh decision puts its intent in; a flag lets the refund through. */
+export function statusForOutcome(outcome: Outcome): IntentStatus {
+  switch (outcome) {
+    case 'allow':
+    case 'flag':
+      return 'allowed';
+    case 'pending_approval':
+      return 'pending_approval';
+    case 'block':
+      return 'blocked';
+  }
+}
+
+export interface SealOptions {
+  readonly idempotencyTtlMs: number;
+}
+
+export async function sealDecisions(
+  tx: Repositories, items: readonly PendingDecision[], cache: PolicyCache, options: SealOptions,
+): Promise<SealResult[]> {
+  const chain = new ChainAppender(tx);
+  const livePolicies = new Map<string, LoadedPolicy | null>();
+  const results: SealResult[] = [];
+  for (const item of items) {
+    results.push(await sealOne(tx, chain, item, cache, livePolicies, options));
+  }
+  await chain.finish();
+  return results;
+}
+
+async function livePolicy(
+  tx: Repositories, cache: PolicyCache, orgId: string, memo: Map<string, LoadedPolicy | null>,
+): Promise<LoadedPolicy | null> {
+  if (memo.has(orgId)) return memo.get(orgId) ?? null;
+  const org = await tx.organisations.get(orgId);
+  const policy = org?.live_policy_version == null ? null : await cache.byVersion(tx, orgId, org.live_policy_version);
+  memo.set(orgId, policy);
+  return policy;
+}
+
+async function sealOne(
+  tx: Repositories,
+  chain: ChainAppender,
+  item: PendingDecision,
+  cache: PolicyCache,
+  livePolicies: Map<string, LoadedPolicy | null>,
+  options: SealOptions,
+): Promise<SealResult> {
+  const { request } = item;
+  if (item.idempotency) {
+    const previous = await tx.idempotency.get(item.orgId, item.idempotency.key);
+    if (previous && previous.created_ms > item.receivedMs - options.idempotencyTtlMs) {
+      if (previous.request_hash !== item.idempotency.requestHash) return { kind: 'rejected', error: idempotencyMismatch() };
+      return { kind: 'replayed', statusCode: previous.status_code, body: previous.response };
+    }
+  }
+
+  const policy = await livePolicy(tx, cache, item.orgId, livePolicies);
+  if (!policy) return { kind: 'rejected', error: noLivePolicy() };
+  if (!policy.ir.sources.includes(request.source)) return { kind: 'rejected', error: undeclaredSource(request.source, policy.ir.sources) };
+
+  const facts = await computeFacts(tx.intents, item.orgId, policy.ir.facts, request, item.receivedMs);
+  let decision: DecisionView;
+  try {
+    decision = decisionView(policy.decide({ ...request, ...facts }));
+  } catch {
+    // decide() is total by contract; if it ever throws, refuse this request and seal nothing.
+    return { kind: 'rejected', error: new ApiError(500, 'internal_error', 'The policy could not be evaluated; nothing was recorded.') };
+  }
+
+  const body: Record<string, JsonValue> = {
+    request: request as unknown as JsonValue,
+    facts,
+    policy: { name: policy.policy, version: policy.policyVersion, ir_hash: policy.hash },
+    decision: decision as unknown as JsonValue,
+  };
+  if (item.idempotency) body['idempotency_key'] = item.idempotency.key;
+  let record;
+  try {
+    record = await chain.append({
+      org_id: item.orgId, kind: 'decision', intent_id: item.intentId, time: item.receivedAt, actor: item.actor, body,
+    });
+  } catch (error) {
+    // Validation admits only canonicalizable values, so this is a safety net; the record is
+    // serialized before anything is written, so refusing this request leaves the batch intact.
+    if (error instanceof CanonicalJsonError) {
+      return { kind: 'rejected', error: new ApiError(400, 'invalid_request', 'The request holds a value that cannot be sealed (e.g. an unpaired surrogate).') };
+    }
+    throw error;
+  }
+
+  await tx.intents.insert({
+    org_id: item.orgId,
+    id: item.intentId,
+    seq: record.seq,
+    received_at: item.receivedAt,
+    received_ms: item.receivedMs,
+    source: request.source,
+    outcome: decision.outcome,
+    status: statusForOutcome(decision.outcome),
+    amount_cents: request.amount_cents,
+    currency: request.currency,
+    customer_id: request.customer_id ?? null,
+    stripe_account: request.stripe_account ?? null,
+    stripe_charge_id: request.stripe_charge_id ?? null,
+    policy_version: policy.version,
+    matched_rule: decision.matched_rule,
+  });
+
+  const response = decisionResponseJson(decision, item.intentId, item.receivedAt);
+  if (item.idempotency) {
+    await tx.idempotency.put({
+      org_id: item.orgId,
+      key: item.idempotency.key,
+      request_hash: item.idempotency.requestHash,
+      status_code: 200,
+      response,
+      created_ms: item.receivedMs,
+    });
+  }
+  return { kind: 'sealed', statusCode: 200, body: response, outcome: decision.outcome, seq: record.seq };
+}
+
+export function idempotencyMismatch(): ApiError {
+  return new ApiError(422, 'idempotency_key_reused',
+    'This Idempotency-Key was already used with a different request body in the last 24 hours; use a new key for a new request.',
+    'idempotency-key');
+}
+
+export function idempotencyInFlight(): ApiError {
+  return new ApiError(409, 'idempotency_in_flight',
+    'A request with this Idempotency-Key is still being processed; retry after it completes to get its response.',
+    'idempotency-key');
+}
+
+export function noLivePolicy(): ApiError {
+  return new ApiError(409, 'no_live_policy', 'This organisation has no live policy: publish one (POST /api/policies) and activate it.');
+}
+
+export function undeclaredSource(source: string, sources: readonly string[]): ApiError {
+  return new ApiError(400, 'invalid_field',
+    `source "${source}" is not declared by the live policy; allowed sources: ${sources.join(', ')}.`, 'source');
+}

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Checkpointer, type CheckpointerEvents } from './Checkpointer.js';
+import { migrate } from './migrate.js';
+import { openSqlite, type SqliteConnection } from './openSqlite.js';
+
+export const DATABASE_FILE = 'axiru.sqlite';
+
+export interface SqliteDatabaseOptions {
+  /** The data folder; created when missing. */
+  readonly dataDir: string;
+  /** Milliseconds between background WAL checkpoints; 0 disables them (short-lived CLI commands). */
+  readonly checkpointIntervalMs?: number;
+  readonly checkpointEvents?: CheckpointerEvents;
+}
+
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+export function databaseExists(dataDir: string): boolean {
+  return existsSync(databaseFile(dataDir));
+}
+
+/**
+ * The embedded database: a writer connection (transactions), a reader connection (everything
+ * else), and the background checkpointer. Reads never share the writer's connection, so a
+ * request can never see rows of a transaction that has not committed yet.
+ */
+export class SqliteDatabase {
+  readonly kind = 'sqlite';
+  readonly file: string;
+  readonly writer: SqliteConnection;
+  readonly reader: SqliteConnection;
+  /** Migration versions applied by this open (empty on later starts). */
+  readonly migrated: readonly number[];
+  private readonly checkpointer: Checkpointer | null;
+  private closed = false;
+  /** Background checkpoints run so far, by what triggered them (for metrics). */
+  readonly checkpoints: Record<string, number> = {};
+
+  constructor(options: SqliteDatabaseOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.file = databaseFile(options.dataDir);
+    this.writer = openSqlite(this.file);
+    try {
+      this.migrated = migrate(this.writer);
+      this.reader = openSqlite(this.file, { readOnly: true });
+    } catch (error) {
+      this.writer.close();
+      throw error;
+    }
+    const interval = options.checkpointIntervalMs ?? 100;
+    const events = options.checkpointEvents ?? {};
+    this.checkpointer = interval > 0
+      ? new Checkpointer(this.file, interval, {
+        onCheckpoint: (result) => {
+          this.checkpoints[result.reason] = (this.checkpoints[result.reason] ?? 0) + 1;
+          events.onCheckpoint?.(result);
+        },
+        ...(events.onError ? { onError: events.onError } : {}),
+      })
+      : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.checkpointer?.stop();
+    this.reader.close();
+    this.writer.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CheckpointResult } from '../../src/storage/sqlite/Checkpointer.js';
+import { migrate } from '../../src/storage/sqlite/migrate.js';
+import { SqliteDatabase } from '../../src/storage/sqlite/SqliteDatabase.js';
+import { SqliteStore } from '../../src/storage/sqlite/SqliteStore.js';
+import { bootstrap } from '../../src/services/bootstrap.js';
+import { tempDir } from '../support/testApp.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('SqliteDatabase', () => {
+  it('opens in WAL mode with synchronous=FULL and no automatic checkpoints', async () => {
+    const dir = tempDir();
+    const db = new SqliteDatabase({ dataDir: dir.path, checkpointIntervalMs: 0 });
+    cleanups.push(dir.remove, () => db.close());
+    for (const connection of [db.writer, db.reader]) {
+      expect(connection.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(connection.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(connection.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    }
+    expect(db.reader.pragma('query_only', { simple: true })).toBe(1);
+  });
+
+  it('applies numbered migrations once', async () => {
+    const dir = tempDir();
+    const first = new SqliteDatabase({ dataDir: dir.path, checkpointIntervalMs: 0 });
+    expect(first.migrated).toEqual([1]);
+    expect(migrate(first.writer)).toEqual([]);
+    await first.close();
+    const second = new SqliteDatabase({ dataDir: dir.path, checkpointIntervalMs: 0 });
+    cleanups.push(dir.remove, () => second.close());
+    expect(second.migrated).toEqual([]);
+    const triggers = second.reader.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all();
+    expect(triggers).toEqual(['ledger_refuses_delete', 'ledger_refuses_update']);
+  });
+
+  it('checkpoints the WAL in the background once the writer is idle', async () => {
+    const dir = tempDir();
+    let seen: (result: CheckpointResult) => void = () => undefined;
+    const idleCheckpoint = new Promise<CheckpointResult>((resolve) => {
+      seen = (result) => {
+        if (result.reason === 'idle' && result.log > 0 && result.checkpointed === result.log) resolve(result);
+      };
+    });
+    const store = SqliteStore.open({ dataDir: dir.path, checkpointIntervalMs: 10, checkpointEvents: { onCheckpoint: (r) => seen(r) } });
+    cleanups.push(dir.remove, () => store.close());
+    await bootstrap(store);
+    const result = await idleCheckpoint;
+    expect(result.busy).toBe(0);
+    expect(store.db.checkpoints['idle']).toBeGreaterThan(0);
+  });
+
+  it('serializes transactions and rolls back a failed one completely', async () => {
+    const dir = tempDir();
+    const store = SqliteStore.open({ dataDir: dir.path, checkpointIntervalMs: 0 });
+    cleanups.push(dir.remove, () => store.close());
+    const demo = await bootstrap(store);
+    const before = await store.ledger.size();
+    await expect(store.transaction(async (tx) => {
+      await tx.ledger.setHead(demo.orgId!, { seq: 999, hash: 'x' });
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(await store.ledger.head(demo.orgId!)).toMatchObject({ seq: before });
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => store.transaction(async () => {
+      order.push(n);
+      await Promise.resolve();
+      order.push(n);
+    })));
+    expect(order).toEqual([1, 1, 2, 2, 3, 3]);
+  });
+});

@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+/** The real `axiru` command, which runs compiler/dist and server/dist. */
+export const AXIRU_BIN = `${REPO}compiler/bin/axiru.js`;
+
+export function assertBuilt(): void {
+  for (const file of ['compiler/dist/cli/main.js', 'server/dist/cli.js', 'runtime/dist/index.js']) {
+    if (!existsSync(`${REPO}${file}`)) throw new Error(`${file} is missing: build first (npx tsc -b, or npm test at the root)`);
+  }
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** AXIRU_DECISION_KEY / AXIRU_ADMIN_KEY when this start created them. */
+  readonly keys: Readonly<Record<string, string>>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * `axiru serve` on an ephemeral loopback port. Readiness is the line announcing the API URL,
+ * which the server prints only after it listens; the deadline is only a safety net.
+ */
+export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50' },
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise<ServerProcess>((resolve, reject) => {
+    const keys: Record<string, string> = {};
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server not ready within ${readyDeadlineMs} ms; stderr: ${stderr}`));
+    }, readyDeadlineMs);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before it was ready (code ${code}, signal ${signal}); stderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const key = /^(AXIRU_[A-Z]+_KEY)=(\S+)$/.exec(line);
+      if (key?.[1] && key[2]) keys[key[1]] = key[2];
+      const ready = /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/.exec(line);
+      if (ready?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: ready[1], keys, exited });
+      }
+    });
+  });
+}
