@@ -12,6 +12,14 @@ export { subjectInfo, SUBJECT_PHRASES, type ValueType } from './semantics/subjec
 export { formatPolicy } from './format/formatPolicy.js';
 export { printStatement } from './format/printSyntax.js';
 export { runExamples, type ExampleResult } from './examples/runExamples.js';
-export { canonicalJson } from './emit/canonicalJson.js';
+export { canonicalJson } from '@axiru/runtime';
 export { hashIR } from './emit/hashIR.js';
 export type { SourceMap, RuleSource } from './emit/emitPolicy.js';
+// For the language server: tokens and the shared parser (completion by grammar position),
+// literal readers (hover), the outcomes an example may expect, and verdicts as written.
+export { lex } from './syntax/lex.js';
+export { policyParser } from './syntax/PolicyParser.js';
+export * as Tokens from './syntax/tokens.js';
+export { readMoney, readDuration } from './semantics/literals.js';
+export { OUTCOMES } from './checks/ExampleCheck.js';
+export { printVerdict } from './format/printSyntax.js';

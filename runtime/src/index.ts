@@ -20,3 +20,4 @@ export { inputNameOf } from './fields.js';
 export { conditionText } from './describeCondition.js';
 // The outcome order, for tools that reason about which rule can win (the compiler's analysis).
 export { approvalSatisfiers, approvalText, compareCandidates, orderCandidates, type Candidate, type CandidateOrder } from './outcome.js';
+export { canonicalJson, CanonicalJsonError, type JsonValue } from './canonicalJson.js';

@@ -4,7 +4,7 @@ export { app, buildApp, type AppOptions, type BuildOptions } from './app.js';
 export { startServer, type RunningServer } from './server.js';
 export { resolveConfig, ConfigError, LOG_LEVELS, type ServerConfig, type ConfigFlags, type LogLevel } from './config.js';
 export { ApiError, type ErrorBody } from './errors.js';
-export { canonicalJson, CanonicalJsonError, type JsonValue } from './ledger/canonicalJson.js';
+export { canonicalJson, CanonicalJsonError, type JsonValue } from '@axiru/runtime';
 export { ChainVerifier, hashRecord, type ChainReport, type StoredRecord } from './ledger/chain.js';
 export { GENESIS_HASH, type LedgerRecord, type RecordDraft, type RecordKind } from './ledger/record.js';
 export type * from './repositories/types.js';

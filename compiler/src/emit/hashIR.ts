@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PolicyIR } from '@axiru/runtime';
-import { canonicalJson } from './canonicalJson.js';
+import { canonicalJson } from '@axiru/runtime';
 
 /** `sha256:` + hex of the canonical IR without its own `hash` field. */
 export function hashIR(ir: Omit<PolicyIR, 'hash'> | PolicyIR): string {

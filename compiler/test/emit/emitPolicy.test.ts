@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, compile, hashIR } from '@axiru/compiler';
+import { CanonicalJsonError } from '@axiru/runtime';
 import type { PolicyIR } from '@axiru/runtime';
 
 const irOf = (text: string): PolicyIR => {
@@ -16,7 +17,7 @@ const BASE = 'policy "p" version 2\nroles support_lead < cfo\nrule big:\n  refun
 describe('canonical JSON and the hash', () => {
   test('canonical JSON sorts keys by code unit, drops undefined, and has no whitespace', () => {
     expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: { z: undefined, y: 2.5 }, B: 0 })).toBe('{"B":0,"a":[true,null,"x"],"b":1,"c":{"y":2.5}}');
-    expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(CanonicalJsonError);
   });
 
   test('the hash is sha256 of the canonical IR without the hash', () => {

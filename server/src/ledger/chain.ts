@@ -3,7 +3,7 @@
 // deleted, inserted or reordered record breaks the link of the record after it.
 
 import { createHash } from 'node:crypto';
-import { canonicalJson, type JsonValue } from './canonicalJson.js';
+import { canonicalJson, type JsonValue } from '@axiru/runtime';
 import { GENESIS_HASH, type LedgerRecord, type RecordContent } from './record.js';
 
 export function hashRecord(content: RecordContent): string {

@@ -2,7 +2,7 @@
 // executions, observations later) is one record in its organisation's chain, so the envelope
 // carries only what every kind shares and puts the kind-specific content in `body`.
 
-import type { JsonValue } from './canonicalJson.js';
+import type { JsonValue } from '@axiru/runtime';
 
 export type RecordKind = 'decision' | 'policy' | 'approval' | 'control' | 'execution' | 'observation';
 

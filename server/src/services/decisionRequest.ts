@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../ledger/canonicalJson.js';
+import { canonicalJson } from '@axiru/runtime';
 
 /** A validated POST /api/decision body (routes/decision.ts holds its schema). */
 export interface DecisionBody {

@@ -7,7 +7,7 @@
 import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
-import { CanonicalJsonError, type JsonValue } from '../ledger/canonicalJson.js';
+import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
 import type { IntentStatus, Repositories } from '../repositories/types.js';
 import { computeFacts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';

@@ -1,6 +1,6 @@
 import { loadPolicy } from '@axiru/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/ledger/canonicalJson.js';
+import { canonicalJson } from '@axiru/runtime';
 import { decisionView } from '../../src/services/sealDecisions.js';
 import { createTestApp, json, type DecisionJson, type TestApp, type TestOrg } from '../support/testApp.js';
 

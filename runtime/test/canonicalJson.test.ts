@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, CanonicalJsonError } from '../../src/ledger/canonicalJson.js';
+import { canonicalJson, CanonicalJsonError } from '@axiru/runtime';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and drops whitespace', () => {

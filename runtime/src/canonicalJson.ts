@@ -1,3 +1,5 @@
+// Canonical JSON lives in the runtime because everything that hashes agrees on it: the
+// compiler (IR hash) and the server (ledger records) both import it from here.
 // RFC 8785 JSON Canonicalization Scheme (JCS): the byte-exact form a ledger record is hashed in.
 // Keys are sorted by UTF-16 code units, there is no whitespace, strings use JSON.stringify's
 // escaping and numbers use ECMAScript's Number-to-String (which JCS adopts verbatim).
