@@ -22,7 +22,8 @@ export interface ExampleRun {
 }
 
 export function runExamples(ir: PolicyIR, examples: readonly A.ExampleDecl[]): ExampleRun {
-  const policy = loadPolicy(ir);
+  // A handful of examples: interpreting is cheaper than generating code for one use.
+  const policy = loadPolicy(ir, { generateCode: false });
   const results: ExampleResult[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const example of examples) {

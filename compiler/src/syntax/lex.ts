@@ -19,7 +19,8 @@ export const MAX_NESTING = 64;
 let lexer: Lexer | undefined;
 
 export function lex(text: string): LexResult {
-  lexer ??= new Lexer(T.allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+  // 'full' because only it gives tokens an endOffset, which the parser needs to track node spans.
+  lexer ??= new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
   const result = lexer.tokenize(text);
   const diagnostics: Diagnostic[] = result.errors.map((error) => {
     const char = text.slice(error.offset, error.offset + error.length);

@@ -65,6 +65,12 @@ function nodeSpan(node: CstNode | undefined, fallback: Span): Span {
 const spans = new WeakMap<CstNode, Span | null>();
 
 function realSpan(node: CstNode): Span | null {
+  // The parser tracks each node's offsets as it builds the tree (skipping tokens that recovery
+  // inserted): use them when they are there, and walk the children only when they are not.
+  const location = node.location;
+  if (location && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset) && location.endOffset! >= location.startOffset) {
+    return { start: location.startOffset, end: location.endOffset! + 1 };
+  }
   const cached = spans.get(node);
   if (cached !== undefined) return cached;
   let start = Number.POSITIVE_INFINITY;
