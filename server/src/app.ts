@@ -10,11 +10,16 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
+import { controlRoutes } from './routes/controls.js';
 import { decisionRoutes } from './routes/decision.js';
 import { healthRoutes } from './routes/health.js';
 import { intentRoutes } from './routes/intents.js';
 import { policyRoutes } from './routes/policies.js';
+import { slackRoutes } from './routes/slack.js';
+import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppOptions {
   readonly dataDir: string;
@@ -23,6 +28,12 @@ export interface AppOptions {
   readonly metricsToken?: string | undefined;
   /** The time source of received_at (tests move it; production uses the system clock). */
   readonly clock?: (() => Date) | undefined;
+  /** How often due webhook deliveries are looked for, in ms (default 1000; 0: only when events happen). */
+  readonly webhookPollMs?: number | undefined;
+  /** First webhook retry delay in ms, doubling after each failure (default 1000). */
+  readonly webhookRetryBaseMs?: number | undefined;
+  /** Slack's Web API base URL, e.g. http://127.0.0.1:PORT/api/ in tests (default: Slack's). */
+  readonly slackApiUrl?: string | undefined;
 }
 
 /** The whole application as one plugin: infrastructure first, then the routes. */
@@ -33,7 +44,10 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs });
   await fastify.register(repositoriesPlugin);
   await fastify.register(metricsPlugin, { token: options.metricsToken });
-  await fastify.register(servicesPlugin, { maxBatch: options.maxBatch, clock: options.clock });
+  await fastify.register(servicesPlugin, {
+    maxBatch: options.maxBatch, clock: options.clock,
+    webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
+  });
   await fastify.register(authPlugin);
 
   await fastify.register(healthRoutes);
@@ -41,6 +55,11 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(intentRoutes);
   await fastify.register(policyRoutes);
   await fastify.register(auditRoutes);
+  await fastify.register(userRoutes);
+  await fastify.register(approvalRoutes);
+  await fastify.register(controlRoutes);
+  await fastify.register(webhookRoutes);
+  await fastify.register(slackRoutes);
 };
 
 export interface BuildOptions extends Partial<AppOptions> {
@@ -95,6 +114,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
     metricsToken: options.metricsToken,
     clock: options.clock,
+    webhookPollMs: options.webhookPollMs,
+    webhookRetryBaseMs: options.webhookRetryBaseMs,
+    slackApiUrl: options.slackApiUrl,
   });
   return fastify;
 }

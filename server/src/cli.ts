@@ -1,4 +1,4 @@
-// `axiru serve`, `axiru keys …`, `axiru orgs …` and `axiru audit verify`, attached to the
+// `axiru serve`, `axiru keys …`, `axiru orgs …`, `axiru users …` and `axiru audit verify`, attached to the
 // compiler's `axiru` program at run time (compiler/src/cli/plugins.ts imports '@axiru/server/cli').
 // Only the command definitions live here; their work is in cliActions.ts, imported when a
 // command runs, so that `axiru check` and friends start without loading the server.
@@ -81,6 +81,36 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('list organisations')
     .addOption(dataOption())
     .action((options: { data?: string }) => runLazy(io, (actions) => actions.orgsList(io, options)));
+
+  const users = program.command('users').description('manage people (each gets a personal sk_user_ key, shown once)');
+
+  users
+    .command('add')
+    .description('add a user and print their personal key once')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .requiredOption('--email <email>', 'email address')
+    .requiredOption('--name <name>', 'display name')
+    .option('--roles <roles>', 'comma-separated roles of the live policy and/or admin', '')
+    .option('--slack-user-id <id>', 'their Slack user id, for Slack approvals')
+    .action((options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string }) =>
+      runLazy(io, (actions) => actions.usersAdd(io, options)));
+
+  users
+    .command('list')
+    .description('list users (never their keys)')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--json', 'JSON Lines output')
+    .action((options: { data?: string; org?: string; json?: boolean }) => runLazy(io, (actions) => actions.usersList(io, options)));
+
+  users
+    .command('disable')
+    .description('disable a user by id (usr_…); their key stops working at once')
+    .argument('<user-id>', 'the user id, as printed by users list')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .action((userId: string, options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.usersDisable(io, userId, options)));
 
   const audit = program.command('audit').description('audit the ledger');
   audit

@@ -11,6 +11,7 @@ import { startServer } from './server.js';
 import { createApiKey } from './services/apiKeys.js';
 import { createOrganisation } from './services/organisations.js';
 import { compilePolicy, type CompiledPolicy, type JsonDiagnostic } from './services/PolicyService.js';
+import { createUser, userView } from './services/users.js';
 import { verifyAllChains, verifyChain } from './services/verifyChain.js';
 import { databaseExists } from './storage/sqlite/SqliteDatabase.js';
 import { SqliteStore } from './storage/sqlite/SqliteStore.js';
@@ -172,3 +173,58 @@ export function auditVerify(io: CliIo, options: { data?: string; org?: string })
       }));
 }
 
+
+export function usersAdd(
+  io: CliIo, options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string },
+): Promise<void> {
+  return run(io, () =>
+      withStore(options.data, async (store) => {
+        const org = await pickOrg(store, options.org);
+        if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new CliError(`--email must be an email address; got ${JSON.stringify(options.email)}`);
+        const roles = options.roles.split(',').map((role) => role.trim()).filter((role) => role !== '');
+        const policy = org.live_policy_version === null ? null : await store.policies.get(org.id, org.live_policy_version);
+        const ir = policy ? await store.policies.getIR(policy.ir_hash) : null;
+        let created;
+        try {
+          created = await store.transaction((tx) => createUser(tx, org.id,
+            { email: options.email, name: options.name, roles, slack_user_id: options.slackUserId ?? null }, ir, new Date()));
+        } catch (error) {
+          if (error instanceof ApiError) throw new CliError(error.message);
+          throw error;
+        }
+        io.out(`Created ${created.user.id} (${created.user.email}, roles: ${roles.join(', ') || 'none'}) in ${org.id}; their key is shown this once:`);
+        io.out(`AXIRU_USER_KEY=${created.key}`);
+      }));
+}
+
+export function usersList(io: CliIo, options: { data?: string; org?: string; json?: boolean }): Promise<void> {
+  return run(io, () =>
+      withStore(options.data, async (store) => {
+        const org = await pickOrg(store, options.org);
+        const list = await store.users.list(org.id);
+        for (const user of list) {
+          const shown = userView(user);
+          if (options.json) io.out(JSON.stringify(shown));
+          else {
+            io.out([user.id, user.email, user.name, user.roles.join(',') || '-', user.key_hint,
+              user.disabled_at ? `disabled ${user.disabled_at}` : 'active', user.slack_user_id ?? ''].join('  ').trimEnd());
+          }
+        }
+        if (list.length === 0 && !options.json) io.out('no users');
+      }));
+}
+
+export function usersDisable(io: CliIo, userId: string, options: { data?: string; org?: string }): Promise<void> {
+  return run(io, () =>
+      withStore(options.data, async (store) => {
+        const org = await pickOrg(store, options.org);
+        const user = await store.users.get(org.id, userId);
+        if (!user) throw new CliError(`no user ${userId} in ${org.id}`);
+        if (user.disabled_at !== null) {
+          io.out(`${userId} was already disabled at ${user.disabled_at}`);
+          return;
+        }
+        await store.transaction((tx) => tx.users.disable(org.id, userId, new Date().toISOString()));
+        io.out(`Disabled ${userId} (${user.email}) of ${org.id}`);
+      }));
+}

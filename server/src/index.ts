@@ -15,3 +15,4 @@ export { verifyChain, verifyAllChains } from './services/verifyChain.js';
 export { COUNTED_STATUSES } from './services/computeFacts.js';
 export { createOrganisation, type NewOrganisation, type CreateOrganisationOptions } from './services/organisations.js';
 export { compilePolicy, PolicyService } from './services/PolicyService.js';
+export { verifyWebhook, signWebhook, SIGNATURE_HEADER, WEBHOOK_EVENTS } from './services/webhooks.js';

@@ -4,7 +4,8 @@
 
 import type { JsonValue } from '@axiru/runtime';
 
-export type RecordKind = 'decision' | 'policy' | 'approval' | 'control' | 'execution' | 'observation';
+export type RecordKind =
+  | 'decision' | 'policy' | 'approval' | 'denial' | 'expiry' | 'control' | 'execution' | 'observation';
 
 /** What a writer supplies; the chain assigns `seq`, `prev_hash` and `hash`. */
 export interface RecordDraft {

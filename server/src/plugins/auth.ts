@@ -1,12 +1,24 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError, invalidKey, missingKey, wrongKeyKind } from '../errors.js';
-import type { ApiKeyRecord, KeyKind, Organisation } from '../repositories/types.js';
+import { ApiError, invalidKey, missingKey } from '../errors.js';
+import type { ApiKeyRecord, KeyKind, Organisation, UserRecord } from '../repositories/types.js';
 import { API_KEY_FORMAT, hashApiKey } from '../services/apiKeys.js';
+import { ADMIN_ROLE, USER_KEY_FORMAT } from '../services/users.js';
+
+/**
+ * Who may call an endpoint: API keys by kind, any user (`user`), or a user holding the
+ * `admin` role (`user_admin`).
+ */
+export type Principal = KeyKind | 'user' | 'user_admin';
 
 export interface AuthContext {
   readonly org: Organisation;
-  readonly key: ApiKeyRecord;
+  /** The API key, when the caller used one. */
+  readonly key: ApiKeyRecord | null;
+  /** The user, when the caller used a personal key. */
+  readonly user: UserRecord | null;
+  /** How the ledger names the caller: `api_key:<id>` or `user:<id>`. */
+  readonly actor: string;
 }
 
 export interface AuthenticateOptions {
@@ -19,8 +31,8 @@ declare module 'fastify' {
     auth: AuthContext | null;
   }
   interface FastifyInstance {
-    /** A preValidation hook admitting keys of the given kinds. */
-    authenticate(kinds: readonly KeyKind[], options?: AuthenticateOptions): preValidationAsyncHookHandler;
+    /** A preValidation hook admitting the given kinds of caller. */
+    authenticate(kinds: readonly Principal[], options?: AuthenticateOptions): preValidationAsyncHookHandler;
   }
 }
 
@@ -47,24 +59,47 @@ function presentedKey(request: FastifyRequest, bodyKey: boolean): string {
   return key;
 }
 
+const DESCRIPTIONS: Record<Principal, string> = {
+  decision: 'a decision key',
+  admin: 'an admin key',
+  user: 'a user key (sk_user_…)',
+  user_admin: 'a user with the admin role',
+};
+
+/** The 403 for a caller of the wrong kind, naming every kind the endpoint accepts. */
+export function forbiddenFor(kinds: readonly Principal[]): ApiError {
+  const names = kinds.filter((kind) => !(kind === 'user_admin' && kinds.includes('user'))).map((kind) => DESCRIPTIONS[kind]);
+  const list = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return new ApiError(403, 'forbidden', `This endpoint needs ${list}.`);
+}
+
 /**
  * Authentication runs before validation, so an anonymous caller learns nothing about the
- * schema. Unknown, malformed and revoked keys all get the same 401, a key of the wrong kind
- * the same 403, whatever the endpoint.
+ * schema. Unknown, malformed, revoked and disabled keys all get the same 401, a caller of the
+ * wrong kind the same 403, whatever the endpoint.
  */
 export const authPlugin = fp(async (app) => {
   app.decorateRequest('auth', null);
-  app.decorate('authenticate', (kinds: readonly KeyKind[], options: AuthenticateOptions = {}) => {
-    const needed = kinds.includes('decision') ? 'decision' : 'admin';
+  app.decorate('authenticate', (kinds: readonly Principal[], options: AuthenticateOptions = {}) => {
     return async (request: FastifyRequest) => {
-      const key = presentedKey(request, options.bodyKey === true);
-      if (!API_KEY_FORMAT.test(key)) throw invalidKey();
-      const record = await app.store.apiKeys.findByHash(hashApiKey(key));
+      const presented = presentedKey(request, options.bodyKey === true);
+      if (USER_KEY_FORMAT.test(presented)) {
+        const user = await app.store.users.findByKeyHash(hashApiKey(presented));
+        if (!user || user.disabled_at !== null) throw invalidKey();
+        const org = await app.store.organisations.get(user.org_id);
+        if (!org) throw invalidKey();
+        const allowed = kinds.includes('user') || (kinds.includes('user_admin') && user.roles.includes(ADMIN_ROLE));
+        if (!allowed) throw forbiddenFor(kinds);
+        request.auth = { org, key: null, user, actor: `user:${user.id}` };
+        return;
+      }
+      if (!API_KEY_FORMAT.test(presented)) throw invalidKey();
+      const record = await app.store.apiKeys.findByHash(hashApiKey(presented));
       if (!record || record.revoked_at !== null) throw invalidKey();
       const org = await app.store.organisations.get(record.org_id);
       if (!org) throw invalidKey();
-      if (!kinds.includes(record.kind)) throw wrongKeyKind(needed);
-      request.auth = { org, key: record };
+      if (!kinds.includes(record.kind)) throw forbiddenFor(kinds);
+      request.auth = { org, key: record, user: null, actor: `api_key:${record.id}` };
     };
   });
 }, { name: 'axiru-auth', fastify: '5.x', dependencies: ['axiru-repositories'] });

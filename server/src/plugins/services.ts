@@ -1,5 +1,8 @@
 import fp from 'fastify-plugin';
 import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService.js';
+import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
+import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
+import { SlackNotifier } from '../services/slack.js';
 import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
 
@@ -7,6 +10,14 @@ declare module 'fastify' {
   interface FastifyInstance {
     decisions: DecisionService;
     policies: PolicyService;
+    /** Approvals, holds, executions and controls. */
+    actions: IntentActions;
+    /** Sends the signed webhook deliveries. */
+    webhooks: WebhookDeliverer;
+    /** Posts and updates Slack approval messages. */
+    slack: SlackNotifier;
+    /** The app's time source (tests move it). */
+    clock: () => Date;
   }
 }
 
@@ -14,12 +25,40 @@ export interface ServicesPluginOptions {
   /** Most decisions sealed in one transaction. */
   readonly maxBatch: number;
   readonly clock?: (() => Date) | undefined;
+  /** How often due webhook deliveries are looked for (0: only when events happen). */
+  readonly webhookPollMs?: number | undefined;
+  /** The first webhook retry delay (doubling after each failure). */
+  readonly webhookRetryBaseMs?: number | undefined;
+  /** Slack's Web API base URL (tests point it at a local server). */
+  readonly slackApiUrl?: string | undefined;
 }
 
 export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => {
   const cache = new PolicyCache();
   const clock = options.clock ?? (() => new Date());
+  const webhooks = new WebhookDeliverer(app.store, {
+    clock,
+    ...(options.webhookRetryBaseMs !== undefined ? { baseDelayMs: options.webhookRetryBaseMs } : {}),
+    onError: (error) => app.log.warn({ err: error }, 'webhook delivery run failed'),
+  });
+  app.decorate('webhooks', webhooks);
+  // Deliveries are queued in the transaction that seals their event, then sent after it commits.
+  const onEvents: EventSink = async (tx, events) => {
+    await enqueueWebhookEvents(tx, events, clock());
+  };
+  const slack = new SlackNotifier(app.store, {
+    slackApiUrl: options.slackApiUrl,
+    onError: (error) => app.log.warn({ err: error }, 'a Slack message could not be sent'),
+  });
+  app.decorate('slack', slack);
+  app.decorate('clock', clock);
+  const afterCommit = (events: readonly IntentEvent[]): void => {
+    webhooks.kick();
+    slack.handle(events);
+  };
   const decisions = new DecisionService(app.store, cache, {
+    onEvents,
+    afterCommit,
     maxBatch: options.maxBatch,
     clock,
     onBatch: (size, seconds, failed) => {
@@ -31,6 +70,18 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   });
   app.decorate('decisions', decisions);
   app.decorate('policies', new PolicyService(app.store, cache, clock));
+  const actions = new IntentActions(app.store, cache, { clock, onEvents, afterCommit });
+  app.decorate('actions', actions);
+  // Approval requests past their TTL are expired by this sweep (and on the spot when someone
+  // tries to act on one), each sealed as an `expiry` record.
+  const sweep = setInterval(() => {
+    actions.expireDue().then(
+      (expired) => { if (expired > 0) app.log.info({ expired }, 'approval requests expired'); },
+      (error: unknown) => app.log.warn({ err: error }, 'expiring approval requests failed'),
+    );
+  }, 60_000);
+  sweep.unref();
+  webhooks.start(options.webhookPollMs ?? 1000);
   // Idempotency keys are only honoured for 24 hours; older rows are deleted hourly.
   const purge = setInterval(() => {
     const before = clock().getTime() - IDEMPOTENCY_TTL_MS;
@@ -43,6 +94,9 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   // Runs before the store closes (onClose hooks run in reverse order of registration).
   app.addHook('onClose', async () => {
     clearInterval(purge);
+    clearInterval(sweep);
     await decisions.drain();
+    await webhooks.stop();
+    await slack.idle();
   });
 }, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics'] });

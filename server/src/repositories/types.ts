@@ -16,6 +16,47 @@ export interface Organisation {
   readonly default_currency: string;
   readonly live_policy_version: number | null;
   readonly created_at: string;
+  /** How long an approval request stays open (the database defaults it to 72 h). */
+  readonly approval_ttl_ms?: number;
+}
+
+/** A person of an organisation. `roles` are policy role names and/or `admin`. */
+export interface UserRecord {
+  readonly id: string;
+  readonly org_id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly slack_user_id: string | null;
+  readonly key_hash: string;
+  readonly key_hint: string;
+  readonly created_at: string;
+  readonly disabled_at: string | null;
+}
+
+export type ApprovalVerdict = 'approve' | 'deny';
+
+export interface ApprovalRow {
+  readonly org_id: string;
+  readonly intent_id: string;
+  readonly user_id: string;
+  readonly verdict: ApprovalVerdict;
+  readonly role: string;
+  readonly seq: number;
+  readonly time: string;
+}
+
+export type ControlKind = 'freeze' | 'kill_switch';
+
+export interface ControlRow {
+  readonly org_id: string;
+  readonly kind: ControlKind;
+  /** freeze: the Stripe account id; kill switch: `org` or `source:<name>`. */
+  readonly scope: string;
+  readonly reason: string;
+  readonly actor: string;
+  readonly seq: number;
+  readonly created_at: string;
 }
 
 export interface ApiKeyRecord {
@@ -61,6 +102,15 @@ export interface IntentRow {
   readonly stripe_charge_id: string | null;
   readonly policy_version: number;
   readonly matched_rule: string | null;
+  /** Who asked (a user id or an agent/automation name), when the request said. */
+  readonly requested_by: string | null;
+  /** JSON array of the roles a pending approval asked for. */
+  readonly approver_roles: string | null;
+  readonly approvals_required: number | null;
+  /** When a pending approval expires (epoch ms). */
+  readonly expires_ms: number | null;
+  /** While held: the status the hold interrupted. */
+  readonly held_from: IntentStatus | null;
 }
 
 export interface IntentFilter {
@@ -91,6 +141,7 @@ export interface OrganisationRepository {
   get(id: string): Promise<Organisation | null>;
   list(): Promise<readonly Organisation[]>;
   setLivePolicy(orgId: string, version: number): Promise<void>;
+  setApprovalTtl(orgId: string, ttlMs: number): Promise<void>;
 }
 
 export interface ApiKeyRepository {
@@ -136,6 +187,91 @@ export interface IntentRepository {
   countForCustomer(orgId: string, customerId: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
   /** Sum of amount_cents of intents on this charge in `currency`, received at or before toMs, with one of `statuses`. */
   sumForCharge(orgId: string, chargeId: string, currency: string, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
+  setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
+  /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
+  dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;
+}
+
+export interface UserRepository {
+  create(user: UserRecord): Promise<void>;
+  get(orgId: string, id: string): Promise<UserRecord | null>;
+  findByKeyHash(keyHash: string): Promise<UserRecord | null>;
+  findBySlackId(orgId: string, slackUserId: string): Promise<UserRecord | null>;
+  findByEmail(orgId: string, email: string): Promise<UserRecord | null>;
+  list(orgId: string): Promise<readonly UserRecord[]>;
+  /** Marks the user disabled; false when there is no such enabled user. */
+  disable(orgId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface ApprovalRepository {
+  insert(row: ApprovalRow): Promise<void>;
+  forIntent(orgId: string, intentId: string): Promise<readonly ApprovalRow[]>;
+}
+
+export interface ControlRepository {
+  active(orgId: string): Promise<readonly ControlRow[]>;
+  get(orgId: string, kind: ControlKind, scope: string): Promise<ControlRow | null>;
+  put(row: ControlRow): Promise<void>;
+  /** False when no such control was active. */
+  remove(orgId: string, kind: ControlKind, scope: string): Promise<boolean>;
+}
+
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly org_id: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly events: readonly string[];
+  readonly created_at: string;
+  readonly disabled_at: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly org_id: string;
+  readonly endpoint_id: string;
+  readonly event_id: string;
+  readonly event_type: string;
+  readonly payload: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly next_attempt_ms: number | null;
+  readonly last_status: number | null;
+  readonly last_error: string | null;
+  readonly created_at: string;
+  readonly delivered_at: string | null;
+}
+
+export interface WebhookRepository {
+  createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  getEndpoint(orgId: string, id: string): Promise<WebhookEndpoint | null>;
+  /** Enabled and disabled endpoints of the organisation, oldest first. */
+  listEndpoints(orgId: string): Promise<readonly WebhookEndpoint[]>;
+  disableEndpoint(orgId: string, id: string, at: string): Promise<boolean>;
+  insertDelivery(delivery: WebhookDelivery): Promise<void>;
+  /** Pending deliveries due at or before nowMs, oldest first, over all organisations. */
+  dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]>;
+  /** Newest first. */
+  deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]>;
+  recordAttempt(id: string, update: Pick<WebhookDelivery, 'status' | 'attempts' | 'next_attempt_ms' | 'last_status' | 'last_error' | 'delivered_at'>): Promise<void>;
+}
+
+export interface SlackSettings {
+  readonly org_id: string;
+  readonly bot_token: string;
+  readonly channel: string;
+  readonly signing_secret: string;
+}
+
+export interface SlackRepository {
+  getSettings(orgId: string): Promise<SlackSettings | null>;
+  putSettings(settings: SlackSettings): Promise<void>;
+  /** Every organisation's settings (to find the one whose signing secret verifies a callback). */
+  allSettings(): Promise<readonly SlackSettings[]>;
+  putMessage(orgId: string, intentId: string, channel: string, ts: string): Promise<void>;
+  getMessage(orgId: string, intentId: string): Promise<{ channel: string; ts: string } | null>;
 }
 
 export interface IdempotencyRepository {
@@ -153,6 +289,11 @@ export interface Repositories {
   readonly ledger: LedgerRepository;
   readonly intents: IntentRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly users: UserRepository;
+  readonly approvals: ApprovalRepository;
+  readonly controls: ControlRepository;
+  readonly webhooks: WebhookRepository;
+  readonly slack: SlackRepository;
 }
 
 /**

@@ -34,6 +34,8 @@ export const DecisionBodySchema = Type.Object(
     charge_amount_cents: nullable(Type.Integer({ minimum: 1, maximum: MAX_AMOUNT }), MINOR_UNITS),
     charge_age_days: nullable(Type.Number({ minimum: 0, maximum: 1_000_000 }),
       'a number of days from 0 to 1000000 (fractions allowed)'),
+    requested_by: nullable(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' }),
+      'who asks: a user id (usr_…) or an agent/automation name, 1 to 255 printable ASCII characters without spaces'),
     metadata: nullable(
       // Stripe's own metadata limits; values are text because Stripe's are.
       Type.Unsafe<Record<string, string>>({
@@ -68,6 +70,9 @@ export const DecisionViewSchema = Type.Object({
   approvals_required: Type.Union([Type.Integer(), Type.Null()]),
   matched_rules: Type.Array(Type.String()),
   missing_fields: Type.Array(Type.String()),
+  control: Type.Optional(Type.Object({
+    kind: Type.String(), scope: Type.String(), reason: Type.String(), actor: Type.String(), seq: Type.Integer(), since: IsoTimestamp,
+  }, { description: 'the control that blocked the request at intake (kill switch or freeze)' })),
 });
 
 const DecisionResponseSchema = Type.Object({
@@ -95,6 +100,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { org, key } = authOf(request);
+    if (!key) throw new Error('POST /api/decision admits only decision keys');
     const result = await app.decisions.decide({
       org,
       keyId: key.id,

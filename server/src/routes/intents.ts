@@ -60,7 +60,8 @@ const RecordRefSchema = Type.Object({
 const IntentDetailSchema = Type.Object({
   intent_id: Type.String(),
   received_at: IsoTimestamp,
-  status: Type.String(),
+  status: Type.String({ description: 'allowed, pending_approval, approved, denied, blocked, held, executed, failed, expired or observed' }),
+  requested_by: Type.Union([Type.String(), Type.Null()]),
   request: Type.Unknown({ description: 'the request as evaluated (no key; currency defaulted)' }),
   facts: Type.Unknown({ description: 'computed facts passed to the policy' }),
   decision: Type.Unknown(),
@@ -68,7 +69,7 @@ const IntentDetailSchema = Type.Object({
   record: RecordRefSchema,
   events: Type.Array(Type.Object({
     seq: Type.Integer(), kind: Type.String(), time: IsoTimestamp, actor: Type.String(), body: Type.Unknown(), hash: Type.String(),
-  }), { description: 'later records about this intent (approvals, executions…)' }),
+  }), { description: 'later records about this intent: approvals, denials, expiry, holds, execution' }),
 });
 
 const IdParamsSchema = Type.Object({
@@ -111,7 +112,7 @@ function summary(row: IntentRow) {
 }
 
 export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const readers = app.authenticate(['decision', 'admin']);
+  const readers = app.authenticate(['decision', 'admin', 'user']);
 
   app.get('/api/intents', {
     schema: {
@@ -169,6 +170,7 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       intent_id: intent.id,
       received_at: intent.received_at,
       status: intent.status,
+      requested_by: intent.requested_by,
       request: body.request,
       facts: body.facts,
       decision: body.decision,

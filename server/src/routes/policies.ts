@@ -79,8 +79,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     preValidation: admins,
   }, async (request, reply) => {
-    const { org, key } = authOf(request);
-    const result = await app.policies.publish(org.id, request.body.source, `api_key:${key.id}`);
+    const { org, actor } = authOf(request);
+    const result = await app.policies.publish(org.id, request.body.source, actor);
     const live = (await app.store.organisations.get(org.id))?.live_policy_version ?? null;
     return reply.code(result.created ? 201 : 200).send({
       ...summary(result.policy, live),
@@ -128,9 +128,9 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     preValidation: admins,
   }, async (request) => {
-    const { org, key } = authOf(request);
+    const { org, actor } = authOf(request);
     const version = Number(request.params.version.slice(1));
-    const result = await app.policies.activate(org.id, version, `api_key:${key.id}`);
+    const result = await app.policies.activate(org.id, version, actor);
     return { ...summary(result.policy, version), changed: result.changed };
   });
 };

@@ -4,6 +4,7 @@ import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
 import { defaultCommitDelay, GroupCommitter } from './GroupCommitter.js';
 import { uuidv7 } from './uuidv7.js';
+import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
   idempotencyInFlight, idempotencyMismatch, noLivePolicy, sealDecisions, undeclaredSource,
@@ -37,6 +38,10 @@ export interface DecisionServiceOptions {
   readonly onStorageError?: (error: unknown) => void;
   /** See GroupCommitter; defaults to defaultCommitDelay. */
   readonly commitDelay?: (lastCommitMs: number) => number;
+  /** Receives each batch's events inside its transaction (the webhook outbox). */
+  readonly onEvents?: EventSink;
+  /** Called with each batch's events once it committed. */
+  readonly afterCommit?: (events: readonly IntentEvent[]) => void;
 }
 
 /**
@@ -59,7 +64,14 @@ export class DecisionService {
     this.ttlMs = options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
     this.clock = options.clock ?? (() => new Date());
     this.committer = new GroupCommitter(
-      (items) => this.store.transaction((tx) => sealDecisions(tx, items, this.cache, { idempotencyTtlMs: this.ttlMs })),
+      async (items) => {
+        const events: IntentEvent[] = [];
+        const results = await this.store.transaction((tx) => sealDecisions(tx, items, this.cache, {
+          idempotencyTtlMs: this.ttlMs, events, ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+        }));
+        if (events.length > 0) options.afterCommit?.(events);
+        return results;
+      },
       {
         maxBatch: options.maxBatch,
         commitDelay: options.commitDelay ?? defaultCommitDelay,

@@ -16,6 +16,7 @@ export interface DecisionBody {
   readonly charge_amount_cents?: number | null;
   readonly charge_age_days?: number | null;
   readonly metadata?: Readonly<Record<string, string>> | null;
+  readonly requested_by?: string | null;
 }
 
 /**
@@ -35,11 +36,13 @@ export interface DecisionRequest {
   readonly charge_amount_cents?: number;
   readonly charge_age_days?: number;
   readonly metadata?: Readonly<Record<string, string>>;
+  /** A user id (usr_…) or an agent/automation name; that requester can never approve it. */
+  readonly requested_by?: string;
 }
 
 const OPTIONAL_FIELDS = [
   'stripe_charge_id', 'customer_id', 'stripe_account', 'reason',
-  'customer_tenure_days', 'charge_amount_cents', 'charge_age_days', 'metadata',
+  'customer_tenure_days', 'charge_amount_cents', 'charge_age_days', 'metadata', 'requested_by',
 ] as const;
 
 export function normalizeRequest(body: DecisionBody, defaultCurrency: string): DecisionRequest {

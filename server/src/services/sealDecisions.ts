@@ -8,9 +8,11 @@ import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
 import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
-import type { IntentStatus, Repositories } from '../repositories/types.js';
-import { computeFacts } from './computeFacts.js';
+import type { ControlRow, IntentStatus, Organisation, Repositories } from '../repositories/types.js';
+import { controlBlocking, type ControlView } from './controls.js';
+import { computeFacts, type Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
+import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 
 export interface PendingDecision {
@@ -40,6 +42,8 @@ export interface DecisionView {
   readonly approvals_required: number | null;
   readonly matched_rules: readonly string[];
   readonly missing_fields: readonly string[];
+  /** Set when a control (kill switch, freeze) decided instead of the policy. */
+  readonly control?: ControlView;
 }
 
 export function decisionView(decision: Decision): DecisionView {
@@ -74,31 +78,54 @@ export function statusForOutcome(outcome: Outcome): IntentStatus {
   }
 }
 
+export const DEFAULT_APPROVAL_TTL_MS = 72 * 3_600_000;
+
 export interface SealOptions {
   readonly idempotencyTtlMs: number;
+  /** Collects the events of the batch (a new approval request is `intent.pending_approval`). */
+  readonly events?: IntentEvent[];
+  /** Receives the batch's events inside the transaction (the webhook outbox). */
+  readonly onEvents?: EventSink;
 }
 
 export async function sealDecisions(
   tx: Repositories, items: readonly PendingDecision[], cache: PolicyCache, options: SealOptions,
 ): Promise<SealResult[]> {
   const chain = new ChainAppender(tx);
-  const livePolicies = new Map<string, LoadedPolicy | null>();
+  const livePolicies = new Map<string, LiveOrg>();
+  // Controls are read inside this write transaction, and every control change is its own
+  // write transaction: a control sealed before this batch applies to all of it, and none can
+  // appear in the middle of it. So no request in scope is allowed after the control's record.
+  const controls = new Map<string, readonly ControlRow[]>();
   const results: SealResult[] = [];
   for (const item of items) {
-    results.push(await sealOne(tx, chain, item, cache, livePolicies, options));
+    let active = controls.get(item.orgId);
+    if (!active) {
+      active = await tx.controls.active(item.orgId);
+      controls.set(item.orgId, active);
+    }
+    results.push(await sealOne(tx, chain, item, cache, livePolicies, options, active));
   }
   await chain.finish();
+  if (options.events && options.events.length > 0) await options.onEvents?.(tx, options.events);
   return results;
 }
 
+interface LiveOrg {
+  readonly org: Organisation | null;
+  readonly policy: LoadedPolicy | null;
+}
+
 async function livePolicy(
-  tx: Repositories, cache: PolicyCache, orgId: string, memo: Map<string, LoadedPolicy | null>,
-): Promise<LoadedPolicy | null> {
-  if (memo.has(orgId)) return memo.get(orgId) ?? null;
+  tx: Repositories, cache: PolicyCache, orgId: string, memo: Map<string, LiveOrg>,
+): Promise<LiveOrg> {
+  const known = memo.get(orgId);
+  if (known) return known;
   const org = await tx.organisations.get(orgId);
   const policy = org?.live_policy_version == null ? null : await cache.byVersion(tx, orgId, org.live_policy_version);
-  memo.set(orgId, policy);
-  return policy;
+  const live = { org, policy };
+  memo.set(orgId, live);
+  return live;
 }
 
 async function sealOne(
@@ -106,8 +133,9 @@ async function sealOne(
   chain: ChainAppender,
   item: PendingDecision,
   cache: PolicyCache,
-  livePolicies: Map<string, LoadedPolicy | null>,
+  livePolicies: Map<string, LiveOrg>,
   options: SealOptions,
+  controls: readonly ControlRow[],
 ): Promise<SealResult> {
   const { request } = item;
   if (item.idempotency) {
@@ -118,17 +146,29 @@ async function sealOne(
     }
   }
 
-  const policy = await livePolicy(tx, cache, item.orgId, livePolicies);
+  const { policy, org } = await livePolicy(tx, cache, item.orgId, livePolicies);
   if (!policy) return { kind: 'rejected', error: noLivePolicy() };
   if (!policy.ir.sources.includes(request.source)) return { kind: 'rejected', error: undeclaredSource(request.source, policy.ir.sources) };
 
-  const facts = await computeFacts(tx.intents, item.orgId, policy.ir.facts, request, item.receivedMs);
+  // Controls come before the policy (kill switch > merchant freeze); a controlled request is
+  // blocked without computing facts or evaluating the policy.
+  const control = controlBlocking(controls, request.source, request.stripe_account ?? null);
+  let facts: Facts = {};
   let decision: DecisionView;
-  try {
-    decision = decisionView(policy.decide({ ...request, ...facts }));
-  } catch {
-    // decide() is total by contract; if it ever throws, refuse this request and seal nothing.
-    return { kind: 'rejected', error: new ApiError(500, 'internal_error', 'The policy could not be evaluated; nothing was recorded.') };
+  if (control) {
+    decision = {
+      outcome: 'block', reason: control.reason, policy_version: policy.policyVersion, matched_rule: null,
+      approver_role: null, approver_roles: null, approvals_required: null, matched_rules: [], missing_fields: [],
+      control: control.view,
+    };
+  } else {
+    facts = await computeFacts(tx.intents, item.orgId, policy.ir.facts, request, item.receivedMs);
+    try {
+      decision = decisionView(policy.decide({ ...request, ...facts }));
+    } catch {
+      // decide() is total by contract; if it ever throws, refuse this request and seal nothing.
+      return { kind: 'rejected', error: new ApiError(500, 'internal_error', 'The policy could not be evaluated; nothing was recorded.') };
+    }
   }
 
   const body: Record<string, JsonValue> = {
@@ -168,7 +208,28 @@ async function sealOne(
     stripe_charge_id: request.stripe_charge_id ?? null,
     policy_version: policy.version,
     matched_rule: decision.matched_rule,
+    requested_by: request.requested_by ?? null,
+    approver_roles: decision.outcome === 'pending_approval' ? JSON.stringify(decision.approver_roles ?? []) : null,
+    approvals_required: decision.outcome === 'pending_approval' ? (decision.approvals_required ?? 1) : null,
+    expires_ms: decision.outcome === 'pending_approval' ? item.receivedMs + (org?.approval_ttl_ms ?? DEFAULT_APPROVAL_TTL_MS) : null,
+    held_from: null,
   });
+
+  if (decision.outcome === 'pending_approval' && options.events) {
+    options.events.push({
+      type: 'intent.pending_approval', org_id: item.orgId, intent_id: item.intentId, time: item.receivedAt,
+      data: {
+        status: 'pending_approval', source: request.source, amount_cents: request.amount_cents, currency: request.currency,
+        customer_id: request.customer_id ?? null, requested_by: request.requested_by ?? null,
+        matched_rule: decision.matched_rule, reason: decision.reason, approver_roles: decision.approver_roles ?? [],
+        approvals_required: decision.approvals_required ?? 1,
+        refund: {
+          stripe_charge_id: request.stripe_charge_id ?? null, amount_cents: request.amount_cents,
+          currency: request.currency, stripe_account: request.stripe_account ?? null,
+        },
+      },
+    });
+  }
 
   const response = decisionResponseJson(decision, item.intentId, item.receivedAt);
   if (item.idempotency) {

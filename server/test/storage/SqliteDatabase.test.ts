@@ -27,7 +27,7 @@ describe('SqliteDatabase', () => {
   it('applies numbered migrations once', async () => {
     const dir = tempDir();
     const first = new SqliteDatabase({ dataDir: dir.path, checkpointIntervalMs: 0 });
-    expect(first.migrated).toEqual([1]);
+    expect(first.migrated).toEqual([1, 2, 3]);
     expect(migrate(first.writer)).toEqual([]);
     await first.close();
     const second = new SqliteDatabase({ dataDir: dir.path, checkpointIntervalMs: 0 });

@@ -44,21 +44,40 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { dataDir?: string; maxBatch?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  readonly dataDir?: string;
+  readonly maxBatch?: number;
+  /** Reopen a data folder a previous test app left behind, with its demo organisation. */
+  readonly reopen?: TestOrg;
+  readonly webhookPollMs?: number;
+  readonly slackApiUrl?: string;
+  readonly now?: Date;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? dir!.path;
-  const state = { now: new Date('2026-04-28T14:32:11.061Z') };
+  const state = { now: options.now ?? new Date('2026-04-28T14:32:11.061Z') };
   // A clock that moves 1 ms per reading, so received_at is strictly increasing and reproducible.
   const clock = () => {
     const current = new Date(state.now.getTime());
     state.now = new Date(state.now.getTime() + 1);
     return current;
   };
-  const app = await buildApp({ dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock });
+  const app = await buildApp({
+    dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
+    ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
+  });
   await app.ready();
-  const first = await bootstrap(app.store, { now: new Date('2026-04-01T00:00:00.000Z') });
-  if (!first.created || !first.orgId || !first.decisionKey || !first.adminKey) throw new Error('expected a fresh data folder');
-  const demo = { id: first.orgId, decisionKey: first.decisionKey, adminKey: first.adminKey };
+  let demo: TestOrg;
+  if (options.reopen) {
+    demo = options.reopen;
+  } else {
+    const first = await bootstrap(app.store, { now: new Date('2026-04-01T00:00:00.000Z') });
+    if (!first.created || !first.orgId || !first.decisionKey || !first.adminKey) throw new Error('expected a fresh data folder');
+    demo = { id: first.orgId, decisionKey: first.decisionKey, adminKey: first.adminKey };
+  }
   const testApp: TestApp = {
     app,
     dataDir,

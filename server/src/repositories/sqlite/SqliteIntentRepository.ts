@@ -17,6 +17,8 @@ const FILTERS: ReadonlyArray<readonly [keyof IntentFilter, string]> = [
 export class SqliteIntentRepository implements IntentRepository {
   private readonly insertStmt;
   private readonly getStmt;
+  private readonly setStatusStmt;
+  private readonly dueStmt;
   private readonly listStmts = new Map<string, Statement>();
   private readonly countStmts = new Map<number, Statement>();
   private readonly sumStmts = new Map<number, Statement>();
@@ -24,11 +26,16 @@ export class SqliteIntentRepository implements IntentRepository {
   constructor(private readonly db: SqliteConnection) {
     this.insertStmt = db.prepare(
       `INSERT INTO intents (org_id, id, seq, received_at, received_ms, source, outcome, status, amount_cents, currency,
-         customer_id, stripe_account, stripe_charge_id, policy_version, matched_rule)
+         customer_id, stripe_account, stripe_charge_id, policy_version, matched_rule,
+         requested_by, approver_roles, approvals_required, expires_ms, held_from)
        VALUES (@org_id, @id, @seq, @received_at, @received_ms, @source, @outcome, @status, @amount_cents, @currency,
-         @customer_id, @stripe_account, @stripe_charge_id, @policy_version, @matched_rule)`,
+         @customer_id, @stripe_account, @stripe_charge_id, @policy_version, @matched_rule,
+         @requested_by, @approver_roles, @approvals_required, @expires_ms, @held_from)`,
     );
     this.getStmt = db.prepare('SELECT * FROM intents WHERE org_id = ? AND id = ?');
+    this.setStatusStmt = db.prepare('UPDATE intents SET status = ?, held_from = ? WHERE org_id = ? AND id = ?');
+    this.dueStmt = db.prepare(
+      "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?");
   }
 
   async insert(intent: IntentRow): Promise<void> {
@@ -67,6 +74,14 @@ export class SqliteIntentRepository implements IntentRepository {
       `SELECT COALESCE(SUM(amount_cents), 0) FROM intents WHERE org_id = ? AND stripe_charge_id = ? AND currency = ?
          AND received_ms <= ? AND status IN (${placeholders})`);
     return Number(stmt.get(orgId, chargeId, currency, toMs, ...statuses));
+  }
+
+  async setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void> {
+    this.setStatusStmt.run(status, heldFrom, orgId, id);
+  }
+
+  async dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]> {
+    return this.dueStmt.all(nowMs, limit) as IntentRow[];
   }
 
   private statusStatement(cache: Map<number, Statement>, count: number, sql: (placeholders: string) => string): Statement {

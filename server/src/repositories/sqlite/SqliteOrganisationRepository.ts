@@ -6,6 +6,7 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
   private readonly getStmt;
   private readonly listStmt;
   private readonly setLiveStmt;
+  private readonly setTtlStmt;
 
   constructor(db: SqliteConnection) {
     this.insertStmt = db.prepare(
@@ -14,6 +15,7 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
     this.getStmt = db.prepare('SELECT * FROM organisations WHERE id = ?');
     this.listStmt = db.prepare('SELECT * FROM organisations ORDER BY created_at, id');
     this.setLiveStmt = db.prepare('UPDATE organisations SET live_policy_version = ? WHERE id = ?');
+    this.setTtlStmt = db.prepare('UPDATE organisations SET approval_ttl_ms = ? WHERE id = ?');
   }
 
   async create(org: Organisation): Promise<void> {
@@ -30,5 +32,9 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
 
   async setLivePolicy(orgId: string, version: number): Promise<void> {
     this.setLiveStmt.run(version, orgId);
+  }
+
+  async setApprovalTtl(orgId: string, ttlMs: number): Promise<void> {
+    this.setTtlStmt.run(ttlMs, orgId);
   }
 }

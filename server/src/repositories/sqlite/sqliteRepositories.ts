@@ -1,5 +1,10 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { Repositories } from '../types.js';
+import { SqliteApprovalRepository } from './SqliteApprovalRepository.js';
+import { SqliteControlRepository } from './SqliteControlRepository.js';
+import { SqliteUserRepository } from './SqliteUserRepository.js';
+import { SqliteSlackRepository } from './SqliteSlackRepository.js';
+import { SqliteWebhookRepository } from './SqliteWebhookRepository.js';
 import { SqliteApiKeyRepository } from './SqliteApiKeyRepository.js';
 import { SqliteIdempotencyRepository } from './SqliteIdempotencyRepository.js';
 import { SqliteIntentRepository } from './SqliteIntentRepository.js';
@@ -16,5 +21,10 @@ export function sqliteRepositories(db: SqliteConnection): Repositories {
     ledger: new SqliteLedgerRepository(db),
     intents: new SqliteIntentRepository(db),
     idempotency: new SqliteIdempotencyRepository(db),
+    users: new SqliteUserRepository(db),
+    approvals: new SqliteApprovalRepository(db),
+    controls: new SqliteControlRepository(db),
+    webhooks: new SqliteWebhookRepository(db),
+    slack: new SqliteSlackRepository(db),
   };
 }

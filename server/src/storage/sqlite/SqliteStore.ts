@@ -16,6 +16,11 @@ export class SqliteStore implements Store {
   readonly ledger;
   readonly intents;
   readonly idempotency;
+  readonly users;
+  readonly approvals;
+  readonly controls;
+  readonly webhooks;
+  readonly slack;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -30,6 +35,11 @@ export class SqliteStore implements Store {
     this.ledger = read.ledger;
     this.intents = read.intents;
     this.idempotency = read.idempotency;
+    this.users = read.users;
+    this.approvals = read.approvals;
+    this.controls = read.controls;
+    this.webhooks = read.webhooks;
+    this.slack = read.slack;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */

@@ -1,0 +1,23 @@
+import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { ApprovalRepository, ApprovalRow } from '../types.js';
+
+export class SqliteApprovalRepository implements ApprovalRepository {
+  private readonly insertStmt;
+  private readonly forIntentStmt;
+
+  constructor(db: SqliteConnection) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO approvals (org_id, intent_id, user_id, verdict, role, seq, time)
+       VALUES (@org_id, @intent_id, @user_id, @verdict, @role, @seq, @time)`,
+    );
+    this.forIntentStmt = db.prepare('SELECT * FROM approvals WHERE org_id = ? AND intent_id = ? ORDER BY seq');
+  }
+
+  async insert(row: ApprovalRow): Promise<void> {
+    this.insertStmt.run(row);
+  }
+
+  async forIntent(orgId: string, intentId: string): Promise<readonly ApprovalRow[]> {
+    return this.forIntentStmt.all(orgId, intentId) as ApprovalRow[];
+  }
+}

@@ -1,0 +1,41 @@
+import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { SlackRepository, SlackSettings } from '../types.js';
+
+export class SqliteSlackRepository implements SlackRepository {
+  private readonly getStmt;
+  private readonly putStmt;
+  private readonly allStmt;
+  private readonly putMessageStmt;
+  private readonly getMessageStmt;
+
+  constructor(db: SqliteConnection) {
+    this.getStmt = db.prepare('SELECT * FROM slack_settings WHERE org_id = ?');
+    this.putStmt = db.prepare(
+      `INSERT INTO slack_settings (org_id, bot_token, channel, signing_secret) VALUES (@org_id, @bot_token, @channel, @signing_secret)
+       ON CONFLICT (org_id) DO UPDATE SET bot_token = excluded.bot_token, channel = excluded.channel, signing_secret = excluded.signing_secret`);
+    this.allStmt = db.prepare('SELECT * FROM slack_settings ORDER BY org_id');
+    this.putMessageStmt = db.prepare(
+      'INSERT INTO slack_messages (org_id, intent_id, channel, ts) VALUES (?, ?, ?, ?) ON CONFLICT (org_id, intent_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts');
+    this.getMessageStmt = db.prepare('SELECT channel, ts FROM slack_messages WHERE org_id = ? AND intent_id = ?');
+  }
+
+  async getSettings(orgId: string): Promise<SlackSettings | null> {
+    return (this.getStmt.get(orgId) as SlackSettings | undefined) ?? null;
+  }
+
+  async putSettings(settings: SlackSettings): Promise<void> {
+    this.putStmt.run(settings);
+  }
+
+  async allSettings(): Promise<readonly SlackSettings[]> {
+    return this.allStmt.all() as SlackSettings[];
+  }
+
+  async putMessage(orgId: string, intentId: string, channel: string, ts: string): Promise<void> {
+    this.putMessageStmt.run(orgId, intentId, channel, ts);
+  }
+
+  async getMessage(orgId: string, intentId: string): Promise<{ channel: string; ts: string } | null> {
+    return (this.getMessageStmt.get(orgId, intentId) as { channel: string; ts: string } | undefined) ?? null;
+  }
+}

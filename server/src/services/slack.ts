@@ -1,0 +1,147 @@
+// Slack: approval requests as Block Kit messages with Approve/Deny buttons, updated when they
+// resolve, and the verification of Slack's interaction callbacks. Messages go through
+// @slack/web-api; callbacks are verified here (v0 HMAC-SHA256 over "v0:<timestamp>:<raw
+// body>", 5-minute window, constant-time compare), because the SDK that would do it (Bolt) is
+// a whole app framework.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import type { JsonValue } from '@axiru/runtime';
+import type { Store } from '../repositories/types.js';
+import type { IntentEvent } from './IntentActions.js';
+
+export const SLACK_WINDOW_SECONDS = 300;
+
+export function slackSignature(secret: string, timestamp: string, rawBody: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`, 'utf8').digest('hex')}`;
+}
+
+/** True when `signature` is Slack's v0 signature of `rawBody` at `timestamp`, within the window. */
+export function verifySlackSignature(
+  rawBody: string, timestamp: string | undefined, signature: string | undefined, secret: string, nowSeconds: number,
+): boolean {
+  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > SLACK_WINDOW_SECONDS) return false;
+  const expected = Buffer.from(slackSignature(secret, timestamp, rawBody), 'utf8');
+  const given = Buffer.from(signature, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function money(amountCents: number, currency: string): string {
+  return `${(amountCents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+}
+
+type Data = { readonly [key: string]: JsonValue };
+
+function text(value: JsonValue | undefined): string {
+  return value === null || value === undefined ? '—' : String(value);
+}
+
+/** The Block Kit message of a new approval request. */
+export function approvalRequestBlocks(intentId: string, data: Data) {
+  const refund = (data['refund'] ?? {}) as Data;
+  const amount = money(Number(data['amount_cents']), String(data['currency']));
+  const roles = (data['approver_roles'] as string[] | undefined) ?? [];
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `*Refund of ${amount} needs approval* (${roles.join(' or ')}, ${text(data['approvals_required'])} needed)` } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Customer*\n${text(data['customer_id'])}` },
+        { type: 'mrkdwn', text: `*Source*\n${text(data['source'])}` },
+        { type: 'mrkdwn', text: `*Rule*\n${text(data['matched_rule'])}` },
+        { type: 'mrkdwn', text: `*Reason*\n${text(data['reason'])}` },
+        { type: 'mrkdwn', text: `*Requested by*\n${text(data['requested_by'])}` },
+        { type: 'mrkdwn', text: `*Would execute*\nrefund ${amount} on ${text(refund['stripe_charge_id'])}${refund['stripe_account'] ? ` (${text(refund['stripe_account'])})` : ''}` },
+      ],
+    },
+    {
+      type: 'actions',
+      block_id: `axiru_approval:${intentId}`,
+      elements: [
+        { type: 'button', action_id: 'approve', style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: intentId },
+        { type: 'button', action_id: 'deny', style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value: intentId },
+      ],
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Axiru intent ${intentId}` }] },
+  ];
+}
+
+/** The blocks a resolved request's message is updated to. */
+export function resolvedBlocks(intentId: string, event: IntentEvent) {
+  const who = event.data['decided_by_name'] ? `${text(event.data['decided_by_name'])} (${text(event.data['role'])})` : 'nobody (the request timed out)';
+  const verb = event.type === 'intent.approved' ? 'Approved' : event.type === 'intent.denied' ? 'Denied' : 'Expired';
+  const comment = event.data['comment'] ? `: "${text(event.data['comment'])}"` : '';
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${verb}* by ${who}${comment}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Axiru intent ${intentId} · ${event.time}` }] },
+  ];
+}
+
+export interface SlackNotifierOptions {
+  /** Where the Web API lives (tests point it at a local server). */
+  readonly slackApiUrl?: string | undefined;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Posts and updates approval messages after the events committed. Slack is a channel, not a
+ * record: a failed post is logged and the request stays in the in-app queue and webhooks.
+ */
+export class SlackNotifier {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: Store, private readonly options: SlackNotifierOptions = {}) {}
+
+  client(token: string): WebClient {
+    return new WebClient(token, {
+      ...(this.options.slackApiUrl ? { slackApiUrl: this.options.slackApiUrl } : {}),
+      retryConfig: { retries: 2, factor: 1, minTimeout: 100, maxTimeout: 500 },
+    });
+  }
+
+  handle(events: readonly IntentEvent[]): void {
+    const relevant = events.filter((event) => event.intent_id !== null
+      && ['intent.pending_approval', 'intent.approved', 'intent.denied', 'intent.expired'].includes(event.type));
+    if (relevant.length === 0) return;
+    this.queue = this.queue.then(async () => {
+      for (const event of relevant) {
+        try {
+          await this.send(event);
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      }
+    });
+  }
+
+  /** Resolves when every message queued so far was sent (or failed). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async send(event: IntentEvent): Promise<void> {
+    const intentId = event.intent_id as string;
+    const settings = await this.store.slack.getSettings(event.org_id);
+    if (!settings) return;
+    const client = this.client(settings.bot_token);
+    if (event.type === 'intent.pending_approval') {
+      const amount = money(Number(event.data['amount_cents']), String(event.data['currency']));
+      const posted = await client.chat.postMessage({
+        channel: settings.channel,
+        text: `Refund of ${amount} needs approval: ${text(event.data['reason'])}`,
+        blocks: approvalRequestBlocks(intentId, event.data),
+      });
+      if (posted.ok && posted.ts && posted.channel) {
+        const ts = posted.ts;
+        const channel = posted.channel;
+        await this.store.transaction((tx) => tx.slack.putMessage(event.org_id, intentId, channel, ts));
+      }
+      return;
+    }
+    const message = await this.store.slack.getMessage(event.org_id, intentId);
+    if (!message) return;
+    const blocks = resolvedBlocks(intentId, event);
+    await client.chat.update({ channel: message.channel, ts: message.ts, text: String(blocks[0]?.text?.text ?? ''), blocks });
+  }
+}
