@@ -23,3 +23,4 @@ export * as Tokens from './syntax/tokens.js';
 export { readMoney, readDuration } from './semantics/literals.js';
 export { OUTCOMES } from './checks/ExampleCheck.js';
 export { printVerdict } from './format/printSyntax.js';
+export * from './history/index.js';

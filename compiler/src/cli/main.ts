@@ -7,6 +7,7 @@ import { compileCommand } from './commands/compileCommand.js';
 import { diffCommand } from './commands/diffCommand.js';
 import { evalCommand } from './commands/evalCommand.js';
 import { fmtCommand } from './commands/fmtCommand.js';
+import { replayCommand, type ReplayCommandOptions } from './commands/replayCommand.js';
 import { testCommand } from './commands/testCommand.js';
 import { processIo, type Io } from './Io.js';
 import { UsageError } from './readSource.js';
@@ -63,6 +64,20 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .argument('<new>', '.axiru source or compiled .json IR')
     .option('--json', 'print the transitions as JSON')
     .action((oldPath: string, newPath: string, options: { json?: boolean }) => setStatus(diffCommand(oldPath, newPath, options, io)));
+
+  program
+    .command('replay')
+    .description('replay refund history through a policy: what it would have allowed, held, blocked')
+    .argument('<args...>', 'POLICY FILE... (with --pack: pack policies or directories, then history files)')
+    .option('--json', 'print the report as one JSON document')
+    .option('--since <date>', 'replay refunds from this date (earlier ones still count for facts)')
+    .option('--until <date>', 'replay refunds before this date')
+    .option('--mapping <file>', 'JSON column mapping for CSV files whose headers differ from Stripe\'s')
+    .option('--format <format>', 'payments, refunds or jsonl (default: from each file\'s extension and header)')
+    .option('--against <policy>', 'compare: how decisions change from POLICY to this policy')
+    .option('--pack', 'replay through every policy of a pack (default: examples/pack) in one pass')
+    .addHelpText('after', '\nFILE: a Stripe Payments export (unified_payments.csv), a refunds CSV, or JSON Lines of Refund objects.\nExamples:\n  axiru replay acme.axiru unified_payments.csv --since 2026-01-01\n  axiru replay acme.axiru refunds.jsonl --against acme-v4.axiru\n  axiru replay --pack unified_payments.csv')
+    .action(async (args: string[], options: ReplayCommandOptions) => setStatus(await replayCommand(args, options, io)));
 
   return program;
 }

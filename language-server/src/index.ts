@@ -1,0 +1,24 @@
+// @axiru/language-server: the LSP server for Axiru policies. `startServer` wires a connection;
+// each feature is also exported as a plain function of a compiled document.
+export { startServer, SERVER_COMMANDS, STATUS_NOTIFICATION, type ServerOptions, type InitializationOptions, type StatusParams } from './server.js';
+export { PolicyDocument, policyDocument } from './PolicyDocument.js';
+export { DocumentStore } from './DocumentStore.js';
+export { DiagnosticsScheduler, type CheckState, type StatusEvent } from './DiagnosticsScheduler.js';
+export { HitCounts } from './HitCounts.js';
+export { WorkerJobRunner, InlineJobRunner, Cancelled, type JobRunner, type Task } from './JobRunner.js';
+export { runJob, type Job, type AnalyseJob, type ReplayJob, type AnalyseResult } from './jobs.js';
+export { readSettings, historyPaths, type AxiruSettings } from './settings.js';
+export { codeActions } from './features/codeActions.js';
+export { codeLenses, LENS_COMMANDS } from './features/codeLenses.js';
+export { completion } from './features/completion.js';
+export { toLspDiagnostic, toLspDiagnostics } from './features/diagnostics.js';
+export { documentSymbols } from './features/documentSymbols.js';
+export { foldingRanges } from './features/foldingRanges.js';
+export { formatting } from './features/formatting.js';
+export { hitsText, moneyText, periodText, type HistoryView, type HitReport, type RuleHits } from './features/historyText.js';
+export { hover } from './features/hover.js';
+export { definition, documentHighlights, prepareRename, references, rename } from './features/navigation.js';
+export { occurrencesOf, type Occurrence } from './features/occurrences.js';
+export { policyNames, type PolicyNames } from './features/policyNames.js';
+export { ruleSummary } from './features/ruleSummary.js';
+export { semanticTokens, SEMANTIC_TOKENS_LEGEND } from './features/semanticTokens.js';

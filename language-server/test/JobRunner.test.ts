@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Cancelled, InlineJobRunner, WorkerJobRunner, type JobRunner } from '../src/JobRunner.js';
+import { policyDocument } from '../src/PolicyDocument.js';
+import { built } from './helpers/built.js';
+import { HISTORY, LENS_POLICY } from './helpers/paths.js';
+
+let runner: JobRunner | undefined;
+afterEach(() => runner?.dispose());
+
+describe.each([
+  ['in a worker thread', () => new WorkerJobRunner(built('worker.js'))],
+  ['inline', () => new InlineJobRunner()],
+])('jobs %s', (_, make) => {
+  it('analyse a policy exactly as the compiler does', async () => {
+    runner = make();
+    const result = await runner.run({ kind: 'analyse', text: LENS_POLICY }).promise;
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['AX2003']);
+    expect(result.ir?.policy).toBe('lens-fixture');
+  });
+
+  it('replay history through a policy', async () => {
+    runner = make();
+    const ir = policyDocument(LENS_POLICY).compiled.ir!;
+    const report = await runner.run({ kind: 'replay', ir, paths: [HISTORY] }).promise;
+    expect(report.rules['high_value']).toMatchObject({ matched: 2, decided: 2, amount: { usd: 50_000 } });
+  });
+
+  it('cancel a job, running or queued, and go on with the next', async () => {
+    runner = make();
+    const running = runner.run({ kind: 'analyse', text: LENS_POLICY });
+    const queued = runner.run({ kind: 'analyse', text: LENS_POLICY });
+    const next = runner.run({ kind: 'analyse', text: 'policy "p" version 1\n' });
+    running.cancel();
+    queued.cancel();
+    await expect(running.promise).rejects.toBeInstanceOf(Cancelled);
+    await expect(queued.promise).rejects.toBeInstanceOf(Cancelled);
+    expect((await next.promise).ir?.policy).toBe('p');
+  });
+
+  it('report a failing job and stay usable', async () => {
+    runner = make();
+    const ir = policyDocument(LENS_POLICY).compiled.ir!;
+    await expect(runner.run({ kind: 'replay', ir, paths: ['/no/such/file.jsonl'] }).promise).rejects.toThrow(/no\/such\/file/);
+    expect((await runner.run({ kind: 'analyse', text: LENS_POLICY }).promise).diagnostics).toHaveLength(1);
+  });
+});
