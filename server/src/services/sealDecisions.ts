@@ -32,16 +32,7 @@ export type SealResult =
   | { readonly kind: 'rejected'; readonly error: ApiError };
 
 /** The decision as the API returns and the ledger records it: the seed's fields first. */
-export interface DecisionView {
-  readonly outcome: Outcome;
-  readonly reason: string;
-  readonly policy_version: string;
-  readonly matched_rule: string | null;
-  readonly approver_role: string | null;
-  readonly approver_roles: readonly string[] | null;
-  readonly approvals_required: number | null;
-  readonly matched_rules: readonly string[];
-  readonly missing_fields: readonly string[];
+export interface DecisionView extends Decision {
   /** Set when a control (kill switch, freeze) decided instead of the policy. */
   readonly control?: ControlView;
 }
