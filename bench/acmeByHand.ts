@@ -52,9 +52,9 @@ export function decideAcmeByHand(input: DecisionInput): HandDecision {
 
   if (newCustomer) return decision('block', 'Large refunds to new customers are blocked', 'new_customer_large_refund', null, null, matched);
   if (overCharge) return decision('block', 'A refund can never exceed what was charged', 'over_charge', null, null, matched);
-  if (veryHigh) return decision('pending_approval', 'Refunds over $2,500.00 require 2 approvals from cfo', 'very_high_value', 'cfo', 2, matched);
+  if (veryHigh) return decision('pending_approval', 'Refunds over $2,500 require 2 approvals from cfo', 'very_high_value', 'cfo', 2, matched);
   if (highValue) return decision('pending_approval', 'Refunds over $150 require approval', 'high_value_refund_review', 'finance_manager', 1, matched);
-  if (bot) return decision('pending_approval', 'Refunds from ai_agent or automation over $50.00 require support_lead', 'bot_limit', 'support_lead', 1, matched);
+  if (bot) return decision('pending_approval', 'Refunds from ai_agent or automation over $50 require support_lead', 'bot_limit', 'support_lead', 1, matched);
   if (serial) return decision('flag', 'Flag refunds when customer refunds in last 30 days at least 3 unless reason is duplicate_charge', 'serial_refunder', null, null, matched);
   if (routine) return decision('allow', 'Routine refunds auto-allow', 'routine', null, null, matched);
   return decision('pending_approval', 'No rule matched; the policy requires support_lead', null, 'support_lead', 1, matched);

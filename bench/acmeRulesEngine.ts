@@ -25,7 +25,7 @@ const RULES: readonly RuleProperties[] = [
   {
     name: 'very_high_value',
     conditions: { all: [usd, amountOver(250000)] },
-    event: { type: 'pending_approval', params: { reason: 'Refunds over $2,500.00 require 2 approvals from cfo' } },
+    event: { type: 'pending_approval', params: { reason: 'Refunds over $2,500 require 2 approvals from cfo' } },
   },
   {
     name: 'new_customer_large_refund',
@@ -35,7 +35,7 @@ const RULES: readonly RuleProperties[] = [
   {
     name: 'bot_limit',
     conditions: { all: [{ fact: 'source', operator: 'in', value: ['ai_agent', 'automation'] }, usd, amountOver(5000)] },
-    event: { type: 'pending_approval', params: { reason: 'Refunds from ai_agent or automation over $50.00 require support_lead' } },
+    event: { type: 'pending_approval', params: { reason: 'Refunds from ai_agent or automation over $50 require support_lead' } },
   },
   {
     name: 'routine',
