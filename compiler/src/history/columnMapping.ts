@@ -153,3 +153,18 @@ export function loadColumnMapping(path: string): ColumnMapping {
   }
   return parseColumnMapping(value, path);
 }
+
+/** A cell's trimmed text, or '' when the column is absent. */
+export function cell(fields: readonly string[], column: number | undefined): string {
+  return column === undefined ? '' : (fields[column] ?? '').trim();
+}
+
+/** The metadata a row carries in the columns `indexColumns` found for it; empty cells are left out. */
+export function rowMetadata(fields: readonly string[], columns: ColumnIndex['metadata']): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [key, column] of columns) {
+    const value = cell(fields, column);
+    if (value !== '') metadata[key] = value;
+  }
+  return metadata;
+}

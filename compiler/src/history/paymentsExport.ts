@@ -5,7 +5,7 @@
 // apart. Every row that is not a failed payment also says when its customer paid.
 
 import { isKnownCurrency } from '@axiru/runtime';
-import { indexColumns, PAYMENTS_EXPORT_COLUMNS, type ColumnMapping } from './columnMapping.js';
+import { cell, indexColumns, rowMetadata, PAYMENTS_EXPORT_COLUMNS, type ColumnMapping } from './columnMapping.js';
 import { firstMetadata, REASON_METADATA_KEYS, SOURCE_METADATA_KEYS, type HistoryRecord } from './HistoryRefund.js';
 import { majorToMinor } from './majorToMinor.js';
 import { parseTimestamp } from './parseTimestamp.js';
@@ -23,33 +23,32 @@ export function paymentsExportReader(header: readonly string[], mapping: ColumnM
     mapping,
     file,
   );
-  const at = (fields: readonly string[], column: number | undefined): string => (column === undefined ? '' : (fields[column] ?? '').trim());
   const width = header.length;
   const name = (column: number | undefined): string => (column === undefined ? '' : (header[column] ?? '').replace(/^\uFEFF/, '').trim());
 
   return (fields, line, out) => {
     const bad = (reason: string) => void out.push({ kind: 'error', file, line, reason });
     if (fields.length !== width) return bad(`has ${fields.length} fields, the header has ${width}`);
-    const chargeId = at(fields, col.id);
-    const createdText = at(fields, col.created);
+    const chargeId = cell(fields, col.id);
+    const createdText = cell(fields, col.created);
     const created = parseTimestamp(createdText);
     if (created === null) return bad(`${name(col.created)} \`${createdText}\` is not a date`);
-    const customer = at(fields, col.customer_id) || null;
-    const status = at(fields, col.status).toLowerCase();
+    const customer = cell(fields, col.customer_id) || null;
+    const status = cell(fields, col.status).toLowerCase();
     if (customer !== null && !FAILED_PAYMENT.has(status)) out.push({ kind: 'payment', customer, time: created });
 
-    const refundedText = at(fields, col.amount_refunded);
+    const refundedText = cell(fields, col.amount_refunded);
     // Most rows are payments that were never refunded: settle them without parsing more.
     if (refundedText === '' || /^[0.,\s]+$/.test(refundedText)) return;
 
-    const currency = at(fields, col.currency).toLowerCase();
+    const currency = cell(fields, col.currency).toLowerCase();
     if (!isKnownCurrency(currency)) return bad(`currency \`${currency}\` is not an ISO 4217 code`);
     const refunded = majorToMinor(refundedText, currency);
     if (typeof refunded === 'string') return bad(`${name(col.amount_refunded)} ${refunded}`);
     if (refunded < 0) return bad(`${name(col.amount_refunded)} \`${refundedText}\` is negative`);
-    const chargeAmount = majorToMinor(at(fields, col.amount), currency);
+    const chargeAmount = majorToMinor(cell(fields, col.amount), currency);
     if (typeof chargeAmount === 'string') return bad(`${name(col.amount)} ${chargeAmount}`);
-    const refundedAtText = at(fields, col.refunded_date);
+    const refundedAtText = cell(fields, col.refunded_date);
     const time = parseTimestamp(refundedAtText);
     if (time === null) {
       return bad(
@@ -60,11 +59,7 @@ export function paymentsExportReader(header: readonly string[], mapping: ColumnM
     }
     if (chargeId === '') return bad('the charge id is empty');
 
-    const metadata: Record<string, string> = {};
-    for (const [key, column] of metadataColumns) {
-      const value = at(fields, column);
-      if (value !== '') metadata[key] = value;
-    }
+    const metadata = rowMetadata(fields, metadataColumns);
     out.push({
       kind: 'refund',
       line,
@@ -77,9 +72,9 @@ export function paymentsExportReader(header: readonly string[], mapping: ColumnM
         amount_cents: refunded,
         currency,
         customer_id: customer,
-        stripe_account: at(fields, col.stripe_account) || null,
-        source: at(fields, col.source) || firstMetadata(metadata, SOURCE_METADATA_KEYS),
-        reason: at(fields, col.reason) || firstMetadata(metadata, REASON_METADATA_KEYS),
+        stripe_account: cell(fields, col.stripe_account) || null,
+        source: cell(fields, col.source) || firstMetadata(metadata, SOURCE_METADATA_KEYS),
+        reason: cell(fields, col.reason) || firstMetadata(metadata, REASON_METADATA_KEYS),
         charge_amount_cents: chargeAmount,
         charge_created: new Date(created).toISOString(),
         metadata,
