@@ -10,6 +10,8 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
+import { auditCheckpointsPlugin, type AuditCheckpointsOptions } from './plugins/auditCheckpoints.js';
+import { auditProofRoutes } from './routes/auditProofs.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { controlRoutes } from './routes/controls.js';
@@ -20,6 +22,18 @@ import { policyRoutes } from './routes/policies.js';
 import { slackRoutes } from './routes/slack.js';
 import { userRoutes } from './routes/users.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { exportsPlugin } from './exports/exportsPlugin.js';
+import { exportRoutes } from './routes/exports.js';
+import { shadowRoutes } from './routes/shadow.js';
+import { orgRoutes } from './routes/org.js';
+import { sessionRoutes } from './routes/session.js';
+import { eventRoutes } from './routes/events.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { replayStripePlugin } from './plugins/replayStripe.js';
+import { numbersRoutes } from './routes/numbers.js';
+import { replayRoutes } from './routes/replays.js';
+import { stripeRoutes } from './routes/stripe.js';
+import type { StripeApiOverride } from './services/stripeClient.js';
 
 export interface AppOptions {
   readonly dataDir: string;
@@ -34,6 +48,16 @@ export interface AppOptions {
   readonly webhookRetryBaseMs?: number | undefined;
   /** Slack's Web API base URL, e.g. http://127.0.0.1:PORT/api/ in tests (default: Slack's). */
   readonly slackApiUrl?: string | undefined;
+  /** How often export sinks are looked at for new records, in ms (default 1000; 0: only by hand). */
+  readonly exportPollMs?: number | undefined;
+  /** First export retry delay in ms, doubling after each failure (default 1000). */
+  readonly exportRetryBaseMs?: number | undefined;
+  /** Checkpoint signing (default: AXIRU_AUDIT_CHECKPOINT_RECORDS / _SECONDS, polled every second). */
+  readonly auditCheckpoints?: AuditCheckpointsOptions | undefined;
+  /** Where the Stripe SDK connects, e.g. a local Stripe-shaped server in tests (default: AXIRU_STRIPE_API_BASE, else Stripe). */
+  readonly stripeApi?: StripeApiOverride | undefined;
+  /** The largest history upload, in bytes (default: AXIRU_REPLAY_MAX_BYTES, else 1 GiB). */
+  readonly replayMaxBytes?: number | undefined;
 }
 
 /** The whole application as one plugin: infrastructure first, then the routes. */
@@ -49,17 +73,31 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
   });
   await fastify.register(authPlugin);
+  await fastify.register(exportsPlugin, { pollMs: options.exportPollMs, retryBaseMs: options.exportRetryBaseMs });
+  await fastify.register(auditCheckpointsPlugin, options.auditCheckpoints ?? {});
+  await fastify.register(replayStripePlugin, { dataDir: options.dataDir, stripeApi: options.stripeApi, replayMaxBytes: options.replayMaxBytes });
 
   await fastify.register(healthRoutes);
   await fastify.register(decisionRoutes);
   await fastify.register(intentRoutes);
   await fastify.register(policyRoutes);
   await fastify.register(auditRoutes);
+  await fastify.register(auditProofRoutes);
   await fastify.register(userRoutes);
   await fastify.register(approvalRoutes);
   await fastify.register(controlRoutes);
   await fastify.register(webhookRoutes);
   await fastify.register(slackRoutes);
+  await fastify.register(exportRoutes);
+  await fastify.register(shadowRoutes);
+  await fastify.register(orgRoutes);
+  await fastify.register(sessionRoutes);
+  await fastify.register(eventRoutes);
+  await fastify.register(replayRoutes);
+  await fastify.register(stripeRoutes);
+  await fastify.register(numbersRoutes);
+  // Last: its catch-all GET serves the dashboard's pages.
+  await fastify.register(dashboardRoutes);
 };
 
 export interface BuildOptions extends Partial<AppOptions> {
@@ -117,6 +155,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     webhookPollMs: options.webhookPollMs,
     webhookRetryBaseMs: options.webhookRetryBaseMs,
     slackApiUrl: options.slackApiUrl,
+    exportPollMs: options.exportPollMs,
+    exportRetryBaseMs: options.exportRetryBaseMs,
+    auditCheckpoints: options.auditCheckpoints,
+    stripeApi: options.stripeApi,
+    replayMaxBytes: options.replayMaxBytes,
   });
   return fastify;
 }

@@ -34,6 +34,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--host <host>', 'interface to listen on (env AXIRU_HOST)', undefined)
     .addOption(dataOption())
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AXIRU_LOG_LEVEL)'))
+    .option('--config <file>', 'a JSON config file, e.g. export sinks (env AXIRU_CONFIG)')
     .action((options: ConfigFlags) => runLazy(io, (actions) => actions.serve(io, options)));
 
   const keys = program.command('keys').description('manage API keys (shown once, stored as SHA-256 hashes)');
@@ -74,7 +75,8 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--currency <code>', 'default currency when a request gives none', 'usd')
     .option('--policy <file>', 'a policy to publish and make live at once')
     .option('--live', 'sk_live_ keys instead of sk_test_')
-    .action((options: { data?: string; name: string; currency: string; policy?: string; live?: boolean }) => runLazy(io, (actions) => actions.orgsCreate(io, options)));
+    .option('--mode <mode>', 'observe (decisions recorded, not enforced) or enforce', 'enforce')
+    .action((options: { data?: string; name: string; currency: string; policy?: string; live?: boolean; mode: string }) => runLazy(io, (actions) => actions.orgsCreate(io, options)));
 
   orgs
     .command('list')
@@ -93,8 +95,18 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .requiredOption('--name <name>', 'display name')
     .option('--roles <roles>', 'comma-separated roles of the live policy and/or admin', '')
     .option('--slack-user-id <id>', 'their Slack user id, for Slack approvals')
-    .action((options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string }) =>
+    .option('--password', 'also set a dashboard password: the first line of stdin when piped, else a generated one printed once')
+    .action((options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string; password?: boolean }) =>
       runLazy(io, (actions) => actions.usersAdd(io, options)));
+
+  users
+    .command('invite')
+    .description('print a one-time link (valid 7 days) with which the user sets their dashboard password')
+    .argument('<email>', 'the user\'s email')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--url <base>', 'the dashboard\'s address (default: http://AXIRU_HOST:AXIRU_PORT)')
+    .action((email: string, options: { data?: string; org?: string; url?: string }) => runLazy(io, (actions) => actions.usersInvite(io, email, options)));
 
   users
     .command('list')
@@ -112,6 +124,19 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--org <id>', 'organisation (default: the only one)')
     .action((userId: string, options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.usersDisable(io, userId, options)));
 
+  const stripe = program.command('stripe').description('the read-only Stripe connection');
+  stripe
+    .command('import')
+    .description('import refunds from the connected Stripe account (restricted, read-only key) and replay them through a policy; stored as a replay')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--since <when>', 'how far back: a number of days such as 90d, or a date such as 2026-01-31', '90d')
+    .option('--policy <version>', 'a stored policy version such as v3 (default: the live one)')
+    .option('--json', 'print the report as one JSON document (as axiru replay --json)')
+    .option('--stripe-api <url>', 'Stripe\'s API origin, for a proxy or a test server (env AXIRU_STRIPE_API_BASE)')
+    .action((options: { data?: string; org?: string; since: string; policy?: string; json?: boolean; stripeApi?: string }) =>
+      import('./cliStripeActions.js').then((cli) => cli.stripeImport(io, options)));
+
   const audit = program.command('audit').description('audit the ledger');
   audit
     .command('verify')
@@ -119,4 +144,42 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .addOption(dataOption())
     .option('--org <id>', 'only this organisation')
     .action((options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.auditVerify(io, options)));
+
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  audit
+    .command('export')
+    .description('write an organisation\'s records, checkpoints and public keys as JSON Lines (signs a fresh checkpoint first)')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .requiredOption('--out <bundle>', 'the bundle file to write')
+    .action((options: { data?: string; org?: string; out: string }) =>
+      import('./audit/auditCli.js').then((cli) => cli.auditExport(io, options)));
+  audit
+    .command('public-key')
+    .description('print the current checkpoint signing key (PEM)')
+    .addOption(dataOption())
+    .option('--all', 'every key, retired ones included')
+    .action((options: { data?: string; all?: boolean }) => import('./audit/auditCli.js').then((cli) => cli.auditPublicKey(io, options)));
+  audit
+    .command('rotate-key')
+    .description('replace the checkpoint signing key; the old key endorses the new one and keeps verifying its checkpoints')
+    .addOption(dataOption())
+    .action((options: { data?: string }) => import('./audit/auditCli.js').then((cli) => cli.auditRotateKey(io, options)));
+  audit
+    .command('verify-export')
+    .description('verify an exported bundle offline: record hashes, chain, checkpoint signatures and roots; exit 1 if bad')
+    .argument('<bundle>', 'the bundle file')
+    .requiredOption('--public-key <file>', 'a trusted public key file (PEM; repeatable)', collect)
+    .option('--checkpoint <file>', 'a checkpoint held outside the bundle (JSON; repeatable)', collect)
+    .option('--workers <n>', 'threads checking records (default: the cores available; 0: this thread only)')
+    .action((bundle: string, options: { publicKey: string[]; checkpoint?: string[]; workers?: string }) =>
+      import('./audit/verifyExportCli.js').then((cli) => cli.auditVerifyExport(io, bundle, options)));
+  audit
+    .command('replay')
+    .description('re-evaluate a sealed decision with its sealed policy; exit 1 unless identical')
+    .argument('<intent-id>', 'the intent id')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .action((intentId: string, options: { data?: string; org?: string }) =>
+      import('./audit/auditCli.js').then((cli) => cli.auditReplay(io, intentId, options)));
 }

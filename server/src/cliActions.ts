@@ -10,17 +10,20 @@ import type { KeyKind, Organisation, Store } from './repositories/types.js';
 import { startServer } from './server.js';
 import { createApiKey } from './services/apiKeys.js';
 import { createOrganisation } from './services/organisations.js';
+import { sealModeChange } from './services/OrgModeService.js';
 import { compilePolicy, type CompiledPolicy, type JsonDiagnostic } from './services/PolicyService.js';
 import { createUser, userView } from './services/users.js';
 import { verifyAllChains, verifyChain } from './services/verifyChain.js';
 import { databaseExists } from './storage/sqlite/SqliteDatabase.js';
 import { SqliteStore } from './storage/sqlite/SqliteStore.js';
 import type { CliIo } from './cli.js';
+import { choosePassword, printInvite } from './cliSessionActions.js';
+import { hashPassword } from './services/passwords.js';
 
-class CliError extends Error {}
+export class CliError extends Error {}
 
 /** Opens an existing data folder for a short command (no background checkpoints). */
-async function withStore<T>(data: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(data: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const { dataDir } = resolveConfig({ data });
   if (!databaseExists(dataDir)) {
     throw new CliError(`no Axiru database in ${dataDir}; start the server once with: axiru serve --data ${dataDir}`);
@@ -34,7 +37,7 @@ async function withStore<T>(data: string | undefined, work: (store: Store) => Pr
 }
 
 /** The organisation a command is about: --org, or the only one there is. */
-async function pickOrg(store: Store, orgId: string | undefined): Promise<Organisation> {
+export async function pickOrg(store: Store, orgId: string | undefined): Promise<Organisation> {
   const orgs = await store.organisations.list();
   if (orgId !== undefined) {
     const org = orgs.find((candidate) => candidate.id === orgId);
@@ -138,16 +141,26 @@ export function keysList(io: CliIo, options: { data?: string; org?: string; json
       }));
 }
 
-export function orgsCreate(io: CliIo, options: { data?: string; name: string; currency: string; policy?: string; live?: boolean }): Promise<void> {
+export function orgsCreate(io: CliIo, options: { data?: string; name: string; currency: string; policy?: string; live?: boolean; mode?: string }): Promise<void> {
   return run(io, () =>
       withStore(options.data, async (store) => {
         if (!/^[A-Za-z]{3}$/.test(options.currency)) throw new CliError(`--currency must be three letters; got ${JSON.stringify(options.currency)}`);
+        const mode = options.mode ?? 'enforce';
+        if (mode !== 'observe' && mode !== 'enforce') throw new CliError(`--mode must be observe or enforce; got ${JSON.stringify(mode)}`);
         const policy = options.policy === undefined ? undefined : compileFile(options.policy);
-        const created = await store.transaction((tx) => createOrganisation(tx, {
-          name: options.name, defaultCurrency: options.currency, keyMode: options.live ? 'live' : 'test',
-          actor: 'cli', ...(policy ? { policy } : {}),
-        }));
-        io.out(`Created ${created.org.id} (${created.org.name})${policy ? ` with ${policy.loaded.policyVersion} live` : ' with no live policy yet'}; its keys are shown this once:`);
+        const created = await store.transaction(async (tx) => {
+          const org = await createOrganisation(tx, {
+            name: options.name, defaultCurrency: options.currency, keyMode: options.live ? 'live' : 'test',
+            actor: 'cli', ...(policy ? { policy } : {}),
+          });
+          if (mode === 'observe') {
+            await sealModeChange(tx, org.org.id, {
+              mode, previous: 'enforce', actor: 'cli', reason: 'created in observe mode', time: new Date().toISOString(),
+            });
+          }
+          return org;
+        });
+        io.out(`Created ${created.org.id} (${created.org.name})${policy ? ` with ${policy.loaded.policyVersion} live` : ' with no live policy yet'}${mode === 'observe' ? ', in observe mode' : ''}; its keys are shown this once:`);
         io.out(`AXIRU_DECISION_KEY=${created.keys.decision}`);
         io.out(`AXIRU_ADMIN_KEY=${created.keys.admin}`);
       }));
@@ -175,7 +188,7 @@ export function auditVerify(io: CliIo, options: { data?: string; org?: string })
 
 
 export function usersAdd(
-  io: CliIo, options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string },
+  io: CliIo, options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string; password?: boolean },
 ): Promise<void> {
   return run(io, () =>
       withStore(options.data, async (store) => {
@@ -184,17 +197,30 @@ export function usersAdd(
         const roles = options.roles.split(',').map((role) => role.trim()).filter((role) => role !== '');
         const policy = org.live_policy_version === null ? null : await store.policies.get(org.id, org.live_policy_version);
         const ir = policy ? await store.policies.getIR(policy.ir_hash) : null;
+        const password = options.password ? await choosePassword() : null;
+        const passwordHash = password ? await hashPassword(password.value) : null;
         let created;
         try {
-          created = await store.transaction((tx) => createUser(tx, org.id,
-            { email: options.email, name: options.name, roles, slack_user_id: options.slackUserId ?? null }, ir, new Date()));
+          created = await store.transaction(async (tx) => {
+            const user = await createUser(tx, org.id,
+              { email: options.email, name: options.name, roles, slack_user_id: options.slackUserId ?? null }, ir, new Date());
+            if (passwordHash !== null) await tx.sessions.setPassword(org.id, user.user.id, passwordHash);
+            return user;
+          });
         } catch (error) {
           if (error instanceof ApiError) throw new CliError(error.message);
           throw error;
         }
         io.out(`Created ${created.user.id} (${created.user.email}, roles: ${roles.join(', ') || 'none'}) in ${org.id}; their key is shown this once:`);
         io.out(`AXIRU_USER_KEY=${created.key}`);
+        if (password?.generated) io.out(`AXIRU_USER_PASSWORD=${password.value}`);
+        else if (password) io.out('Their dashboard password is the one read from stdin.');
       }));
+}
+
+export function usersInvite(io: CliIo, email: string, options: { data?: string; org?: string; url?: string }): Promise<void> {
+  return run(io, () =>
+      withStore(options.data, async (store) => printInvite(io, store, await pickOrg(store, options.org), email, options.url)));
 }
 
 export function usersList(io: CliIo, options: { data?: string; org?: string; json?: boolean }): Promise<void> {

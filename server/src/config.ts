@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ConfiguredSink } from './exports/ExportService.js';
+import { parseConfigLine, SinkConfigError } from './exports/sinkConfig.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,6 +18,12 @@ export interface ServerConfig {
   readonly checkpointIntervalMs: number;
   /** Protects GET /metrics when set. */
   readonly metricsToken: string | undefined;
+  /** Export sinks from the config file (`--config` / AXIRU_CONFIG). */
+  readonly exports?: readonly ConfiguredSink[];
+  /** Milliseconds between looks for records to export (AXIRU_EXPORT_POLL_MS). */
+  readonly exportPollMs?: number;
+  /** First export retry delay in ms, doubling (AXIRU_EXPORT_RETRY_MS). */
+  readonly exportRetryBaseMs?: number;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */
@@ -23,6 +32,8 @@ export interface ConfigFlags {
   readonly host?: string | undefined;
   readonly data?: string | undefined;
   readonly logLevel?: string | undefined;
+  /** A JSON config file (env AXIRU_CONFIG). */
+  readonly config?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -58,5 +69,44 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     maxBatch: integer(env['AXIRU_MAX_BATCH'] ?? 256, 'AXIRU_MAX_BATCH', 1, 10_000),
     checkpointIntervalMs: integer(env['AXIRU_CHECKPOINT_INTERVAL_MS'] ?? 100, 'AXIRU_CHECKPOINT_INTERVAL_MS', 0, 3_600_000),
     metricsToken: env['AXIRU_METRICS_TOKEN'] || undefined,
+    exports: readConfigFile(flags.config ?? env['AXIRU_CONFIG'], flags.config !== undefined ? '--config' : 'AXIRU_CONFIG'),
+    exportPollMs: integer(env['AXIRU_EXPORT_POLL_MS'] ?? 1000, 'AXIRU_EXPORT_POLL_MS', 0, 3_600_000),
+    exportRetryBaseMs: integer(env['AXIRU_EXPORT_RETRY_MS'] ?? 1000, 'AXIRU_EXPORT_RETRY_MS', 1, 3_600_000),
   };
+}
+
+/** Top-level sections of the config file. */
+const CONFIG_SECTIONS = ['exports'];
+
+/**
+ * The server's JSON config file: `{ "exports": [ <one sink per line>, … ] }` (server/README.md,
+ * "Exports"). Relative paths in it are relative to the file. Any mistake names the setting.
+ */
+function readConfigFile(path: string | undefined, setting: string): readonly ConfiguredSink[] {
+  if (path === undefined || path.trim() === '') return [];
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${setting}: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${setting}: ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${setting}: ${file} must hold a JSON object`);
+  for (const key of Object.keys(parsed)) {
+    if (!CONFIG_SECTIONS.includes(key)) throw new ConfigError(`${file}: unknown section "${key}"; known: ${CONFIG_SECTIONS.join(', ')}`);
+  }
+  const lines = (parsed as { exports?: unknown }).exports ?? [];
+  if (!Array.isArray(lines)) throw new ConfigError(`${file}: "exports" must be an array of sinks`);
+  try {
+    return lines.map((line, index) => parseConfigLine(line, index, dirname(file)));
+  } catch (error) {
+    if (error instanceof SinkConfigError) throw new ConfigError(`${file}: ${error.message}`);
+    throw error;
+  }
 }

@@ -26,10 +26,14 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     maxBatch: config.maxBatch,
     checkpointIntervalMs: config.checkpointIntervalMs,
     metricsToken: config.metricsToken,
+    exportPollMs: config.exportPollMs,
+    exportRetryBaseMs: config.exportRetryBaseMs,
   });
   try {
     await app.ready();
     const first = await bootstrap(app.store);
+    // After bootstrap, so a config line may leave out the organisation of a fresh data folder.
+    await app.exportSinks.configure(config.exports ?? []);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -39,7 +43,11 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
       out('Its keys are shown this once and stored only as hashes:');
       out(`AXIRU_DECISION_KEY=${first.decisionKey}`);
       out(`AXIRU_ADMIN_KEY=${first.adminKey}`);
+      out('The demo admin signs in to the dashboard with (shown this once):');
+      out(`AXIRU_DEMO_EMAIL=${first.demoEmail}`);
+      out(`AXIRU_DEMO_PASSWORD=${first.demoPassword}`);
     }
+    out(`Dashboard: ${url}/`);
     out(`Axiru API: ${url}/api/decision`);
     out(`API docs:  ${url}/docs`);
     return { app, url, close: () => app.close() };

@@ -12,7 +12,7 @@
 import type { Decision, FactIR, LoadedPolicy } from '@axiru/runtime';
 import type { ColumnMapping } from './columnMapping.js';
 import { FactTracker } from './FactTracker.js';
-import type { HistoryFormat, RefundRow } from './HistoryRefund.js';
+import type { HistoryFormat, HistoryRefund, RefundRow } from './HistoryRefund.js';
 import { historyFileSize, readRecordBatches } from './readHistory.js';
 import { ComparisonBuilder, type ReplayComparison } from './ReplayComparison.js';
 import { MAX_BAD_ROWS, ReportBuilder, type BadRowReport, type ReplayReport } from './ReplayReport.js';
@@ -45,6 +45,8 @@ export interface ReplayOptions {
   format?: HistoryFormat;
   /** Refunds held in memory before a sorted run goes to a temporary file (TimeOrder.ts). */
   chunkSize?: number;
+  /** Hears every decided refund, in replay order, with the first policy's decision (stream results out instead of keeping them). */
+  onResult?: (refund: HistoryRefund, decision: Decision) => void;
 }
 
 /** Every computed fact any of the policies needs, once by name. */
@@ -126,7 +128,9 @@ async function run(
  * one policy. Throws HistoryInputError when a file cannot be read at all; bad rows are reported.
  */
 export async function replay(policy: LoadedPolicy, paths: readonly string[], options: ReplayOptions = {}): Promise<ReplayReport> {
-  return (await run([policy], paths, options))[0] as ReplayReport;
+  const onResult = options.onResult;
+  const visit = onResult ? (row: RefundRow, decisions: readonly Decision[]) => onResult(row.refund, decisions[0] as Decision) : undefined;
+  return (await run([policy], paths, options, visit))[0] as ReplayReport;
 }
 
 /** Replays the history through several policies (a pack) in one pass over the files: one report each, in order. */

@@ -1,3 +1,4 @@
+import { TreeAppender } from '../audit/TreeAppender.js';
 import type { Repositories } from '../repositories/types.js';
 import { sealContent, type ChainHead } from './chain.js';
 import { GENESIS_HASH, type LedgerRecord, type RecordDraft } from './record.js';
@@ -11,8 +12,12 @@ import { GENESIS_HASH, type LedgerRecord, type RecordDraft } from './record.js';
 export class ChainAppender {
   private readonly heads = new Map<string, ChainHead>();
   private readonly dirty = new Set<string>();
+  /** Each organisation's Merkle tree grows in the same transaction as its chain. */
+  private readonly tree: TreeAppender;
 
-  constructor(private readonly tx: Repositories) {}
+  constructor(private readonly tx: Repositories) {
+    this.tree = new TreeAppender(tx);
+  }
 
   async append(draft: RecordDraft): Promise<LedgerRecord> {
     let head = this.heads.get(draft.org_id);
@@ -23,6 +28,7 @@ export class ChainAppender {
     const stored = sealContent(content);
     const record: LedgerRecord = { ...content, hash: stored.hash };
     await this.tx.ledger.append(stored);
+    await this.tree.append(stored);
     this.heads.set(draft.org_id, { seq: record.seq, hash: record.hash });
     this.dirty.add(draft.org_id);
     return record;
@@ -35,5 +41,6 @@ export class ChainAppender {
       if (head) await this.tx.ledger.setHead(orgId, head);
     }
     this.dirty.clear();
+    await this.tree.finish();
   }
 }

@@ -5,7 +5,8 @@
 import type { JsonValue } from '@axiru/runtime';
 
 export type RecordKind =
-  | 'decision' | 'policy' | 'approval' | 'denial' | 'expiry' | 'control' | 'execution' | 'observation';
+  | 'decision' | 'policy' | 'approval' | 'denial' | 'expiry' | 'control' | 'execution' | 'observation'
+  | 'org';
 
 /** What a writer supplies; the chain assigns `seq`, `prev_hash` and `hash`. */
 export interface RecordDraft {

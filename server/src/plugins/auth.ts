@@ -1,9 +1,11 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import cookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { ApiError, invalidKey, missingKey } from '../errors.js';
 import type { ApiKeyRecord, KeyKind, Organisation, UserRecord } from '../repositories/types.js';
 import { API_KEY_FORMAT, hashApiKey } from '../services/apiKeys.js';
 import { ADMIN_ROLE, USER_KEY_FORMAT } from '../services/users.js';
+import { CSRF_HEADER, SESSION_COOKIE, SessionService } from '../services/sessions.js';
 
 /**
  * Who may call an endpoint: API keys by kind, any user (`user`), or a user holding the
@@ -33,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** A preValidation hook admitting the given kinds of caller. */
     authenticate(kinds: readonly Principal[], options?: AuthenticateOptions): preValidationAsyncHookHandler;
+    /** Dashboard sign-in: passwords, session cookies, invites. */
+    sessions: SessionService;
   }
 }
 
@@ -59,6 +63,11 @@ function presentedKey(request: FastifyRequest, bodyKey: boolean): string {
   return key;
 }
 
+function hasBodyKey(request: FastifyRequest, bodyKey: boolean): boolean {
+  const body = request.body;
+  return bodyKey && typeof body === 'object' && body !== null && 'org_api_key' in body;
+}
+
 const DESCRIPTIONS: Record<Principal, string> = {
   decision: 'a decision key',
   admin: 'an admin key',
@@ -80,8 +89,22 @@ export function forbiddenFor(kinds: readonly Principal[]): ApiError {
  */
 export const authPlugin = fp(async (app) => {
   app.decorateRequest('auth', null);
+  await app.register(cookie);
+  app.decorate('sessions', new SessionService(app.store, () => app.clock()));
   app.decorate('authenticate', (kinds: readonly Principal[], options: AuthenticateOptions = {}) => {
     return async (request: FastifyRequest) => {
+      // A browser's session cookie counts only when no key is presented, so API clients are
+      // unaffected; it authenticates as a user (and needs the CSRF token to change anything).
+      const sessionToken = request.headers.authorization === undefined && !hasBodyKey(request, options.bodyKey === true)
+        ? request.cookies[SESSION_COOKIE] : undefined;
+      if (sessionToken !== undefined) {
+        const csrf = request.headers[CSRF_HEADER];
+        const { user, org } = await app.sessions.authenticate(sessionToken, request.method, typeof csrf === 'string' ? csrf : undefined);
+        const allowed = kinds.includes('user') || (kinds.includes('user_admin') && user.roles.includes(ADMIN_ROLE));
+        if (!allowed) throw forbiddenFor(kinds);
+        request.auth = { org, key: null, user, actor: `user:${user.id}` };
+        return;
+      }
       const presented = presentedKey(request, options.bodyKey === true);
       if (USER_KEY_FORMAT.test(presented)) {
         const user = await app.store.users.findByKeyHash(hashApiKey(presented));

@@ -5,11 +5,18 @@ import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js'
 import { SlackNotifier } from '../services/slack.js';
 import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
+import { ShadowService } from '../services/ShadowService.js';
+import { OrgModeService } from '../services/OrgModeService.js';
+import { LedgerFeed } from '../services/ledgerFeed.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     decisions: DecisionService;
     policies: PolicyService;
+    /** Shadow policies: start/stop, diff, promote. */
+    shadows: ShadowService;
+    /** The organisation's observe/enforce mode. */
+    orgMode: OrgModeService;
     /** Approvals, holds, executions and controls. */
     actions: IntentActions;
     /** Sends the signed webhook deliveries. */
@@ -52,7 +59,10 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   });
   app.decorate('slack', slack);
   app.decorate('clock', clock);
+  const ledgerFeed = new LedgerFeed();
+  app.decorate('ledgerFeed', ledgerFeed);
   const afterCommit = (events: readonly IntentEvent[]): void => {
+    ledgerFeed.committed();
     webhooks.kick();
     slack.handle(events);
   };
@@ -64,12 +74,15 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     onBatch: (size, seconds, failed) => {
       app.metrics.batchSize.observe(size);
       app.metrics.batchDuration.observe(seconds);
+      if (!failed) ledgerFeed.committed();
       if (failed) app.log.error({ size }, 'a decision batch failed to commit; its requests got 503');
     },
     onStorageError: (error) => app.log.error({ err: error }, 'sealing failed'),
   });
   app.decorate('decisions', decisions);
   app.decorate('policies', new PolicyService(app.store, cache, clock));
+  app.decorate('shadows', new ShadowService(app.store, cache, clock));
+  app.decorate('orgMode', new OrgModeService(app.store, cache, clock));
   const actions = new IntentActions(app.store, cache, { clock, onEvents, afterCommit });
   app.decorate('actions', actions);
   // Approval requests past their TTL are expired by this sweep (and on the spot when someone

@@ -5,6 +5,8 @@
 
 import type { PolicyIR } from '@axiru/runtime';
 import type { ChainHead, StoredRecord } from '../ledger/chain.js';
+import type { CheckpointRepository, MerkleRepository, SigningKeyRepository } from './auditTypes.js';
+import type { NumbersRepository, ReplayRepository, StripeRepository } from './replayStripeTypes.js';
 
 export type KeyKind = 'decision' | 'admin';
 export type KeyMode = 'test' | 'live';
@@ -18,7 +20,13 @@ export interface Organisation {
   readonly created_at: string;
   /** How long an approval request stays open (the database defaults it to 72 h). */
   readonly approval_ttl_ms?: number;
+  /** `observe` records the live policy's decisions without enforcing them (the database defaults it to `enforce`). */
+  readonly mode?: OrgMode;
+  /** JSON array of the running shadow versions (the database defaults it to `[]`). */
+  readonly shadow_versions?: string;
 }
+
+export type OrgMode = 'observe' | 'enforce';
 
 /** A person of an organisation. `roles` are policy role names and/or `admin`. */
 export interface UserRecord {
@@ -142,6 +150,7 @@ export interface OrganisationRepository {
   list(): Promise<readonly Organisation[]>;
   setLivePolicy(orgId: string, version: number): Promise<void>;
   setApprovalTtl(orgId: string, ttlMs: number): Promise<void>;
+  setMode(orgId: string, mode: OrgMode): Promise<void>;
 }
 
 export interface ApiKeyRepository {
@@ -282,6 +291,158 @@ export interface IdempotencyRepository {
   purge(beforeMs: number): Promise<number>;
 }
 
+/** A signed-in dashboard session (the cookie holds the token; only its hash is stored). */
+export interface SessionRow {
+  readonly token_hash: string;
+  readonly org_id: string;
+  readonly user_id: string;
+  readonly csrf_token: string;
+  readonly created_ms: number;
+  readonly last_seen_ms: number;
+  readonly expires_ms: number;
+}
+
+/** A one-time link that lets a user set their password. */
+export interface InviteRow {
+  readonly token_hash: string;
+  readonly org_id: string;
+  readonly user_id: string;
+  readonly created_by: string;
+  readonly created_ms: number;
+  readonly expires_ms: number;
+  readonly used_ms: number | null;
+}
+
+/** Signing in: password hashes, sessions and invites. */
+export interface SessionRepository {
+  /** Enabled users with this (lower-case) email in any organisation, with their password hash. */
+  credentialsByEmail(email: string): Promise<readonly { readonly user: UserRecord; readonly password_hash: string | null }[]>;
+  setPassword(orgId: string, userId: string, passwordHash: string): Promise<void>;
+  create(session: SessionRow): Promise<void>;
+  get(tokenHash: string): Promise<SessionRow | null>;
+  touch(tokenHash: string, lastSeenMs: number): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  /** Ends every session of a user (a new password signs out everywhere). */
+  deleteForUser(orgId: string, userId: string): Promise<void>;
+  /** Deletes sessions past their idle or absolute expiry; returns how many. */
+  purge(nowMs: number, idleMs: number): Promise<number>;
+  createInvite(invite: InviteRow): Promise<void>;
+  getInvite(tokenHash: string): Promise<InviteRow | null>;
+  /** Marks an unused invite used; false when it was already used. */
+  useInvite(tokenHash: string, atMs: number): Promise<boolean>;
+}
+
+/** A period during which a version ran as a shadow policy. */
+export interface ShadowPolicyRow {
+  readonly org_id: string;
+  readonly version: number;
+  readonly started_seq: number;
+  readonly started_at: string;
+  readonly started_by: string;
+  readonly stopped_seq: number | null;
+  readonly stopped_at: string | null;
+  readonly stopped_by: string | null;
+}
+
+/** A shadow policy's decision beside the live one's, for one intent. */
+export interface ShadowDecisionRow {
+  readonly org_id: string;
+  readonly policy_version: number;
+  readonly seq: number;
+  readonly intent_id: string;
+  readonly received_ms: number;
+  readonly amount_cents: number;
+  readonly currency: string;
+  readonly live_version: number;
+  readonly live_outcome: string;
+  readonly live_rule: string | null;
+  readonly outcome: string;
+  readonly matched_rule: string | null;
+}
+
+/** Counts and amounts of one group of differing shadow decisions, per currency. */
+export interface ShadowGroupRow {
+  readonly key_from: string | null;
+  readonly key_to: string | null;
+  readonly currency: string;
+  readonly count: number;
+  readonly amount: number;
+}
+
+/** A decision record with its intent row, for re-evaluating recent traffic. */
+export interface DecisionTraffic {
+  readonly intent: IntentRow;
+  readonly record: StoredRecord;
+}
+
+export interface ShadowRepository {
+  /** Running shadow periods of the organisation, oldest first. */
+  running(orgId: string): Promise<readonly ShadowPolicyRow[]>;
+  start(row: ShadowPolicyRow): Promise<void>;
+  /** Ends the running period of `version`; false when it was not running. */
+  stop(orgId: string, version: number, seq: number, at: string, by: string): Promise<boolean>;
+  /** Writes the organisation's running set (organisations.shadow_versions). */
+  setRunning(orgId: string, versions: readonly number[]): Promise<void>;
+  insertDecision(row: ShadowDecisionRow): Promise<void>;
+  /** Marks an intent's decision as recorded but not enforced (observe mode). */
+  markNotEnforced(orgId: string, intentId: string): Promise<void>;
+  /** Shadow decisions of `version` with received_ms in [sinceMs, untilMs): how many, and how many differ. */
+  counts(orgId: string, version: number, sinceMs: number, untilMs: number): Promise<{ compared: number; differing: number }>;
+  /** Differing decisions grouped by (live outcome, shadow outcome, currency). */
+  transitions(orgId: string, version: number, sinceMs: number, untilMs: number): Promise<readonly ShadowGroupRow[]>;
+  /** Differing decisions grouped by the rule that decided on `side` (key_from) and currency. */
+  rules(orgId: string, version: number, sinceMs: number, untilMs: number, side: 'live' | 'shadow'): Promise<readonly ShadowGroupRow[]>;
+  /** Differing decisions, newest first, with seq below `beforeSeq` when given. */
+  differing(orgId: string, version: number, sinceMs: number, untilMs: number, beforeSeq: number | null, limit: number): Promise<readonly ShadowDecisionRow[]>;
+  /** Decision records of intents received in [sinceMs, untilMs) with seq above `afterSeq`, oldest first. */
+  traffic(orgId: string, sinceMs: number, untilMs: number, afterSeq: number, limit: number): Promise<readonly DecisionTraffic[]>;
+}
+
+export type ExportSinkType = 'files' | 'splunk' | 'datadog' | 's3';
+
+/** A SIEM export sink and its durable position in its organisation's chain. */
+export interface ExportSinkRow {
+  readonly id: string;
+  readonly org_id: string;
+  readonly type: ExportSinkType;
+  readonly name: string;
+  /** JSON of the sink's settings (exports/sinkConfig.ts), secrets included. */
+  readonly config: string;
+  /** `api` (POST /api/exports) or `config` (a line of the server's config file). */
+  readonly origin: 'api' | 'config';
+  readonly created_at: string;
+  readonly deleted_at: string | null;
+  /** The last seq the receiver acknowledged (0: nothing yet). */
+  readonly cursor_seq: number;
+  /** The last seq of the batch in flight, pinned so that a re-send covers the same range. */
+  readonly pending_to_seq: number | null;
+  readonly attempts: number;
+  readonly next_attempt_ms: number | null;
+  readonly last_error: string | null;
+  readonly last_error_at: string | null;
+  readonly last_success_at: string | null;
+  readonly delivered: number;
+}
+
+export interface ExportSinkRepository {
+  create(row: ExportSinkRow): Promise<void>;
+  get(orgId: string, id: string): Promise<ExportSinkRow | null>;
+  /** The organisation's sinks (not deleted), oldest first. */
+  list(orgId: string): Promise<readonly ExportSinkRow[]>;
+  /** Every sink not deleted, over all organisations. */
+  active(): Promise<readonly ExportSinkRow[]>;
+  /** The config-file sink (org, name) that is not deleted. */
+  configured(orgId: string, name: string): Promise<ExportSinkRow | null>;
+  /** Replaces the settings of a sink, keeping its position. */
+  updateConfig(id: string, type: ExportSinkRow['type'], config: string): Promise<void>;
+  /** False when there is no such sink. */
+  remove(orgId: string, id: string, at: string): Promise<boolean>;
+  setPending(id: string, toSeq: number): Promise<void>;
+  /** Moves the cursor from `fromSeq` to `toSeq` after an acknowledgement; false if it was not at `fromSeq`. */
+  advance(id: string, fromSeq: number, toSeq: number, at: string): Promise<boolean>;
+  recordFailure(id: string, failure: { attempts: number; next_attempt_ms: number; last_error: string; last_error_at: string }): Promise<void>;
+}
+
 export interface Repositories {
   readonly organisations: OrganisationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -294,6 +455,15 @@ export interface Repositories {
   readonly controls: ControlRepository;
   readonly webhooks: WebhookRepository;
   readonly slack: SlackRepository;
+  readonly merkle: MerkleRepository;
+  readonly checkpoints: CheckpointRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly replays: ReplayRepository;
+  readonly stripe: StripeRepository;
+  readonly numbers: NumbersRepository;
+  readonly exportSinks: ExportSinkRepository;
+  readonly shadows: ShadowRepository;
+  readonly sessions: SessionRepository;
 }
 
 /**
@@ -306,5 +476,11 @@ export interface Store extends Repositories {
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Liveness probe for /healthz. */
   ping(): Promise<void>;
+  /**
+   * Makes everything durable so far, including other processes' commits (the CLI), visible to
+   * this store's reads; called as each request starts. With `wait`, a commit of this store
+   * that is still being made durable is waited for (a promise), so the request sees it too.
+   */
+  refreshReads(wait: boolean): Promise<void> | null;
   close(): Promise<void>;
 }

@@ -18,6 +18,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Recompute this organisation\'s hash chain',
       response: { 200: VerifyResponseSchema, ...errorResponses(401, 403) },
     },
-    preValidation: app.authenticate(['admin']),
+    preValidation: app.authenticate(['admin', 'user_admin']),
   }, async (request) => verifyChain(app.store, authOf(request).org.id));
 };

@@ -73,6 +73,12 @@ export const DecisionViewSchema = Type.Object({
   control: Type.Optional(Type.Object({
     kind: Type.String(), scope: Type.String(), reason: Type.String(), actor: Type.String(), seq: Type.Integer(), since: IsoTimestamp,
   }, { description: 'the control that blocked the request at intake (kill switch or freeze)' })),
+  enforced: Type.Optional(Type.Boolean({ description: 'observe mode only: false when the policy\'s decision was recorded but not enforced' })),
+  would_be: Type.Optional(Type.Unknown({ description: 'observe mode only: what the live policy decided (same fields as this object)' })),
+  shadow: Type.Optional(Type.Array(Type.Unknown(), {
+    description: 'present when the organisation runs shadow policies: each one\'s decision on the same input and facts '
+      + '({ policy_version, outcome, reason, matched_rule, approver_role, approver_roles, approvals_required, matched_rules, missing_fields }), never enforced',
+  })),
 });
 
 const DecisionResponseSchema = Type.Object({
@@ -83,6 +89,8 @@ const DecisionResponseSchema = Type.Object({
 
 export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/decision', {
+    // Its reads before sealing are early checks, all repeated inside the sealing transaction.
+    config: { readsMayLag: true },
     schema: {
       tags: ['decisions'],
       summary: 'Decide a refund before it is made',

@@ -70,6 +70,8 @@ const IntentDetailSchema = Type.Object({
   events: Type.Array(Type.Object({
     seq: Type.Integer(), kind: Type.String(), time: IsoTimestamp, actor: Type.String(), body: Type.Unknown(), hash: Type.String(),
   }), { description: 'later records about this intent: approvals, denials, expiry, holds, execution' }),
+  over_amount: Type.Boolean({ description: 'Stripe refunded more than this intent authorized (a sealed execution or observation says over_amount)' }),
+  bypass: Type.Boolean({ description: 'money moved for this intent outside Axiru\'s control (seen through Stripe: observed, or refunded without authorization)' }),
 });
 
 const IdParamsSchema = Type.Object({
@@ -91,6 +93,19 @@ function parseInstant(value: string, field: string): number {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new ApiError(400, 'invalid_field', `"${field}" is not a valid date-time: ${JSON.stringify(value)}.`, field);
   return ms;
+}
+
+/** What Stripe's side said about the intent, from its execution and observation records. */
+function stripeFlags(records: readonly { kind: string; body: string }[]): { over_amount: boolean; bypass: boolean } {
+  let overAmount = false;
+  let bypass = false;
+  for (const record of records) {
+    if (record.kind !== 'execution' && record.kind !== 'observation') continue;
+    const body = JSON.parse(record.body) as { over_amount?: unknown; bypass?: unknown };
+    overAmount ||= body.over_amount === true;
+    bypass ||= body.bypass === true;
+  }
+  return { over_amount: overAmount, bypass };
 }
 
 function summary(row: IntentRow) {
@@ -191,6 +206,7 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: JSON.parse(record.body) as unknown,
         hash: record.hash,
       })),
+      ...stripeFlags(records),
     };
   });
 };

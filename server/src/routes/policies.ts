@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { notFound } from '../errors.js';
 import { authOf } from '../plugins/auth.js';
-import type { StoredPolicy } from '../repositories/types.js';
+import type { Organisation, StoredPolicy } from '../repositories/types.js';
+import { shadowVersionsOf } from '../services/shadowEvaluation.js';
 import { IsoTimestamp, errorResponses } from '../schemas/common.js';
 
 const PublishBodySchema = Type.Object({
@@ -29,7 +30,9 @@ const PolicySummarySchema = Type.Object({
   version: Type.Integer(),
   name: Type.String(),
   hash: Type.String({ description: 'sha256: of the canonical IR' }),
-  active: Type.Boolean(),
+  active: Type.Boolean({ description: 'the same as live (kept for older clients)' }),
+  live: Type.Boolean({ description: 'this version decides' }),
+  shadow: Type.Boolean({ description: 'this version runs as a shadow policy' }),
   created_at: IsoTimestamp,
   created_by: Type.String(),
 });
@@ -51,20 +54,24 @@ const ActivateResponseSchema = Type.Object({
   changed: Type.Boolean({ description: 'false when this version was already live' }),
 });
 
-function summary(policy: StoredPolicy, liveVersion: number | null) {
+function summary(policy: StoredPolicy, org: Organisation | null) {
+  const live = policy.version === (org?.live_policy_version ?? null);
   return {
     policy_version: `v${policy.version}`,
     version: policy.version,
     name: policy.name,
     hash: policy.ir_hash,
-    active: policy.version === liveVersion,
+    active: live,
+    live,
+    shadow: shadowVersionsOf(org).includes(policy.version),
     created_at: policy.created_at,
     created_by: policy.created_by,
   };
 }
 
 export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const admins = app.authenticate(['admin']);
+  const readers = app.authenticate(['admin', 'user']);
+  const writers = app.authenticate(['admin', 'user_admin']);
 
   app.post('/api/policies', {
     schema: {
@@ -77,13 +84,13 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: PublishBodySchema,
       response: { 200: PublishResponseSchema, 201: PublishResponseSchema, ...errorResponses(400, 401, 403, 409, 413, 422) },
     },
-    preValidation: admins,
+    preValidation: writers,
   }, async (request, reply) => {
     const { org, actor } = authOf(request);
     const result = await app.policies.publish(org.id, request.body.source, actor);
-    const live = (await app.store.organisations.get(org.id))?.live_policy_version ?? null;
+    const current = await app.store.organisations.get(org.id);
     return reply.code(result.created ? 201 : 200).send({
-      ...summary(result.policy, live),
+      ...summary(result.policy, current),
       created: result.created,
       diagnostics: [...result.diagnostics],
     });
@@ -95,11 +102,11 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'List published policy versions',
       response: { 200: Type.Object({ data: Type.Array(PolicySummarySchema) }), ...errorResponses(401, 403) },
     },
-    preValidation: admins,
+    preValidation: readers,
   }, async (request) => {
     const { org } = authOf(request);
-    const live = (await app.store.organisations.get(org.id))?.live_policy_version ?? null;
-    return { data: (await app.policies.list(org.id)).map((policy) => summary(policy, live)) };
+    const current = await app.store.organisations.get(org.id);
+    return { data: (await app.policies.list(org.id)).map((policy) => summary(policy, current)) };
   });
 
   app.get('/api/policies/:version', {
@@ -109,13 +116,13 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: VersionParamsSchema,
       response: { 200: PolicyDetailSchema, ...errorResponses(400, 401, 403, 404) },
     },
-    preValidation: admins,
+    preValidation: readers,
   }, async (request) => {
     const { org } = authOf(request);
     const found = await app.policies.get(org.id, Number(request.params.version.slice(1)));
     if (!found) throw notFound('policy version', 'version');
-    const live = (await app.store.organisations.get(org.id))?.live_policy_version ?? null;
-    return { ...summary(found.policy, live), source: found.policy.source, ir: found.ir };
+    const current = await app.store.organisations.get(org.id);
+    return { ...summary(found.policy, current), source: found.policy.source, ir: found.ir };
   });
 
   app.post('/api/policies/:version/activate', {
@@ -126,11 +133,11 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: VersionParamsSchema,
       response: { 200: ActivateResponseSchema, ...errorResponses(400, 401, 403, 404) },
     },
-    preValidation: admins,
+    preValidation: writers,
   }, async (request) => {
     const { org, actor } = authOf(request);
     const version = Number(request.params.version.slice(1));
     const result = await app.policies.activate(org.id, version, actor);
-    return { ...summary(result.policy, version), changed: result.changed };
+    return { ...summary(result.policy, await app.store.organisations.get(org.id)), changed: result.changed };
   });
 };

@@ -74,6 +74,8 @@ export class DecisionService {
       },
       {
         maxBatch: options.maxBatch,
+        // A batch is sealed while the previous one is flushed to disk (see SqliteStore).
+        maxInFlight: 2,
         commitDelay: options.commitDelay ?? defaultCommitDelay,
         ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       },

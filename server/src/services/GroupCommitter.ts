@@ -4,7 +4,9 @@
 // every request that arrived meanwhile, and all of them (up to maxBatch) go into one
 // transaction. Each caller's promise settles only after that transaction committed.
 //
-// One batch is in flight at a time; requests that arrive while it commits form the next one.
+// Requests that arrive while a batch commits form the next one. With `maxInFlight: 2` the next
+// batch is sealed while the previous one's commit is still being flushed to disk (the store
+// orders the commits themselves), so sealing overlaps the fsync instead of waiting for it.
 //
 // When commits are slow (a busy or slow disk: fsync in the milliseconds), clients answered by
 // one commit come back a moment after the next batch has started, and the load splits into
@@ -20,6 +22,8 @@ export interface GroupCommitterOptions {
   readonly onBatch?: (size: number, seconds: number, failed: boolean) => void;
   /** Milliseconds to wait before a flush, given the last commit's duration in ms (default: none). */
   readonly commitDelay?: (lastCommitMs: number) => number;
+  /** Batches committing at once (default 1). */
+  readonly maxInFlight?: number;
 }
 
 /**
@@ -40,7 +44,8 @@ interface Waiting<I, R> {
 export class GroupCommitter<I, R> {
   private queue: Waiting<I, R>[] = [];
   private scheduled = false;
-  private running = false;
+  /** Batches whose commit has not settled. */
+  private running = 0;
   private idleWaiters: Array<() => void> = [];
   private lastCommitMs = 0;
 
@@ -59,17 +64,17 @@ export class GroupCommitter<I, R> {
 
   /** Items waiting or being committed. */
   get pending(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.queue.length + this.running;
   }
 
   /** Resolves once everything submitted so far has settled. */
   drain(): Promise<void> {
-    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.running === 0 && !this.scheduled && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.scheduled || this.running >= (this.options.maxInFlight ?? 1)) return;
     this.scheduled = true;
     const delay = this.queue.length >= this.options.maxBatch ? 0 : (this.options.commitDelay?.(this.lastCommitMs) ?? 0);
     if (delay > 0) setTimeout(() => void this.flush(), delay);
@@ -80,7 +85,9 @@ export class GroupCommitter<I, R> {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.options.maxBatch);
     if (batch.length === 0) return this.settleIdle();
-    this.running = true;
+    this.running += 1;
+    // Another batch may start while this one commits (maxInFlight > 1).
+    if (this.queue.length > 0) this.schedule();
     const started = process.hrtime.bigint();
     let failed = false;
     try {
@@ -91,7 +98,7 @@ export class GroupCommitter<I, R> {
       failed = true;
       for (const waiting of batch) waiting.reject(error);
     } finally {
-      this.running = false;
+      this.running -= 1;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.lastCommitMs = seconds * 1000;
       this.options.onBatch?.(batch.length, seconds, failed);
@@ -101,7 +108,7 @@ export class GroupCommitter<I, R> {
   }
 
   private settleIdle(): void {
-    if (this.running || this.scheduled || this.queue.length > 0) return;
+    if (this.running > 0 || this.scheduled || this.queue.length > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

@@ -59,7 +59,7 @@ export interface IntentActionsOptions {
 }
 
 /** A rule was broken; the transaction still commits what it already sealed (an expiry). */
-class Refusal {
+export class Refusal {
   constructor(readonly error: ApiError) {}
 }
 
@@ -86,8 +86,11 @@ export class IntentActions {
     return this.options.clock();
   }
 
-  /** Runs `work` in one write transaction with a chain appender; emits its events. */
-  private async inChain<T>(work: (tx: Repositories, chain: ChainAppender, events: IntentEvent[]) => Promise<T | Refusal>): Promise<T> {
+  /**
+   * Runs `work` in one write transaction with a chain appender; emits its events. Public so
+   * that other sealed actions (Stripe confirming an execution) go through the same path.
+   */
+  async inChain<T>(work: (tx: Repositories, chain: ChainAppender, events: IntentEvent[]) => Promise<T | Refusal>): Promise<T> {
     const events: IntentEvent[] = [];
     const outcome = await this.store.transaction(async (tx) => {
       const chain = new ChainAppender(tx);

@@ -93,7 +93,7 @@ export async function activateVersion(
   if (!policy || !org) throw notFound('policy version', 'version');
   if (org.live_policy_version === version) return { changed: false, policy };
   await tx.organisations.setLivePolicy(orgId, version);
-  await chain.append({
+  const record = await chain.append({
     org_id: orgId, kind: 'policy', intent_id: null, time: now.toISOString(), actor,
     body: {
       action: 'activate',
@@ -103,6 +103,12 @@ export async function activateVersion(
       previous_version: org.live_policy_version === null ? null : `v${org.live_policy_version}`,
     },
   });
+  // A version that goes live stops running as a shadow of itself (as with promote).
+  const running = await tx.shadows.running(orgId);
+  if (running.some((row) => row.version === version)) {
+    await tx.shadows.stop(orgId, version, record.seq, record.time, actor);
+    await tx.shadows.setRunning(orgId, running.map((row) => row.version).filter((v) => v !== version));
+  }
   return { changed: true, policy };
 }
 

@@ -3,6 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '../repositories/types.js';
 import { createOrganisation } from './organisations.js';
 import { compilePolicy } from './PolicyService.js';
+import { generatePassword, hashPassword } from './passwords.js';
+import { createUser } from './users.js';
+
+/** The demo organisation's dashboard admin (roles admin and finance_manager). */
+export const DEMO_EMAIL = 'demo@axiru.test';
 
 /** examples/acme.axiru of the monorepo, from both src/services and dist/services. */
 export const DEMO_POLICY_PATH = fileURLToPath(new URL('../../../examples/acme.axiru', import.meta.url));
@@ -14,6 +19,9 @@ export interface BootstrapResult {
   /** The demo keys, present only when just created: they are never shown again. */
   readonly decisionKey?: string;
   readonly adminKey?: string;
+  /** The demo admin's sign-in, present only when just created. */
+  readonly demoEmail?: string;
+  readonly demoPassword?: string;
 }
 
 export interface BootstrapOptions {
@@ -30,6 +38,8 @@ export async function bootstrap(store: Store, options: BootstrapOptions = {}): P
   if ((await store.organisations.list()).length > 0) return { created: false };
   const path = options.demoPolicyPath ?? DEMO_POLICY_PATH;
   const policy = compilePolicy(readFileSync(path, 'utf8'), 'acme.axiru');
+  const demoPassword = generatePassword();
+  const demoPasswordHash = await hashPassword(demoPassword);
   return store.transaction(async (tx) => {
     // Re-checked under the write lock: two processes starting on one folder create one demo.
     if ((await tx.organisations.list()).length > 0) return { created: false };
@@ -39,6 +49,12 @@ export async function bootstrap(store: Store, options: BootstrapOptions = {}): P
       policy,
       ...(options.now ? { now: options.now } : {}),
     });
-    return { created: true, orgId: created.org.id, decisionKey: created.keys.decision, adminKey: created.keys.admin };
+    const admin = await createUser(tx, created.org.id,
+      { email: DEMO_EMAIL, name: 'Demo admin', roles: ['admin', 'finance_manager'] }, policy.ir, options.now ?? new Date());
+    await tx.sessions.setPassword(created.org.id, admin.user.id, demoPasswordHash);
+    return {
+      created: true, orgId: created.org.id, decisionKey: created.keys.decision, adminKey: created.keys.admin,
+      demoEmail: DEMO_EMAIL, demoPassword,
+    };
   });
 }

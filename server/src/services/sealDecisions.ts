@@ -10,10 +10,13 @@ import { ChainAppender } from '../ledger/ChainAppender.js';
 import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
 import type { ControlRow, IntentStatus, Organisation, Repositories } from '../repositories/types.js';
 import { controlBlocking, type ControlView } from './controls.js';
-import { computeFacts, type Facts } from './computeFacts.js';
+import type { Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
+import {
+  evaluatePolicies, loadShadowPolicies, modeOf, observeReason, type Evaluation, type ShadowDecisionView,
+} from './shadowEvaluation.js';
 
 export interface PendingDecision {
   readonly orgId: string;
@@ -35,6 +38,12 @@ export type SealResult =
 export interface DecisionView extends Decision {
   /** Set when a control (kill switch, freeze) decided instead of the policy. */
   readonly control?: ControlView;
+  /** Observe mode only: false when the policy's decision was recorded but not enforced. */
+  readonly enforced?: boolean;
+  /** Observe mode only: what the live policy decided. */
+  readonly would_be?: DecisionView;
+  /** The running shadow policies' decisions on the same input and facts (never enforced). */
+  readonly shadow?: readonly ShadowDecisionView[];
 }
 
 export function decisionView(decision: Decision): DecisionView {
@@ -105,6 +114,7 @@ export async function sealDecisions(
 interface LiveOrg {
   readonly org: Organisation | null;
   readonly policy: LoadedPolicy | null;
+  readonly shadows: readonly LoadedPolicy[];
 }
 
 async function livePolicy(
@@ -114,7 +124,7 @@ async function livePolicy(
   if (known) return known;
   const org = await tx.organisations.get(orgId);
   const policy = org?.live_policy_version == null ? null : await cache.byVersion(tx, orgId, org.live_policy_version);
-  const live = { org, policy };
+  const live = { org, policy, shadows: await loadShadowPolicies(tx, cache, org) };
   memo.set(orgId, live);
   return live;
 }
@@ -137,30 +147,39 @@ async function sealOne(
     }
   }
 
-  const { policy, org } = await livePolicy(tx, cache, item.orgId, livePolicies);
+  const { policy, org, shadows } = await livePolicy(tx, cache, item.orgId, livePolicies);
   if (!policy) return { kind: 'rejected', error: noLivePolicy() };
   if (!policy.ir.sources.includes(request.source)) return { kind: 'rejected', error: undeclaredSource(request.source, policy.ir.sources) };
 
   // Controls come before the policy (kill switch > merchant freeze); a controlled request is
   // blocked without computing facts or evaluating the policy.
   const control = controlBlocking(controls, request.source, request.stripe_account ?? null);
+  // Controls bind in observe mode too (they are explicit human actions), and a controlled
+  // request evaluates no policy, so it has no shadow decisions either.
+  const observing = modeOf(org) === 'observe';
   let facts: Facts = {};
   let decision: DecisionView;
+  let evaluation: Evaluation | null = null;
   if (control) {
     decision = {
       outcome: 'block', reason: control.reason, policy_version: policy.policyVersion, matched_rule: null,
       approver_role: null, approver_roles: null, approvals_required: null, matched_rules: [], missing_fields: [],
       control: control.view,
+      ...(observing ? { enforced: true } : {}),
     };
   } else {
-    facts = await computeFacts(tx.intents, item.orgId, policy.ir.facts, request, item.receivedMs);
     try {
-      decision = decisionView(policy.decide({ ...request, ...facts }));
+      evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs);
     } catch {
       // decide() is total by contract; if it ever throws, refuse this request and seal nothing.
       return { kind: 'rejected', error: new ApiError(500, 'internal_error', 'The policy could not be evaluated; nothing was recorded.') };
     }
+    facts = evaluation.facts;
+    decision = respondedDecision(evaluation, observing);
   }
+  // What the policy said (the would-be decision in observe mode) is what the intent's outcome
+  // and matched rule record; the status follows what the caller was told.
+  const policyDecision = decision.would_be ?? decision;
 
   const body: Record<string, JsonValue> = {
     request: request as unknown as JsonValue,
@@ -168,6 +187,9 @@ async function sealOne(
     policy: { name: policy.policy, version: policy.policyVersion, ir_hash: policy.hash },
     decision: decision as unknown as JsonValue,
   };
+  if (evaluation?.shadow) {
+    body['shadow_policies'] = shadows.map((shadow) => ({ name: shadow.policy, version: shadow.policyVersion, ir_hash: shadow.hash }));
+  }
   if (item.idempotency) body['idempotency_key'] = item.idempotency.key;
   let record;
   try {
@@ -190,7 +212,7 @@ async function sealOne(
     received_at: item.receivedAt,
     received_ms: item.receivedMs,
     source: request.source,
-    outcome: decision.outcome,
+    outcome: policyDecision.outcome,
     status: statusForOutcome(decision.outcome),
     amount_cents: request.amount_cents,
     currency: request.currency,
@@ -198,13 +220,24 @@ async function sealOne(
     stripe_account: request.stripe_account ?? null,
     stripe_charge_id: request.stripe_charge_id ?? null,
     policy_version: policy.version,
-    matched_rule: decision.matched_rule,
+    matched_rule: policyDecision.matched_rule,
     requested_by: request.requested_by ?? null,
     approver_roles: decision.outcome === 'pending_approval' ? JSON.stringify(decision.approver_roles ?? []) : null,
     approvals_required: decision.outcome === 'pending_approval' ? (decision.approvals_required ?? 1) : null,
     expires_ms: decision.outcome === 'pending_approval' ? item.receivedMs + (org?.approval_ttl_ms ?? DEFAULT_APPROVAL_TTL_MS) : null,
     held_from: null,
   });
+  if (decision.enforced === false) await tx.shadows.markNotEnforced(item.orgId, item.intentId);
+  if (evaluation?.shadow) {
+    for (const [index, shadow] of evaluation.shadow.entries()) {
+      await tx.shadows.insertDecision({
+        org_id: item.orgId, policy_version: shadows[index]!.version, seq: record.seq, intent_id: item.intentId,
+        received_ms: item.receivedMs, amount_cents: request.amount_cents, currency: request.currency,
+        live_version: policy.version, live_outcome: policyDecision.outcome, live_rule: policyDecision.matched_rule,
+        outcome: shadow.outcome, matched_rule: shadow.matched_rule,
+      });
+    }
+  }
 
   if (decision.outcome === 'pending_approval' && options.events) {
     options.events.push({
@@ -234,6 +267,18 @@ async function sealOne(
     });
   }
   return { kind: 'sealed', statusCode: 200, body: response, outcome: decision.outcome, seq: record.seq };
+}
+
+/** What the caller is told: the live decision, or in observe mode an allow carrying it as `would_be`. */
+export function respondedDecision(evaluation: Evaluation, observing: boolean): DecisionView {
+  const live = decisionView(evaluation.decision);
+  const shadow = evaluation.shadow ? { shadow: evaluation.shadow } : {};
+  if (!observing) return { ...live, ...shadow };
+  return {
+    outcome: 'allow', reason: observeReason(evaluation.decision), policy_version: live.policy_version, matched_rule: null,
+    approver_role: null, approver_roles: null, approvals_required: null, matched_rules: [], missing_fields: [],
+    enforced: false, would_be: live, ...shadow,
+  };
 }
 
 export function idempotencyMismatch(): ApiError {

@@ -252,8 +252,9 @@ describe('authentication', () => {
     expect(error.message).toContain('decision key');
     const policies = await t.get('/api/policies', t.demo.decisionKey);
     await expectError(policies, 403, 'forbidden', null);
-    const verify = await t.get('/api/audit/verify', t.demo.decisionKey);
-    expect(verify.body).toBe(policies.body);
+    // Another endpoint for the same callers (admin keys and users) refuses in the same words.
+    const controls = await t.get('/api/controls', t.demo.decisionKey);
+    expect(controls.body).toBe(policies.body);
   });
 
   it('authenticates before validating', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/cli.js';
+import { DEMO_EMAIL } from '../../src/services/bootstrap.js';
 import { createTestApp, tempDir, type TestApp } from '../support/testApp.js';
 
 let t: TestApp;
@@ -51,7 +52,8 @@ describe('axiru users', () => {
     const id = /usr_[0-9a-f]+/.exec(added.out[0]!)![0];
     const listed = await axiru('users', 'list', '--data', dir.path, '--json');
     const users = listed.out.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(users.map((user) => user['email'])).toEqual(['fin@example.com', 'gone@example.com']);
+    // The demo organisation comes with its dashboard admin.
+    expect(users.map((user) => user['email'])).toEqual([DEMO_EMAIL, 'fin@example.com', 'gone@example.com']);
     expect(listed.out.join('\n')).not.toContain(key);
     expect(users[0]).not.toHaveProperty('key_hash');
     expect((await axiru('users', 'list', '--data', dir.path)).out.join('\n')).toContain('gone@example.com');

@@ -91,4 +91,30 @@ describe('GroupCommitter', () => {
     await all;
     await committer.drain();
   });
+
+  it('starts the next batch while one still commits when maxInFlight is 2, never a third', async () => {
+    const batches: number[][] = [];
+    const gates: Array<() => void> = [];
+    const committer = new GroupCommitter<number, number>(async (items) => {
+      batches.push([...items]);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return [...items];
+    }, { maxBatch: 100, maxInFlight: 2 });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const first = committer.submit(1);
+    await tick();
+    const second = [2, 3].map((item) => committer.submit(item));
+    await tick();
+    const third = [4, 5].map((item) => committer.submit(item));
+    await tick();
+    // Two batches are committing; the third waits for one of them to settle.
+    expect(batches).toEqual([[1], [2, 3]]);
+    gates[0]!();
+    await first;
+    await tick();
+    expect(batches).toEqual([[1], [2, 3], [4, 5]]);
+    gates[1]!();
+    gates[2]!();
+    expect(await Promise.all([...second, ...third])).toEqual([2, 3, 4, 5]);
+  });
 });

@@ -16,7 +16,7 @@ export function assertBuilt(): void {
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** AXIRU_DECISION_KEY / AXIRU_ADMIN_KEY when this start created them. */
+  /** AXIRU_DECISION_KEY / AXIRU_ADMIN_KEY (and AXIRU_DEMO_EMAIL / AXIRU_DEMO_PASSWORD) when this start created them. */
   readonly keys: Readonly<Record<string, string>>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -25,10 +25,10 @@ export interface ServerProcess {
  * `axiru serve` on an ephemeral loopback port. Readiness is the line announcing the API URL,
  * which the server prints only after it listens; the deadline is only a safety net.
  */
-export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000): Promise<ServerProcess> {
+export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50' },
+    env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50', ...extraEnv },
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
@@ -48,7 +48,7 @@ export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000): P
       reject(new Error(`server exited before it was ready (code ${code}, signal ${signal}); stderr: ${stderr}`));
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const key = /^(AXIRU_[A-Z]+_KEY)=(\S+)$/.exec(line);
+      const key = /^(AXIRU_[A-Z]+_KEY|AXIRU_DEMO_EMAIL|AXIRU_DEMO_PASSWORD)=(\S+)$/.exec(line);
       if (key?.[1] && key[2]) keys[key[1]] = key[2];
       const ready = /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/.exec(line);
       if (ready?.[1]) {

@@ -51,6 +51,9 @@ export interface TestAppOptions {
   readonly reopen?: TestOrg;
   readonly webhookPollMs?: number;
   readonly slackApiUrl?: string;
+  /** Where the Stripe SDK connects (a local Stripe-shaped server). */
+  readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https' };
+  readonly replayMaxBytes?: number;
   readonly now?: Date;
 }
 
@@ -68,6 +71,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
+    ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),
+    ...(options.replayMaxBytes !== undefined ? { replayMaxBytes: options.replayMaxBytes } : {}),
   });
   await app.ready();
   let demo: TestOrg;

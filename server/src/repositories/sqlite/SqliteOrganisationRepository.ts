@@ -1,5 +1,5 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
-import type { Organisation, OrganisationRepository } from '../types.js';
+import type { Organisation, OrganisationRepository, OrgMode } from '../types.js';
 
 export class SqliteOrganisationRepository implements OrganisationRepository {
   private readonly insertStmt;
@@ -7,6 +7,7 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
   private readonly listStmt;
   private readonly setLiveStmt;
   private readonly setTtlStmt;
+  private readonly setModeStmt;
 
   constructor(db: SqliteConnection) {
     this.insertStmt = db.prepare(
@@ -16,6 +17,7 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
     this.listStmt = db.prepare('SELECT * FROM organisations ORDER BY created_at, id');
     this.setLiveStmt = db.prepare('UPDATE organisations SET live_policy_version = ? WHERE id = ?');
     this.setTtlStmt = db.prepare('UPDATE organisations SET approval_ttl_ms = ? WHERE id = ?');
+    this.setModeStmt = db.prepare('UPDATE organisations SET mode = ? WHERE id = ?');
   }
 
   async create(org: Organisation): Promise<void> {
@@ -36,5 +38,9 @@ export class SqliteOrganisationRepository implements OrganisationRepository {
 
   async setApprovalTtl(orgId: string, ttlMs: number): Promise<void> {
     this.setTtlStmt.run(ttlMs, orgId);
+  }
+
+  async setMode(orgId: string, mode: OrgMode): Promise<void> {
+    this.setModeStmt.run(mode, orgId);
   }
 }

@@ -2,6 +2,10 @@ import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { Repositories } from '../types.js';
 import { SqliteApprovalRepository } from './SqliteApprovalRepository.js';
 import { SqliteControlRepository } from './SqliteControlRepository.js';
+import { SqliteCheckpointRepository } from './SqliteCheckpointRepository.js';
+import { SqliteMerkleRepository } from './SqliteMerkleRepository.js';
+import { SqliteSigningKeyRepository } from './SqliteSigningKeyRepository.js';
+import { SqliteExportSinkRepository } from './SqliteExportSinkRepository.js';
 import { SqliteUserRepository } from './SqliteUserRepository.js';
 import { SqliteSlackRepository } from './SqliteSlackRepository.js';
 import { SqliteWebhookRepository } from './SqliteWebhookRepository.js';
@@ -11,6 +15,11 @@ import { SqliteIntentRepository } from './SqliteIntentRepository.js';
 import { SqliteLedgerRepository } from './SqliteLedgerRepository.js';
 import { SqliteOrganisationRepository } from './SqliteOrganisationRepository.js';
 import { SqlitePolicyRepository } from './SqlitePolicyRepository.js';
+import { SqliteShadowRepository } from './SqliteShadowRepository.js';
+import { SqliteSessionRepository } from './SqliteSessionRepository.js';
+import { SqliteNumbersRepository } from './SqliteNumbersRepository.js';
+import { SqliteReplayRepository } from './SqliteReplayRepository.js';
+import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection): Repositories {
@@ -26,5 +35,14 @@ export function sqliteRepositories(db: SqliteConnection): Repositories {
     controls: new SqliteControlRepository(db),
     webhooks: new SqliteWebhookRepository(db),
     slack: new SqliteSlackRepository(db),
+    merkle: new SqliteMerkleRepository(db),
+    checkpoints: new SqliteCheckpointRepository(db),
+    signingKeys: new SqliteSigningKeyRepository(db),
+    replays: new SqliteReplayRepository(db),
+    stripe: new SqliteStripeRepository(db),
+    numbers: new SqliteNumbersRepository(db),
+    exportSinks: new SqliteExportSinkRepository(db),
+    shadows: new SqliteShadowRepository(db),
+    sessions: new SqliteSessionRepository(db),
   };
 }

@@ -42,7 +42,8 @@ export class SqliteDatabase {
   constructor(options: SqliteDatabaseOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.file = databaseFile(options.dataDir);
-    this.writer = openSqlite(this.file);
+    // SqliteStore fsyncs the WAL after every commit itself (DurableCommits), off the event loop.
+    this.writer = openSqlite(this.file, { synchronous: 'NORMAL' });
     try {
       this.migrated = migrate(this.writer);
       this.reader = openSqlite(this.file, { readOnly: true });

@@ -1,0 +1,94 @@
+// npm run bench:audit — offline verification of a 1,000,000-record exported audit bundle.
+//
+// Generates the bundle (bench/audit/generate.mjs; BENCH_AUDIT_RECORDS to change the size), then,
+// in this one process and run: (1) the ceiling, plain SHA-256 over the same bytes, measured two
+// ways: one streaming hash of the whole file, and one hash per line (the least any verifier of
+// per-record hashes does); (2) `verifyBundleFile`, exactly what `axiru audit verify-export` runs.
+// Prints records/s, seconds and the ratios. BENCH_KEEP=1 keeps the bundle.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyBundleFile } from '../../server/dist/audit/BundleVerifier.js';
+import { verifyBundleParallel } from '../../server/dist/audit/verifyBundleParallel.js';
+import { parsePublicKeys } from '../../server/dist/audit/checkpoint.js';
+
+const RECORDS = Number(process.env.BENCH_AUDIT_RECORDS ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'axiru-bench-audit-'));
+const bundle = join(dir, 'bundle.jsonl');
+
+function eachChunk(file, work) {
+  const fd = openSync(file, 'r');
+  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
+  try {
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) return;
+      work(chunk.subarray(0, read));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+try {
+  let started = performance.now();
+  execFileSync(process.execPath, [fileURLToPath(new URL('./generate.mjs', import.meta.url)), bundle, '--records', String(RECORDS)], { stdio: 'inherit' });
+  const bytes = statSync(bundle).size;
+  console.log(`generated ${RECORDS} records, ${(bytes / 1e6).toFixed(0)} MB, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  // Warm the page cache so that both measurements read from memory.
+  eachChunk(bundle, () => undefined);
+
+  started = performance.now();
+  const whole = createHash('sha256');
+  eachChunk(bundle, (chunk) => whole.update(chunk));
+  whole.digest();
+  const wholeSeconds = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  let carry = Buffer.alloc(0);
+  let lines = 0;
+  eachChunk(bundle, (chunk) => {
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    let newline = data.indexOf(10, start);
+    while (newline !== -1) {
+      createHash('sha256').update(data.subarray(start, newline)).digest();
+      lines += 1;
+      start = newline + 1;
+      newline = data.indexOf(10, start);
+    }
+    carry = Buffer.from(data.subarray(start));
+  });
+  const perLineSeconds = (performance.now() - started) / 1000;
+
+  const trustedKeys = parsePublicKeys(readFileSync(`${bundle}.pem`, 'utf8'));
+  started = performance.now();
+  const single = verifyBundleFile(bundle, { trustedKeys });
+  const singleSeconds = (performance.now() - started) / 1000;
+  if (!single.ok || single.records !== RECORDS) throw new Error(`verification failed: ${JSON.stringify(single)}`);
+
+  started = performance.now();
+  const report = await verifyBundleParallel(bundle, { trustedKeys });
+  const verifySeconds = (performance.now() - started) / 1000;
+  if (!report.ok || report.records !== RECORDS) throw new Error(`verification failed: ${JSON.stringify(report)}`);
+
+  const rate = (seconds) => Math.round(RECORDS / seconds);
+  console.log(JSON.stringify({
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    records: RECORDS, bytes, lines, checkpoints: report.checkpoints,
+    ceiling_whole_file_sha256: { seconds: +wholeSeconds.toFixed(2), records_per_s: rate(wholeSeconds), mb_per_s: Math.round(bytes / 1e6 / wholeSeconds) },
+    ceiling_per_line_sha256: { seconds: +perLineSeconds.toFixed(2), records_per_s: rate(perLineSeconds) },
+    verify_one_thread: { seconds: +singleSeconds.toFixed(2), records_per_s: rate(singleSeconds) },
+    verify: { seconds: +verifySeconds.toFixed(2), records_per_s: rate(verifySeconds), workers: availableParallelism() },
+    ratio_to_whole_file_ceiling: +(wholeSeconds / verifySeconds).toFixed(3),
+    ratio_to_per_line_ceiling: +(perLineSeconds / verifySeconds).toFixed(3),
+  }, null, 2));
+} finally {
+  if (process.env.BENCH_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${bundle}`);
+}

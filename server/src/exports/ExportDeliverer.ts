@@ -1,0 +1,157 @@
+// The delivery loop of the export sinks. For each sink it reads the records after the sink's
+// cursor, in seq order, pins the batch range (`pending_to_seq`), sends the batch, and moves the
+// cursor only after the receiver acknowledged it, each in its own transaction. A crash at any
+// point leaves the cursor at the last acknowledged batch, so the next run re-sends exactly the
+// pinned range: at-least-once, no gap, and the only duplicates are re-sent unacknowledged
+// batches (the record hash tells them apart). A failure is retried with exponential backoff.
+
+import type { ExportSinkRow, Store } from '../repositories/types.js';
+import { createSink, settingsOf, toExportEvent } from './createSink.js';
+import { DeliveryError, type ExportBatch, type Sink } from './Sink.js';
+
+export interface ExportDelivererOptions {
+  /** The time source of backoff and of last_success_at / last_error_at. */
+  readonly clock: () => Date;
+  /** First retry delay; each later one doubles, up to maxDelayMs. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Per request to a receiver. */
+  readonly timeoutMs?: number;
+  /** Batches one sink may send in one run before the others get their turn. */
+  readonly maxBatchesPerRun?: number;
+  readonly onError?: (error: unknown, sinkId: string | null) => void;
+}
+
+/** Longest wait a receiver's Retry-After can impose. */
+const RETRY_AFTER_CAP_MS = 3_600_000;
+
+/** The wait before attempt `attempts + 1` after `attempts` failures. */
+export function backoffMs(attempts: number, baseMs: number, maxMs: number, retryAfterMs: number | null = null): number {
+  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
+  return Math.max(exponential, Math.min(retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
+}
+
+export class ExportDeliverer {
+  private current: Promise<number> = Promise.resolve(0);
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly sinks = new Map<string, { config: string; sink: Sink }>();
+
+  constructor(private readonly store: Store, private readonly options: ExportDelivererOptions) {}
+
+  /** Looks for records to export every `intervalMs` (0: only when run by hand). */
+  start(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    void this.runDue().catch((error: unknown) => this.options.onError?.(error, null));
+  }
+
+  /** One pass over every sink that is due; resolves with how many records were acknowledged. */
+  runDue(): Promise<number> {
+    const run = this.current.catch(() => 0).then(() => this.deliverDue());
+    this.current = run;
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.current.catch(() => 0);
+    for (const { sink } of this.sinks.values()) sink.close?.();
+    this.sinks.clear();
+  }
+
+  private async deliverDue(): Promise<number> {
+    if (this.stopped) return 0;
+    const rows = await this.store.exportSinks.active();
+    const live = new Set(rows.map((row) => row.id));
+    for (const [id, entry] of this.sinks) {
+      if (!live.has(id)) {
+        entry.sink.close?.();
+        this.sinks.delete(id);
+      }
+    }
+    const now = this.options.clock().getTime();
+    const due = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
+    // Sinks are independent: a slow or failing receiver does not hold up the others.
+    const counts = await Promise.all(due.map((row) => this.deliverSink(row).catch((error: unknown) => {
+      this.options.onError?.(error, row.id);
+      return 0;
+    })));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  private sinkFor(row: ExportSinkRow): Sink {
+    const cached = this.sinks.get(row.id);
+    if (cached && cached.config === row.config) return cached.sink;
+    cached?.sink.close?.();
+    const sink = createSink(settingsOf(row), this.options.timeoutMs ?? 10_000);
+    this.sinks.set(row.id, { config: row.config, sink });
+    return sink;
+  }
+
+  private async deliverSink(row: ExportSinkRow): Promise<number> {
+    let state = row;
+    let delivered = 0;
+    for (let i = 0; i < (this.options.maxBatchesPerRun ?? 20) && !this.stopped; i += 1) {
+      const sent = await this.deliverBatch(state);
+      if (sent === null) break;
+      delivered += sent.count;
+      state = { ...state, cursor_seq: sent.toSeq, pending_to_seq: null, attempts: 0, next_attempt_ms: null };
+    }
+    return delivered;
+  }
+
+  /** Sends the next batch; null when there is nothing to send or the send failed. */
+  private async deliverBatch(row: ExportSinkRow): Promise<{ count: number; toSeq: number } | null> {
+    const settings = settingsOf(row);
+    const sink = this.sinkFor(row);
+    const from = row.cursor_seq;
+    const pinned = row.pending_to_seq !== null && row.pending_to_seq > from ? row.pending_to_seq : null;
+    const records = await this.store.ledger.scan(row.org_id, from, pinned !== null ? pinned - from : settings.batch_size);
+    if (records.length === 0) return null;
+    const gap = records.findIndex((record, index) => record.seq !== from + 1 + index);
+    if (gap >= 0) {
+      // Never skip: a hole in the chain is for `axiru audit verify` to explain, not for the export to paper over.
+      await this.fail(row, new DeliveryError(`the ledger has no record ${from + 1 + gap} after ${from + gap}; export stopped there`));
+      return null;
+    }
+    let events = records.map((record) => toExportEvent(record, settings.format));
+    let count = sink.plan(events);
+    const keepsPin = pinned !== null && records.length === pinned - from && count === events.length;
+    if (!keepsPin) {
+      // A new batch, or a pinned one that no longer fits the sink's settings: pin a new range.
+      events = events.slice(0, count);
+      count = events.length;
+      await this.store.transaction((tx) => tx.exportSinks.setPending(row.id, from + count));
+    }
+    const batch: ExportBatch = { orgId: row.org_id, fromSeq: from + 1, toSeq: from + count, events };
+    try {
+      await sink.send(batch);
+    } catch (error) {
+      await this.fail(row, error);
+      return null;
+    }
+    const at = this.options.clock().toISOString();
+    await this.store.transaction((tx) => tx.exportSinks.advance(row.id, from, from + count, at));
+    return { count, toSeq: from + count };
+  }
+
+  private async fail(row: ExportSinkRow, error: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const now = this.options.clock();
+    const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : null;
+    const delay = backoffMs(attempts, this.options.baseDelayMs ?? 1000, this.options.maxDelayMs ?? 300_000, retryAfter);
+    const message = error instanceof Error ? error.message : String(error);
+    await this.store.transaction((tx) => tx.exportSinks.recordFailure(row.id, {
+      attempts, next_attempt_ms: now.getTime() + delay, last_error: message.slice(0, 500), last_error_at: now.toISOString(),
+    }));
+    this.options.onError?.(error, row.id);
+  }
+}

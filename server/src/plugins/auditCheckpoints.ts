@@ -1,0 +1,42 @@
+import fp from 'fastify-plugin';
+import { AuditCheckpointer } from '../audit/AuditCheckpointer.js';
+import { resolveAuditConfig } from '../audit/auditConfig.js';
+import { catchUpTree } from '../audit/signCheckpoint.js';
+import { ensureSigningKey } from '../audit/signingKeys.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Signs the organisations' Merkle tree heads (tests call `tick()` after moving the clock). */
+    auditCheckpoints: AuditCheckpointer;
+  }
+}
+
+export interface AuditCheckpointsOptions {
+  /** Default AXIRU_AUDIT_CHECKPOINT_RECORDS, else 1000. */
+  readonly everyRecords?: number | undefined;
+  /** Default AXIRU_AUDIT_CHECKPOINT_SECONDS × 1000, else 60 000. */
+  readonly intervalMs?: number | undefined;
+  /** How often the signer looks for work (default 1000 ms; 0: only when tick() is called). */
+  readonly pollMs?: number | undefined;
+}
+
+/** The signing key (created at the first start) and the timer that signs checkpoints. */
+export const auditCheckpointsPlugin = fp<AuditCheckpointsOptions>(async (app, options) => {
+  const config = options.everyRecords !== undefined && options.intervalMs !== undefined
+    ? { checkpointRecords: options.everyRecords, checkpointIntervalMs: options.intervalMs }
+    : resolveAuditConfig();
+  await app.store.transaction((tx) => ensureSigningKey(tx, app.clock()));
+  // Records sealed before the trees existed (an upgraded data folder) are hashed in now, once,
+  // rather than inside the first decision batch of each organisation.
+  for (const orgId of await app.store.ledger.chainOrgIds()) await app.store.transaction((tx) => catchUpTree(tx, orgId));
+  const checkpointer = new AuditCheckpointer(app.store, {
+    everyRecords: options.everyRecords ?? config.checkpointRecords,
+    intervalMs: options.intervalMs ?? config.checkpointIntervalMs,
+    clock: app.clock,
+  });
+  app.decorate('auditCheckpoints', checkpointer);
+  checkpointer.start(options.pollMs ?? 1000);
+  app.addHook('onClose', async () => {
+    await checkpointer.stop();
+  });
+}, { name: 'axiru-audit-checkpoints', fastify: '5.x', dependencies: ['axiru-services'] });

@@ -1,0 +1,79 @@
+import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { ExportSinkRepository, ExportSinkRow } from '../types.js';
+
+export class SqliteExportSinkRepository implements ExportSinkRepository {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly activeStmt;
+  private readonly configuredStmt;
+  private readonly updateConfigStmt;
+  private readonly removeStmt;
+  private readonly pendingStmt;
+  private readonly advanceStmt;
+  private readonly failureStmt;
+
+  constructor(db: SqliteConnection) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO export_sinks (id, org_id, type, name, config, origin, created_at, deleted_at, cursor_seq, pending_to_seq,
+         attempts, next_attempt_ms, last_error, last_error_at, last_success_at, delivered)
+       VALUES (@id, @org_id, @type, @name, @config, @origin, @created_at, @deleted_at, @cursor_seq, @pending_to_seq,
+         @attempts, @next_attempt_ms, @last_error, @last_error_at, @last_success_at, @delivered)`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM export_sinks WHERE org_id = ? AND id = ? AND deleted_at IS NULL');
+    this.listStmt = db.prepare('SELECT * FROM export_sinks WHERE org_id = ? AND deleted_at IS NULL ORDER BY created_at, id');
+    this.activeStmt = db.prepare('SELECT * FROM export_sinks WHERE deleted_at IS NULL ORDER BY org_id, created_at, id');
+    this.configuredStmt = db.prepare(
+      "SELECT * FROM export_sinks WHERE org_id = ? AND name = ? AND origin = 'config' AND deleted_at IS NULL");
+    this.updateConfigStmt = db.prepare('UPDATE export_sinks SET type = ?, config = ? WHERE id = ?');
+    this.removeStmt = db.prepare('UPDATE export_sinks SET deleted_at = ? WHERE org_id = ? AND id = ? AND deleted_at IS NULL');
+    this.pendingStmt = db.prepare('UPDATE export_sinks SET pending_to_seq = ? WHERE id = ?');
+    this.advanceStmt = db.prepare(
+      `UPDATE export_sinks SET cursor_seq = @to, pending_to_seq = NULL, attempts = 0, next_attempt_ms = NULL,
+         last_success_at = @at, delivered = delivered + (@to - @from)
+       WHERE id = @id AND cursor_seq = @from`);
+    this.failureStmt = db.prepare(
+      `UPDATE export_sinks SET attempts = @attempts, next_attempt_ms = @next_attempt_ms, last_error = @last_error,
+         last_error_at = @last_error_at WHERE id = @id`);
+  }
+
+  async create(row: ExportSinkRow): Promise<void> {
+    this.insertStmt.run(row);
+  }
+
+  async get(orgId: string, id: string): Promise<ExportSinkRow | null> {
+    return (this.getStmt.get(orgId, id) as ExportSinkRow | undefined) ?? null;
+  }
+
+  async list(orgId: string): Promise<readonly ExportSinkRow[]> {
+    return this.listStmt.all(orgId) as ExportSinkRow[];
+  }
+
+  async active(): Promise<readonly ExportSinkRow[]> {
+    return this.activeStmt.all() as ExportSinkRow[];
+  }
+
+  async configured(orgId: string, name: string): Promise<ExportSinkRow | null> {
+    return (this.configuredStmt.get(orgId, name) as ExportSinkRow | undefined) ?? null;
+  }
+
+  async updateConfig(id: string, type: ExportSinkRow['type'], config: string): Promise<void> {
+    this.updateConfigStmt.run(type, config, id);
+  }
+
+  async remove(orgId: string, id: string, at: string): Promise<boolean> {
+    return this.removeStmt.run(at, orgId, id).changes === 1;
+  }
+
+  async setPending(id: string, toSeq: number): Promise<void> {
+    this.pendingStmt.run(toSeq, id);
+  }
+
+  async advance(id: string, fromSeq: number, toSeq: number, at: string): Promise<boolean> {
+    return this.advanceStmt.run({ id, from: fromSeq, to: toSeq, at }).changes === 1;
+  }
+
+  async recordFailure(id: string, failure: { attempts: number; next_attempt_ms: number; last_error: string; last_error_at: string }): Promise<void> {
+    this.failureStmt.run({ id, ...failure });
+  }
+}
