@@ -1,16 +1,15 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { canonicalJson } from '@axiru/runtime';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundleBytes, verifyBundleFile } from '../../src/audit/BundleVerifier.js';
 import { parsePublicKey, signCheckpoint, type SignedCheckpoint } from '../../src/audit/checkpoint.js';
 import { exportBundle } from '../../src/audit/exportBundle.js';
 import { rotateSigningKey } from '../../src/audit/signingKeys.js';
-import { registerCommands } from '../../src/cli.js';
 import { createTestApp, json, tempDir, type TestApp } from '../support/testApp.js';
 import { buildVariedLedger, type VariedLedger } from './variedLedger.js';
+import { axiru } from '../support/cli.js';
 
 process.env['AXIRU_AUDIT_CHECKPOINT_RECORDS'] = '16';
 
@@ -22,17 +21,6 @@ let keyA: ReturnType<typeof parsePublicKey>;
 let keyB: ReturnType<typeof parsePublicKey>;
 let heldHead: SignedCheckpoint;
 
-async function axiru(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const program = new Command('axiru').exitOverride();
-  registerCommands(program, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  process.exitCode = undefined;
-  await program.parseAsync(args, { from: 'user' });
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { out, err, code };
-}
 
 beforeAll(async () => {
   t = await createTestApp({ dataDir: join(dir.path, 'data') });
@@ -56,9 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   dir.remove();
-});
-afterEach(() => {
-  process.exitCode = undefined;
 });
 
 const lines = (): string[] => bundle.toString('utf8').trimEnd().split('\n');

@@ -1,7 +1,6 @@
-import { Command } from 'commander';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, tempDir, type TestApp } from '../support/testApp.js';
+import { axiru } from '../support/cli.js';
 
 let t: TestApp;
 const dir = tempDir('axiru-cli-mode-');
@@ -13,21 +12,7 @@ afterAll(async () => {
   await t.close();
   dir.remove();
 });
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
-async function axiru(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const program = new Command('axiru').exitOverride();
-  registerCommands(program, { out: (line) => out.push(line), err: (line) => err.push(line) });
-  process.exitCode = undefined;
-  await program.parseAsync(args, { from: 'user' });
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { out, err, code };
-}
 
 describe('axiru orgs create --mode', () => {
   it('creates an organisation in observe mode, sealed as its first mode record', async () => {

@@ -1,8 +1,7 @@
-import { Command } from 'commander';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerCommands } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStripeServer, type FakeRefund, type StripeServer } from '../support/stripeServer.js';
 import { createTestApp, json, tempDir, type TestApp } from '../support/testApp.js';
+import { axiru } from '../support/cli.js';
 
 const KEY = 'rk_test_51CliReadOnlyKey0123456789abcdef';
 const nowS = Math.floor(Date.now() / 1000);
@@ -26,19 +25,7 @@ afterAll(async () => {
   await stripe.close();
   dir.remove();
 });
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
-async function axiru(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const program = new Command('axiru').exitOverride();
-  registerCommands(program, { out: (line) => out.push(line), err: (line) => err.push(line), setStatus: (status) => (code = status) });
-  await program.parseAsync(args, { from: 'user' });
-  return { out, err, code };
-}
 
 describe('axiru stripe import', () => {
   it('refuses an organisation without a Stripe connection', async () => {

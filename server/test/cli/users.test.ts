@@ -1,8 +1,7 @@
-import { Command } from 'commander';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL } from '../../src/services/bootstrap.js';
 import { createTestApp, tempDir, type TestApp } from '../support/testApp.js';
+import { axiru } from '../support/cli.js';
 
 let t: TestApp;
 const dir = tempDir('axiru-cli-users-');
@@ -14,19 +13,7 @@ afterAll(async () => {
   await t.close();
   dir.remove();
 });
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
-async function axiru(...args: string[]): Promise<{ out: string[]; err: string[]; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  const program = new Command('axiru').exitOverride();
-  registerCommands(program, { out: (line) => out.push(line), err: (line) => err.push(line), setStatus: (status) => { code = status; } });
-  await program.parseAsync(args, { from: 'user' });
-  return { out, err, code };
-}
 
 describe('axiru users', () => {
   it('adds a user, prints the key once, and the server accepts it at once', async () => {
