@@ -24,3 +24,6 @@ export { readMoney, readDuration } from './semantics/literals.js';
 export { OUTCOMES } from './checks/ExampleCheck.js';
 export { printVerdict } from './format/printSyntax.js';
 export * from './history/index.js';
+// For the language server: parsing item by item as you type, and compile() in two stages.
+export { IncrementalParser, type ItemsParse } from './syntax/IncrementalParser.js';
+export { checkPolicy, finishCompile, type CheckedPolicy } from './compileInStages.js';

@@ -1,22 +1,30 @@
 // Benchmark: the language server as an editor meets it. `npm run bench:lsp`.
 //
 // Over stdio against the real server binary, on a generated 1,000-rule policy:
-//   1. didChange -> publishDiagnostics of that version (the check: syntax, semantic checks,
-//      IR, examples), median and p95 over 50 edits typed one after another;
-//   2. the static analysis (second stage, in a worker): didChange -> final diagnostics, and
+//   1. didChange -> publishDiagnostics of that version (the check: parse and syntax-tree
+//      checks), median and p95 over 50 edits typed one after another;
+//   2. the static analysis (last stage, in a worker): didChange -> final diagnostics, and
 //      whether an edit during an analysis cancels it;
 //   3. completion latency at several kinds of position, p50 and p95 over 100 requests;
-//   4. code-lens hit counts over a 100,000-refund history: the replay in the worker, and
-//      didChange -> code-lens refresh end to end; 5. the same for examples/acme.axiru.
+//   4. code-lens hit counts over a 100,000-refund history: the replay in the worker after each
+//      edit, and didChange -> code-lens refresh end to end; 5. the same for examples/acme.axiru.
 // Targets (2-core machine): diagnostics p95 < 100 ms, completion p95 < 30 ms, hit counts over
 // 100k refunds < 1 s. Figures are printed, not asserted: the tests check behaviour, this measures.
+//
+// Besides wall-clock times, each operation's CPU time is read from the server process
+// (/proc/PID/stat, all its threads): on a shared, loaded machine wall-clock times are inflated
+// and noisy, CPU time much less so. `--baseline DIR` runs the same steps against another build
+// (DIR/bin/axiru-language-server.js, e.g. a copy of an earlier language-server/) in the same
+// run and prints the ratios.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
+import { readFileSync as readProc } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compile } from '@axiru/compiler';
+import { generatePolicy, mulberry32 } from './generatePolicy.js';
 import {
   CodeLensRefreshRequest,
   CodeLensRequest,
@@ -51,58 +59,6 @@ const SEED = 20260501;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A seeded policy of `count` rules over every statement shape, with a few examples. */
-export function generatePolicy(count: number, seed: number): string {
-  const random = mulberry32(seed);
-  const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
-  const pick = <T>(items: readonly T[]) => items[int(0, items.length - 1)]!;
-  const sources = ['support_tool', 'ai_agent', 'automation', 'stripe_direct'];
-  const reasons = ['duplicate', 'fraudulent', 'requested_by_customer', 'product_not_received'];
-  const lines = [
-    `policy "generated-${count}" version 1`,
-    '',
-    'roles support_lead < finance_manager < cfo',
-    `sources ${sources.join(', ')}`,
-    'otherwise require support_lead',
-    '',
-  ];
-  for (let i = 0; i < count; i++) {
-    const money = () => (random() < 0.8 ? `$${int(10, 5000)}` : `€${int(10, 5000)}`);
-    const amount = money();
-    const condition = pick([
-      () => `customer tenure under ${int(1, 90)} days`,
-      () => `reason is ${pick(reasons)}`,
-      () => `customer refunds in last ${int(7, 60)} days at least ${int(1, 5)}`,
-      () => `charge age over ${int(30, 180)} days`,
-      () => `amount over ${int(50, 120)}% of charge amount`,
-      () => `source in [${pick(sources)}, ${pick(sources)}]`,
-    ])();
-    const statement = pick([
-      () => `refunds from ${pick(sources)} over ${amount} when ${condition} require ${pick(['support_lead', 'finance_manager', 'cfo'])}`,
-      () => `block refunds over ${amount} when ${condition}`,
-      () => `flag refunds when ${condition} and amount over ${amount}`,
-      () => `allow refunds up to ${amount} unless ${condition}`,
-      () => `refunds over ${amount} when ${condition} require 2 approvals from cfo`,
-    ])();
-    lines.push(`rule r${i}:`, `  ${statement}`, '');
-  }
-  for (let i = 0; i < 20; i++) {
-    lines.push(`example "example ${i}" {`, `  amount: $${int(1, 6000)}, source: ${pick(sources)}, customer_tenure_days: ${int(1, 400)}, reason: ${pick(reasons)}`, `} expect ${pick(['allow', 'flag', 'pending_approval', 'block'])}`, '');
-  }
-  return lines.join('\n');
-}
 
 /** 100,000 Stripe Refund objects: the repository's history generator if built, else a minimal one. */
 async function ensureHistory(): Promise<string> {
@@ -175,28 +131,44 @@ class Waiter<T> {
   }
 }
 
-async function main(): Promise<void> {
-  mkdirSync(WORK, { recursive: true });
-  const text = generatePolicy(RULES, SEED);
-  const policyPath = join(WORK, `policy-${RULES}.axiru`);
-  writeFileSync(policyPath, text);
-  const check = compile(text, { analysis: false });
-  if (!check.ir) throw new Error(`the generated policy has errors: ${check.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
-  const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
-  console.log(`machine: ${cpus().length} cores, load average ${load()}`);
-  console.log(`policy: ${RULES} rules, ${text.length.toLocaleString('en-US')} characters, ${check.diagnostics.length} diagnostics from the check`);
-  const history = await ensureHistory();
-  console.log(`history: ${history}`);
+/** CPU time (user + system, every thread) of a process so far, in milliseconds; 10 ms resolution. */
+function processCpu(pid: number): number {
+  // After the command name in parentheses: fields 14 and 15 of stat(5) are utime and stime, in ticks of 1/100 s.
+  const stat = readProc(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
-  const child = spawn(process.execPath, [join(ROOT, 'language-server/bin/axiru-language-server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+interface Server {
+  readonly connection: ProtocolConnection;
+  readonly diagnostics: Waiter<PublishDiagnosticsParams & { at: number }>;
+  readonly statuses: Waiter<Status & { at: number }>;
+  readonly cpu: () => number;
+  refreshes: number;
+  stop(): Promise<number | null>;
+}
+
+async function startServer(bin: string, history: string, init: Record<string, unknown>): Promise<Server> {
+  const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection: ProtocolConnection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const diagnostics = new Waiter<PublishDiagnosticsParams & { at: number }>();
-  const statuses = new Waiter<Status & { at: number }>();
-  let refreshes = 0;
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push({ ...p, at: performance.now() }));
-  connection.onNotification('axiru/status', (s: Status) => statuses.push({ ...s, at: performance.now() }));
+  const server: Server = {
+    connection,
+    diagnostics: new Waiter(),
+    statuses: new Waiter(),
+    cpu: () => processCpu(child.pid!),
+    refreshes: 0,
+    stop: async () => {
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      const [code] = (await once(child, 'exit')) as [number | null];
+      connection.dispose();
+      return code;
+    },
+  };
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => server.diagnostics.push({ ...p, at: performance.now() }));
+  connection.onNotification('axiru/status', (s: Status) => server.statuses.push({ ...s, at: performance.now() }));
   connection.onRequest(CodeLensRefreshRequest.type, () => {
-    refreshes++;
+    server.refreshes++;
     return null;
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({ history })));
@@ -208,137 +180,237 @@ async function main(): Promise<void> {
     rootUri: null,
     workspaceFolders: null,
     capabilities: { workspace: { configuration: true, codeLens: { refreshSupport: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    initializationOptions: init,
   });
   await connection.sendNotification(InitializedNotification.type, {});
+  return server;
+}
 
-  const uri = pathToFileURL(policyPath).href;
-  let version = 1;
-  let current = text;
-  const lines = () => current.split('\n');
+/** An open policy and edits to it: each replaces the first money amount of one rule. */
+class Editor {
+  version = 1;
+  current: string;
 
-  // Open: the first check, the first analysis, the first replay.
-  const opened = performance.now();
-  const firstCheck = statuses.next((s) => s.uri === uri && s.state === 'checked');
-  const firstAnalysis = statuses.next((s) => s.uri === uri && s.state === 'analysed');
-  const firstReplay = statuses.next((s) => s.uri === uri && s.state === 'replayed');
-  await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'axiru', version, text } });
-  console.log(`\nopen: first diagnostics after ${ms((await firstCheck).at - opened)}`);
-  const replay0 = await firstReplay;
-  console.log(`open: first hit counts after ${ms(replay0.at - opened)} (replay of ${replay0.refunds?.toLocaleString('en-US')} refunds: ${ms(replay0.durationMs!)})`);
-  const analysis0 = await firstAnalysis;
-  console.log(`open: static analysis done after ${ms(analysis0.at - opened)} (in the worker: ${ms(analysis0.durationMs!)})`);
+  constructor(
+    private readonly server: Server,
+    readonly uri: string,
+    text: string,
+  ) {
+    this.current = text;
+  }
 
-  /** Replaces the threshold of rule `index` (its first money literal) and returns when the change is sent. */
-  const editRule = async (index: number, amount: number): Promise<number> => {
-    const all = lines();
+  async open(): Promise<void> {
+    await this.server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: this.uri, languageId: 'axiru', version: this.version, text: this.current } });
+  }
+
+  /** Replaces the threshold of rule `index` and returns when the change is sent. */
+  async editRule(index: number, amount: number): Promise<number> {
+    const all = this.current.split('\n');
     const line = all.indexOf(`rule r${index}:`) + 1;
     const match = /[$€]\d+/.exec(all[line]!)!;
     const range = { start: { line, character: match.index + 1 }, end: { line, character: match.index + match[0].length } };
     all[line] = all[line]!.slice(0, match.index + 1) + amount + all[line]!.slice(match.index + match[0].length);
-    current = all.join('\n');
-    version++;
+    this.current = all.join('\n');
+    this.version++;
     const sent = performance.now();
-    await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range, text: String(amount) }] });
+    await this.server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: this.uri, version: this.version }, contentChanges: [{ range, text: String(amount) }] });
     return sent;
-  };
-
-  // 1. The check after each of 50 edits, typed one after another.
-  const checkLatencies: number[] = [];
-  const serverChecks: number[] = [];
-  for (let i = 0; i < EDITS; i++) {
-    const target = version + 1;
-    const published = diagnostics.next((p) => p.uri === uri && p.version === target);
-    const checked = statuses.next((s) => s.uri === uri && s.version === target && s.state === 'checked');
-    const sent = await editRule((i * 37) % RULES, 100 + i);
-    checkLatencies.push((await published).at - sent);
-    serverChecks.push((await checked).durationMs!);
   }
-  console.log(`\n1. didChange -> publishDiagnostics (check), ${EDITS} edits: median ${ms(percentile(checkLatencies, 50))}, p95 ${ms(percentile(checkLatencies, 95))}, max ${ms(Math.max(...checkLatencies))}`);
-  console.log(`   of which compiling in the server: median ${ms(percentile(serverChecks, 50))}, p95 ${ms(percentile(serverChecks, 95))}`);
+}
 
-  // 2. The analysis: edit, then wait for the final diagnostics; once with an edit in the middle.
-  const analysisLatencies: number[] = [];
-  const analysisWork: number[] = [];
-  for (let i = 0; i < ANALYSES; i++) {
-    const target = version + 1;
-    const done = statuses.next((s) => s.uri === uri && s.version === target && s.state === 'analysed');
-    const sent = await editRule((i * 101) % RULES, 2000 + i);
-    const status = await done;
-    analysisLatencies.push(status.at - sent);
-    analysisWork.push(status.durationMs!);
-  }
-  console.log(`\n2. didChange -> final diagnostics (analysis), ${ANALYSES} edits: median ${ms(percentile(analysisLatencies, 50))} (in the worker: median ${ms(percentile(analysisWork, 50))}; the rest is the 400 ms quiet period and the check)`);
+/** The figures of one build, for the comparison at the end. */
+interface Figures {
+  checkP50: number;
+  checkP95: number;
+  checkCpu: number;
+  analysis: number;
+  completionP95: number;
+  firstReplay: number;
+  replay: number;
+  replayCpu: number;
+  lens: number;
+  acmeReplay: number;
+}
+
+async function measure(label: string, bin: string, text: string, history: string): Promise<Figures> {
+  console.log(`\n=== ${label}: ${bin}`);
+  const figures = {} as Figures;
+  const uri = pathToFileURL(join(WORK, `policy-${RULES}.axiru`)).href;
+
+  // Diagnostics, analysis and completion. Hit counts are off (no history), so that only the
+  // stages of checking use the process's CPU.
   {
-    const first = version + 1;
-    const started = statuses.next((s) => s.uri === uri && s.version === first && s.state === 'analysing');
-    await editRule(7, 3000);
-    await started;
-    const second = version + 1;
-    const done = statuses.next((s) => s.uri === uri && s.version === second && s.state === 'analysed');
-    const sent = await editRule(8, 3001);
-    const status = await done;
-    const stale = statuses.seen.filter((s) => s.uri === uri && s.version === first && s.state === 'analysed').length;
-    console.log(`   an edit during an analysis: the old analysis ${stale === 0 ? 'was cancelled' : 'still finished (!)'}; the new one was final ${ms(status.at - sent)} after its edit`);
-  }
+    const server = await startServer(bin, '', {});
+    const editor = new Editor(server, uri, text);
+    const { statuses, diagnostics } = server;
+    const opened = performance.now();
+    const firstCheck = statuses.next((s) => s.uri === uri && s.state === 'checked');
+    const firstAnalysis = statuses.next((s) => s.uri === uri && s.state === 'analysed');
+    await editor.open();
+    console.log(`open: first diagnostics after ${ms((await firstCheck).at - opened)}`);
+    const analysis0 = await firstAnalysis;
+    console.log(`open: static analysis done after ${ms(analysis0.at - opened)} (in the worker: ${ms(analysis0.durationMs!)})`);
 
-  // 3. Completion at several kinds of position, the document idle.
-  const completionPositions: Position[] = [];
-  const all = lines();
-  for (let i = 0; i < RULES && completionPositions.length < COMPLETIONS; i += 10) {
-    const line = all.indexOf(`rule r${i}:`) + 1;
-    const body = all[line]!;
-    for (const word of [' require ', ' when ', ' from ', ' unless ', ' is ']) {
-      const at = body.indexOf(word);
-      if (at >= 0) completionPositions.push({ line, character: at + word.length });
+    // 1. The check after each of 50 edits, typed one after another.
+    const checkLatencies: number[] = [];
+    const serverChecks: number[] = [];
+    const cpuBefore = server.cpu();
+    for (let i = 0; i < EDITS; i++) {
+      const target = editor.version + 1;
+      const published = diagnostics.next((p) => p.uri === uri && p.version === target);
+      const checked = statuses.next((s) => s.uri === uri && s.version === target && s.state === 'checked');
+      const sent = await editor.editRule((i * 37) % RULES, 100 + i);
+      checkLatencies.push((await published).at - sent);
+      serverChecks.push((await checked).durationMs!);
     }
-  }
-  const completionLatencies: number[] = [];
-  let offered = 0;
-  for (const position of completionPositions.slice(0, COMPLETIONS)) {
-    const sent = performance.now();
-    const items = (await connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as unknown[];
-    completionLatencies.push(performance.now() - sent);
-    offered += items.length;
-  }
-  console.log(
-    `\n3. completion, ${completionLatencies.length} requests: p50 ${ms(percentile(completionLatencies, 50))}, p95 ${ms(percentile(completionLatencies, 95))}, max ${ms(Math.max(...completionLatencies))} (${Math.round(offered / completionLatencies.length)} items on average)`,
-  );
+    // The last edit's later stages (compile, then the analysis after 400 ms) are not part of it.
+    const lastCompiled = statuses.seen.some((s) => s.version === editor.version && s.state === 'compiled');
+    figures.checkCpu = (server.cpu() - cpuBefore) / EDITS;
+    figures.checkP50 = percentile(checkLatencies, 50);
+    figures.checkP95 = percentile(checkLatencies, 95);
+    console.log(`\n1. didChange -> publishDiagnostics (check), ${EDITS} edits: median ${ms(figures.checkP50)}, p95 ${ms(figures.checkP95)}, max ${ms(Math.max(...checkLatencies))}`);
+    console.log(`   of which checking in the server: median ${ms(percentile(serverChecks, 50))}, p95 ${ms(percentile(serverChecks, 95))}`);
+    console.log(`   server CPU per edit, every stage it ran: ${ms(figures.checkCpu)}${lastCompiled ? '' : ' (the compile stage of the last edit not yet run)'}`);
 
-  // 4. Hit counts: each edit changes the IR, so the history is replayed again.
-  const replayWork: number[] = [];
-  const lensLatencies: number[] = [];
-  for (let i = 0; i < REPLAYS; i++) {
-    const replayed = statuses.next((s) => s.uri === uri && s.state === 'replayed');
-    const sent = await editRule((i * 211) % RULES, 4000 + i);
-    const status = await replayed;
-    replayWork.push(status.durationMs!);
-    // The server asks for a code-lens refresh right after it reports the replay.
-    lensLatencies.push(status.at - sent);
-  }
-  const lensRequest = performance.now();
-  const lenses = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
-  const lensTime = performance.now() - lensRequest;
-  console.log(
-    `\n4. hit counts over ${replay0.refunds?.toLocaleString('en-US')} refunds, ${REPLAYS} edits: replay in the worker median ${ms(percentile(replayWork, 50))}, max ${ms(Math.max(...replayWork))}; didChange -> code-lens refresh median ${ms(percentile(lensLatencies, 50))} (includes the 500 ms quiet period)`,
-  );
-  console.log(`   codeLens request: ${ms(lensTime)} for ${lenses?.length} lenses, e.g. "${lenses?.[0]?.command?.title}" (${refreshes} refresh requests in all)`);
+    // 2. The analysis: edit, then wait for the final diagnostics; once with an edit in the middle.
+    const analysisLatencies: number[] = [];
+    const analysisWork: number[] = [];
+    for (let i = 0; i < ANALYSES; i++) {
+      const target = editor.version + 1;
+      const done = statuses.next((s) => s.uri === uri && s.version === target && s.state === 'analysed');
+      const sent = await editor.editRule((i * 101) % RULES, 2000 + i);
+      const status = await done;
+      analysisLatencies.push(status.at - sent);
+      analysisWork.push(status.durationMs!);
+    }
+    figures.analysis = percentile(analysisLatencies, 50);
+    console.log(`\n2. didChange -> final diagnostics (analysis), ${ANALYSES} edits: median ${ms(figures.analysis)} (in the worker: median ${ms(percentile(analysisWork, 50))}; the rest is the 400 ms quiet period and the check)`);
+    {
+      const first = editor.version + 1;
+      const started = statuses.next((s) => s.uri === uri && s.version === first && s.state === 'analysing');
+      await editor.editRule(7, 3000);
+      await started;
+      const second = editor.version + 1;
+      const done = statuses.next((s) => s.uri === uri && s.version === second && s.state === 'analysed');
+      const sent = await editor.editRule(8, 3001);
+      const status = await done;
+      const stale = statuses.seen.filter((s) => s.uri === uri && s.version === first && s.state === 'analysed').length;
+      console.log(`   an edit during an analysis: the old analysis ${stale === 0 ? 'was cancelled' : 'still finished (!)'}; the new one was final ${ms(status.at - sent)} after its edit`);
+    }
 
-  // 5. The same history under a policy of everyday size: what the replay costs without 1,000 rules.
+    // 3. Completion at several kinds of position, the document idle.
+    const completionPositions: Position[] = [];
+    const all = editor.current.split('\n');
+    for (let i = 0; i < RULES && completionPositions.length < COMPLETIONS; i += 10) {
+      const line = all.indexOf(`rule r${i}:`) + 1;
+      const body = all[line]!;
+      for (const word of [' require ', ' when ', ' from ', ' unless ', ' is ']) {
+        const at = body.indexOf(word);
+        if (at >= 0) completionPositions.push({ line, character: at + word.length });
+      }
+    }
+    const completionLatencies: number[] = [];
+    let offered = 0;
+    for (const position of completionPositions.slice(0, COMPLETIONS)) {
+      const sent = performance.now();
+      const items = (await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as unknown[];
+      completionLatencies.push(performance.now() - sent);
+      offered += items.length;
+    }
+    figures.completionP95 = percentile(completionLatencies, 95);
+    console.log(
+      `\n3. completion, ${completionLatencies.length} requests: p50 ${ms(percentile(completionLatencies, 50))}, p95 ${ms(figures.completionP95)}, max ${ms(Math.max(...completionLatencies))} (${Math.round(offered / completionLatencies.length)} items on average)`,
+    );
+    console.log(`server exited with code ${await server.stop()}`);
+  }
+
+  // Hit counts, in a server whose analysis never starts (a quiet period longer than the run),
+  // so that the replays have the process to themselves and their CPU time is theirs.
   {
+    const server = await startServer(bin, history, { analysisDelay: 1e9 });
+    const editor = new Editor(server, uri, text);
+    const { statuses } = server;
+    const opened = performance.now();
+    const firstReplay = statuses.next((s) => s.uri === uri && s.state === 'replayed');
+    await editor.open();
+    const replay0 = await firstReplay;
+    figures.firstReplay = replay0.durationMs!;
+    console.log(`\n4. open: first hit counts after ${ms(replay0.at - opened)} (reading and replaying ${replay0.refunds?.toLocaleString('en-US')} refunds in the worker: ${ms(replay0.durationMs!)})`);
+
+    // Each edit changes the IR, so the counts are computed again.
+    const replayWork: number[] = [];
+    const lensLatencies: number[] = [];
+    const replayCpu: number[] = [];
+    for (let i = 0; i < REPLAYS; i++) {
+      const replayed = statuses.next((s) => s.uri === uri && s.state === 'replayed');
+      const cpuBefore = server.cpu();
+      const sent = await editor.editRule((i * 211) % RULES, 4000 + i);
+      const status = await replayed;
+      replayCpu.push(server.cpu() - cpuBefore);
+      replayWork.push(status.durationMs!);
+      // The server asks for a code-lens refresh right after it reports the replay.
+      lensLatencies.push(status.at - sent);
+    }
+    figures.replay = percentile(replayWork, 50);
+    figures.replayCpu = percentile(replayCpu, 50);
+    figures.lens = percentile(lensLatencies, 50);
+    const lensRequest = performance.now();
+    const lenses = await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    const lensTime = performance.now() - lensRequest;
+    console.log(
+      `   after an edit, ${REPLAYS} edits: hit counts in the worker median ${ms(figures.replay)}, max ${ms(Math.max(...replayWork))}; server CPU per edit (check, compile and hit counts) median ${ms(figures.replayCpu)}`,
+    );
+    console.log(`   didChange -> code-lens refresh median ${ms(figures.lens)} (includes the 500 ms quiet period)`);
+    console.log(`   codeLens request: ${ms(lensTime)} for ${lenses?.length} lenses, e.g. "${lenses?.[0]?.command?.title}" (${server.refreshes} refresh requests in all)`);
+
+    // 5. The same history under a policy of everyday size.
     const acmePath = join(ROOT, 'examples/acme.axiru');
     const acmeUri = pathToFileURL(acmePath).href;
     const replayed = statuses.next((s) => s.uri === acmeUri && s.state === 'replayed');
-    const opened = performance.now();
-    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: acmeUri, languageId: 'axiru', version: 1, text: readFileSync(acmePath, 'utf8') } });
+    const acmeOpened = performance.now();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: acmeUri, languageId: 'axiru', version: 1, text: readFileSync(acmePath, 'utf8') } });
     const status = await replayed;
-    console.log(`\n5. hit counts for examples/acme.axiru (7 rules) over the same history: replay in the worker ${ms(status.durationMs!)}; open -> lenses ${ms(status.at - opened)}`);
+    figures.acmeReplay = status.durationMs!;
+    console.log(`\n5. hit counts for examples/acme.axiru (7 rules) over the same history: in the worker ${ms(status.durationMs!)}; open -> lenses ${ms(status.at - acmeOpened)}`);
+    console.log(`server exited with code ${await server.stop()}`);
   }
+  return figures;
+}
 
-  await connection.sendRequest(ShutdownRequest.type);
-  await connection.sendNotification(ExitNotification.type);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  connection.dispose();
-  console.log(`\nserver exited with code ${code}; load average ${load()}`);
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const baselineAt = args.indexOf('--baseline');
+  const baseline = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
+  mkdirSync(WORK, { recursive: true });
+  const text = generatePolicy(RULES, SEED);
+  writeFileSync(join(WORK, `policy-${RULES}.axiru`), text);
+  const check = compile(text, { analysis: false });
+  if (!check.ir) throw new Error(`the generated policy has errors: ${check.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+  const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+  console.log(`machine: ${cpus().length} cores, load average ${load()}`);
+  console.log(`policy: ${RULES} rules, ${text.length.toLocaleString('en-US')} characters, ${check.diagnostics.length} diagnostics from the check`);
+  const history = await ensureHistory();
+  console.log(`history: ${history}`);
+
+  const current = await measure('this build', join(ROOT, 'language-server/bin/axiru-language-server.js'), text, history);
+  const before = baseline ? await measure('baseline', join(baseline, 'bin/axiru-language-server.js'), text, history) : null;
+
+  const row = (name: string, value: (f: Figures) => number, target?: string) => {
+    const now = value(current);
+    const then = before ? value(before) : null;
+    const ratio = then !== null && now > 0 ? ` (baseline ${ms(then)}, ${(then / now).toFixed(1)}x)` : '';
+    console.log(`  ${name}: ${ms(now)}${ratio}${target ? `; target ${target}` : ''}`);
+  };
+  console.log(`\nsummary${before ? ', against the baseline in the same run' : ''}; load average ${load()}`);
+  row('diagnostics p95', (f) => f.checkP95, '< 100 ms');
+  row('diagnostics median', (f) => f.checkP50);
+  row('server CPU per edit (diagnostics)', (f) => f.checkCpu);
+  row('final diagnostics with the analysis, median', (f) => f.analysis);
+  row('completion p95', (f) => f.completionP95, '< 30 ms');
+  row('hit counts after an edit, 1,000 rules, 100k refunds', (f) => f.replay, '< 1,000 ms');
+  row('server CPU per edit (check, compile, hit counts)', (f) => f.replayCpu);
+  row('first hit counts on open (reading the history)', (f) => f.firstReplay);
+  row('hit counts, acme (7 rules)', (f) => f.acmeReplay);
 }
 
 await main();

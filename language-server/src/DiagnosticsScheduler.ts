@@ -1,13 +1,18 @@
-// Diagnostics as you type, in two stages.
+// Diagnostics as you type, in three stages.
 //
-// 1. Check: syntax and semantic checks, IR and `example` results (the fast compile,
-//    PolicyDocument.ts), published as soon as the edits already received are applied. A check
-//    is synchronous, so edits typed during one queue up; the next check waits until the
-//    protocol has applied every queued edit (it yields to the event loop until a turn passes
-//    with no new edit) and then checks the latest text once. A burst of typing thus costs one
-//    check per check's duration, not one per keystroke, and adds no fixed delay. `checkDelay`
-//    can also space checks apart (default 0).
-// 2. Analyse: the full compile with static analysis (vacuous and shadowed rules, currency gaps,
+// 1. Check: the parse (only the items an edit touched, DocumentStore.ts) and the syntax-tree
+//    checks, published as soon as the edits already received are applied. A check is
+//    synchronous, so edits typed during one queue up; the next check waits until the protocol
+//    has applied every queued edit (it yields to the event loop until a turn passes with no new
+//    edit) and then checks the latest text once. A burst of typing thus costs one check per
+//    check's duration, not one per keystroke, and adds no fixed delay. `checkDelay` can also
+//    space checks apart (default 0). With errors, these diagnostics are final.
+// 2. Compile, after `compileDelay` of quiet (default 150 ms) and only if no newer edit came: the
+//    IR, its hash and the `example` runs (PolicyDocument `compiled`), tens of milliseconds on a
+//    large policy. Waiting for a pause keeps that work out of the way of the next keystroke's
+//    check while typing. Failing examples are published then, as a second set; the hit counts
+//    follow the new IR.
+// 3. Analyse: the full compile with static analysis (vacuous and shadowed rules, currency gaps,
 //    impossible conditions), which is O(rules²) and takes seconds on a large policy. It runs in a
 //    worker after `analysisDelay` of quiet, only for a version whose check found no errors (with
 //    errors the compiler skips the analysis anyway, so the check's diagnostics are final), and
@@ -22,7 +27,7 @@ import { Cancelled, type JobRunner, type Task } from './JobRunner.js';
 import type { AnalyseResult } from './jobs.js';
 import type { PolicyDocument } from './PolicyDocument.js';
 
-export type CheckState = 'checked' | 'analysing' | 'analysed';
+export type CheckState = 'checked' | 'compiled' | 'analysing' | 'analysed';
 
 export interface StatusEvent {
   readonly uri: string;
@@ -44,6 +49,8 @@ export interface DiagnosticsSchedulerOptions {
   readonly log?: (message: string) => void;
   /** Least time between the starts of two checks of a document, in milliseconds. */
   readonly checkDelay: number;
+  /** Quiet time after a check before the IR and examples are compiled, in milliseconds. */
+  readonly compileDelay: number;
   /** Quiet time after the last edit before the analysis starts, in milliseconds. */
   readonly analysisDelay: number;
   readonly now?: () => number;
@@ -55,6 +62,7 @@ interface DocumentState {
   checkTimer: NodeJS.Timeout | null;
   closed: boolean;
   lastCheck: number;
+  compileTimer: NodeJS.Timeout | null;
   analysisTimer: NodeJS.Timeout | null;
   analysis: Task<AnalyseResult> | null;
 }
@@ -74,6 +82,8 @@ export class DiagnosticsScheduler {
     this.edits++;
     const state = this.stateOf(uri);
     this.cancelAnalysis(state);
+    if (state.compileTimer) clearTimeout(state.compileTimer);
+    state.compileTimer = null;
     if (state.checkPending) return; // a check is already coming, and it reads the latest text
     state.checkPending = true;
     const start = () =>
@@ -111,6 +121,7 @@ export class DiagnosticsScheduler {
     if (!state) return;
     state.closed = true;
     if (state.checkTimer) clearTimeout(state.checkTimer);
+    if (state.compileTimer) clearTimeout(state.compileTimer);
     this.cancelAnalysis(state);
     this.states.delete(uri);
   }
@@ -122,7 +133,7 @@ export class DiagnosticsScheduler {
   private stateOf(uri: string): DocumentState {
     let state = this.states.get(uri);
     if (!state) {
-      state = { checkPending: false, checkTimer: null, closed: false, lastCheck: Number.NEGATIVE_INFINITY, analysisTimer: null, analysis: null };
+      state = { checkPending: false, checkTimer: null, closed: false, lastCheck: Number.NEGATIVE_INFINITY, compileTimer: null, analysisTimer: null, analysis: null };
       this.states.set(uri, state);
     }
     return state;
@@ -142,15 +153,38 @@ export class DiagnosticsScheduler {
     state.lastCheck = started;
     const document = this.options.store.current(uri);
     if (!document) return;
-    const final = !document.compiled.ir;
-    this.options.publish(uri, document.version, toLspDiagnostics(document.compiled.diagnostics, document.lines, uri));
+    const final = !document.checked.ok;
+    this.options.publish(uri, document.version, toLspDiagnostics(document.checked.diagnostics, document.lines, uri));
     this.options.status?.({ uri, version: document.version, state: 'checked', durationMs: this.now() - started, final });
+    if (final) {
+      this.options.checked?.(document);
+      return;
+    }
+    if (state.compileTimer) clearTimeout(state.compileTimer);
+    state.compileTimer = setTimeout(() => {
+      state.compileTimer = null;
+      this.compile(uri, state, document);
+    }, this.options.compileDelay);
+  }
+
+  private compile(uri: string, state: DocumentState, document: PolicyDocument): void {
+    // A newer version is on its way to its own check; this one is of no more use.
+    if (state.closed || !this.options.store.isCurrent(uri, document.version)) return;
+    const started = this.now();
+    const compiled = document.compiled;
+    const final = !compiled.ir;
+    // The compile only adds to the check's diagnostics (failing examples): publish if it did.
+    if (compiled.diagnostics.length !== document.checked.diagnostics.length) {
+      this.options.publish(uri, document.version, toLspDiagnostics(compiled.diagnostics, document.lines, uri));
+    }
+    this.options.status?.({ uri, version: document.version, state: 'compiled', durationMs: this.now() - started, final });
     this.options.checked?.(document);
     if (final) return;
+    // The quiet time before the analysis counts from the check, of which the compile took part.
     state.analysisTimer = setTimeout(() => {
       state.analysisTimer = null;
       this.analyse(uri, state, document);
-    }, this.options.analysisDelay);
+    }, Math.max(0, this.options.analysisDelay - this.options.compileDelay));
   }
 
   private analyse(uri: string, state: DocumentState, document: PolicyDocument): void {

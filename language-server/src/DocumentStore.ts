@@ -1,9 +1,11 @@
-// Open policies and their compiled versions. A version is compiled at most once, when first
+// Open policies and their checked versions. A version is checked at most once, when first
 // needed: by the diagnostics scheduler, or by a request that needs positions in the current
-// text (hover, go to definition...). Completion may take the latest compile of any version
-// instead, so that typing never waits for a compile.
+// text (hover, go to definition...). Completion may take the latest check of any version
+// instead, so that typing never waits for one. Each policy has its own IncrementalParser, so
+// a check parses only the items an edit touched.
+import { checkPolicy, IncrementalParser } from '@axiru/compiler';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { policyDocument, type PolicyDocument } from './PolicyDocument.js';
+import { PolicyDocument } from './PolicyDocument.js';
 
 export interface TextSource {
   get(uri: string): TextDocument | undefined;
@@ -11,21 +13,25 @@ export interface TextSource {
 
 export class DocumentStore {
   private readonly compiled = new Map<string, PolicyDocument>();
+  private readonly parsers = new Map<string, IncrementalParser>();
 
   constructor(private readonly texts: TextSource) {}
 
-  /** The current version, compiled (now, if it was not yet). */
+  /** The current version, checked (now, if it was not yet). */
   current(uri: string): PolicyDocument | undefined {
     const text = this.texts.get(uri);
     if (!text) return undefined;
     const cached = this.compiled.get(uri);
     if (cached && cached.version === text.version) return cached;
-    const document = policyDocument(text.getText(), uri, text.version);
+    let parser = this.parsers.get(uri);
+    if (!parser) this.parsers.set(uri, (parser = new IncrementalParser()));
+    const source = text.getText();
+    const document = new PolicyDocument(uri, text.version, checkPolicy(source, parser.parse(source)));
     this.compiled.set(uri, document);
     return document;
   }
 
-  /** The last compiled version, however old; never compiles. */
+  /** The last checked version, however old; never checks. */
   latest(uri: string): PolicyDocument | undefined {
     return this.compiled.get(uri);
   }
@@ -42,5 +48,6 @@ export class DocumentStore {
 
   close(uri: string): void {
     this.compiled.delete(uri);
+    this.parsers.delete(uri);
   }
 }

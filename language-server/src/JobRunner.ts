@@ -4,7 +4,9 @@
 // one, both synchronous CPU work: on the main thread they would hold up every keystroke's
 // diagnostics and every completion. In a worker they run beside the editor, and a job made
 // pointless by a newer edit is cancelled for real: a running worker is terminated, not
-// politely asked, and a fresh one takes the next job.
+// politely asked, and a fresh one takes the next job. A worker whose memory is worth more than
+// the rest of a job (the history it keeps, HistoryCache.ts) is made with `stopOnCancel` false:
+// a cancelled job then runs to its end and its result is dropped.
 import { Worker } from 'node:worker_threads';
 import { runJob, type Job, type JobResult } from './jobs.js';
 
@@ -50,6 +52,7 @@ export class WorkerJobRunner implements JobRunner {
   constructor(
     private readonly script: URL,
     private readonly log: (message: string) => void = () => {},
+    private readonly stopOnCancel = true,
   ) {}
 
   run<J extends Job>(job: J): Task<JobResult<J>> {
@@ -81,6 +84,7 @@ export class WorkerJobRunner implements JobRunner {
       return;
     }
     if (this.running?.id === id) {
+      if (!this.stopOnCancel) return this.running.reject(new Cancelled());
       this.stopWorker();
       this.pump();
     }

@@ -1,25 +1,48 @@
 // One version of an open policy, compiled once and shared by every feature that asks about it.
-// The compile is the fast stage (no static analysis, which is O(rules²) and runs in a worker;
-// see DiagnosticsScheduler.ts): syntax, semantic checks, IR and the `example` results.
-// Offsets are the truth, as in the compiler; LSP positions are derived with its LineIndex.
-import { compile, LineIndex, type CompileResult, type Span } from '@axiru/compiler';
+// It is checked when made: the syntax tree, names and every syntax-tree check (`checked`, what
+// the first diagnostics of a keystroke need). The rest of the fast compile (IR, its hash and the
+// `example` results) is done on first use of `compiled`; the static analysis, O(rules²), runs in a
+// worker (DiagnosticsScheduler.ts). Features that only read the tree use `file` and `scope`, so
+// they never wait for the IR. Offsets are the truth, as in the compiler; LSP positions are
+// derived with its LineIndex.
+import { checkPolicy, finishCompile, LineIndex, parse, type CheckedPolicy, type CompileResult, type PolicyFile, type Scope, type Span } from '@axiru/compiler';
 import type { Position, Range } from 'vscode-languageserver';
 import { occurrencesOf, type Occurrence } from './features/occurrences.js';
 
 export class PolicyDocument {
   readonly lines: LineIndex;
   private occurrenceList: readonly Occurrence[] | undefined;
+  private compileResult: CompileResult | undefined;
 
   constructor(
     readonly uri: string,
     readonly version: number,
-    readonly compiled: CompileResult,
+    readonly checked: CheckedPolicy,
   ) {
-    this.lines = new LineIndex(compiled.text);
+    this.lines = new LineIndex(checked.text);
   }
 
   get text(): string {
-    return this.compiled.text;
+    return this.checked.text;
+  }
+
+  get file(): PolicyFile {
+    return this.checked.file;
+  }
+
+  get scope(): Scope {
+    return this.checked.scope;
+  }
+
+  /** Whether `compiled` is done already (it is never undone). */
+  get isCompiled(): boolean {
+    return this.compileResult !== undefined;
+  }
+
+  /** What `compile(text, { analysis: false })` returns: the check, the IR and the example results. */
+  get compiled(): CompileResult {
+    this.compileResult ??= finishCompile(this.checked, { analysis: false, examples: true });
+    return this.compileResult;
   }
 
   offsetAt(position: Position): number {
@@ -37,12 +60,12 @@ export class PolicyDocument {
 
   /** Every declaration and reference of a role, rule or source, in source order. */
   get occurrences(): readonly Occurrence[] {
-    this.occurrenceList ??= occurrencesOf(this.compiled.file);
+    this.occurrenceList ??= occurrencesOf(this.file);
     return this.occurrenceList;
   }
 }
 
-/** The fast stage of checking: everything but the static analysis. */
+/** A version parsed whole (DocumentStore parses item by item, reusing the last version's items). */
 export function policyDocument(text: string, uri = 'file:///policy.axiru', version = 1): PolicyDocument {
-  return new PolicyDocument(uri, version, compile(text, { analysis: false, examples: true }));
+  return new PolicyDocument(uri, version, checkPolicy(text, parse(text)));
 }

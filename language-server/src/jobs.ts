@@ -1,7 +1,8 @@
 // The work that runs off the main thread, as plain functions: the worker (worker.ts) calls them,
 // and so do tests, inline. Each takes and returns plain data, because it crosses a thread.
-import { compile, replay, type Diagnostic, type ReplayReport } from '@axiru/compiler';
-import { loadPolicy, type PolicyIR } from '@axiru/runtime';
+import { compile, type Diagnostic, type ReplayReport } from '@axiru/compiler';
+import type { PolicyIR } from '@axiru/runtime';
+import { HistoryCache } from './HistoryCache.js';
 
 /** The full check, static analysis included: exactly what `axiru check` reports. */
 export interface AnalyseJob {
@@ -14,7 +15,10 @@ export interface AnalyseResult {
   readonly ir: PolicyIR | null;
 }
 
-/** Replays refund history through a compiled policy (the replay engine, compiler/src/history). */
+/**
+ * Replays refund history through a compiled policy: the report of the replay engine
+ * (compiler/src/history), from the history and results kept since the last replay (HistoryCache.ts).
+ */
 export interface ReplayJob {
   readonly kind: 'replay';
   readonly ir: PolicyIR;
@@ -24,6 +28,9 @@ export interface ReplayJob {
 export type Job = AnalyseJob | ReplayJob;
 export type JobResult<J extends Job> = J extends AnalyseJob ? AnalyseResult : ReplayReport;
 
+/** The thread's history: in the worker, it lives as long as the worker does. */
+const history = new HistoryCache();
+
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   switch (job.kind) {
     case 'analyse': {
@@ -31,6 +38,6 @@ export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
       return { diagnostics: result.diagnostics, ir: result.ir } as JobResult<J>;
     }
     case 'replay':
-      return (await replay(loadPolicy(job.ir), [...job.paths])) as JobResult<J>;
+      return (await history.replay(job.ir, job.paths)) as JobResult<J>;
   }
 }

@@ -66,6 +66,7 @@ export interface ServerOptions {
 /** Tunables a client may pass in `initializationOptions` (the benchmark sets them; editors need not). */
 export interface InitializationOptions {
   readonly checkDelay?: number;
+  readonly compileDelay?: number;
   readonly analysisDelay?: number;
   readonly historyDelay?: number;
   /** Settings for clients without `workspace/configuration`. */
@@ -76,10 +77,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const log = (message: string) => connection.console.error(message);
   const texts = new TextDocuments(TextDocument);
   const store = new DocumentStore(texts);
-  const runner = (): JobRunner => (options.worker ? new WorkerJobRunner(options.worker, log) : new InlineJobRunner());
+  const runner = (stopOnCancel: boolean): JobRunner => (options.worker ? new WorkerJobRunner(options.worker, log, stopOnCancel) : new InlineJobRunner());
   // Analysis and replay each have their own worker, so a long analysis never delays hit counts.
-  const analysisRunner = runner();
-  const historyRunner = runner();
+  // The history worker is never stopped: it keeps the history between replays.
+  const analysisRunner = runner(true);
+  const historyRunner = runner(false);
 
   let workspaceFolders: string[] = [];
   let supportsConfiguration = false;
@@ -159,6 +161,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       checked: (document) => hitCounts.checked(document),
       log,
       checkDelay: init.checkDelay ?? 0,
+      compileDelay: init.compileDelay ?? 150,
       analysisDelay: init.analysisDelay ?? 400,
     });
 

@@ -30,6 +30,7 @@ function setup(options: { checkDelay?: number } = {}) {
     status: statuses.push,
     checked: (document) => checked.push(document.version),
     checkDelay: options.checkDelay ?? 1,
+    compileDelay: 1,
     analysisDelay: 1,
   });
   const edit = (text: string, uri = URI) => {
@@ -63,6 +64,7 @@ describe('two stages', () => {
     await statuses.next((s) => s.state === 'analysed');
     expect(statuses.all.map((s) => [s.state, s.final])).toEqual([
       ['checked', false],
+      ['compiled', false],
       ['analysing', false],
       ['analysed', true],
     ]);
@@ -71,6 +73,40 @@ describe('two stages', () => {
       [version, ['AX2003']],
     ]);
     expect(published.all[1]!.diagnostics).toEqual(expected(LENS_POLICY));
+  });
+});
+
+describe('three stages', () => {
+  it('publishes a failing example a moment after the check, with the IR: still exactly the CLI’s diagnostics', async () => {
+    const { published, statuses, checked, scheduler, edit } = setup();
+    dispose = () => scheduler.dispose();
+    const failing = LENS_POLICY.replace('} expect pending_approval by high_value', '} expect block');
+    const version = edit(failing);
+    await statuses.next((s) => s.state === 'analysed');
+    expect(statuses.all.map((s) => [s.state, s.final])).toEqual([
+      ['checked', false],
+      ['compiled', false],
+      ['analysing', false],
+      ['analysed', true],
+    ]);
+    // The check has no example results; the compile adds the failure; the analysis its warning.
+    expect(published.all.map((p) => p.version)).toEqual([version, version, version]);
+    expect(published.all[0]!.diagnostics).toEqual([]);
+    expect(published.all[1]!.diagnostics.map((d) => d.code)).toEqual(['AX1023']);
+    expect(published.all[1]!.diagnostics).toEqual(toLspDiagnostics(compile(failing, { analysis: false }).diagnostics, new LineIndex(failing), URI));
+    expect(published.all[2]!.diagnostics).toEqual(expected(failing));
+    expect(checked).toEqual([version]);
+  });
+
+  it('skips the compile of a version a newer edit replaced', async () => {
+    const { statuses, checked, scheduler, edit } = setup({ checkDelay: 0 });
+    dispose = () => scheduler.dispose();
+    const first = edit(LENS_POLICY);
+    await statuses.next((s) => s.state === 'checked' && s.version === first);
+    const second = edit(`${LENS_POLICY}# later\n`);
+    await statuses.next((s) => s.state === 'compiled' && s.version === second);
+    expect(statuses.all.filter((s) => s.state === 'compiled').map((s) => s.version)).toEqual([second]);
+    expect(checked).toEqual([second]);
   });
 });
 
@@ -119,6 +155,6 @@ describe('edits', () => {
     const other = 'file:///other.axiru';
     edit(LENS_POLICY, other);
     await statuses.next((s) => s.state === 'analysed' && s.uri === other);
-    expect(statuses.all.filter((s) => s.uri === URI).map((s) => s.state)).toEqual(['checked', 'analysing']);
+    expect(statuses.all.filter((s) => s.uri === URI).map((s) => s.state)).toEqual(['checked', 'compiled', 'analysing']);
   });
 });

@@ -44,3 +44,17 @@ describe.each([
     expect((await runner.run({ kind: 'analyse', text: LENS_POLICY }).promise).diagnostics).toHaveLength(1);
   });
 });
+
+describe('a worker that keeps what it holds (the history)', () => {
+  it('lets a cancelled job run to its end, rejects it as cancelled, and runs the next one', async () => {
+    runner = new WorkerJobRunner(built('worker.js'), () => {}, false);
+    const ir = policyDocument(LENS_POLICY).compiled.ir!;
+    const running = runner.run({ kind: 'replay', ir, paths: [HISTORY] });
+    const next = runner.run({ kind: 'replay', ir, paths: [HISTORY] });
+    // The first job went to the worker at once, so this cancels a running job: the worker is
+    // not stopped, and the result it sends is dropped.
+    running.cancel();
+    await expect(running.promise).rejects.toBeInstanceOf(Cancelled);
+    expect((await next.promise).rules['high_value']).toMatchObject({ matched: 2, decided: 2 });
+  });
+});

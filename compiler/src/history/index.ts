@@ -20,3 +20,5 @@ export { replay, replayMany, replayAgainst, type ReplayOptions, type ReplayProgr
 export type { ReplayReport, RuleHits, OutcomeTotals, DriftExample, BadRowReport } from './ReplayReport.js';
 export type { ReplayComparison, Transition } from './ReplayComparison.js';
 export { formatReport, formatComparison, formatPackReport, formatAmounts } from './formatReport.js';
+export { HistorySnapshot, type SnapshotOptions } from './HistorySnapshot.js';
+export { IncrementalReplay } from './IncrementalReplay.js';

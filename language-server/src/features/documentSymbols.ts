@@ -5,7 +5,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import type { PolicyDocument } from '../PolicyDocument.js';
 
 export function documentSymbols(document: PolicyDocument): DocumentSymbol[] {
-  return document.compiled.file.items.flatMap((item) => {
+  return document.file.items.flatMap((item) => {
     const symbol = itemSymbol(document, item);
     return symbol ? [symbol] : [];
   });

@@ -12,7 +12,7 @@ export function foldingRanges(document: PolicyDocument): FoldingRange[] {
     const endLine = lineOf(end);
     if (endLine > startLine) out.push({ startLine, endLine, ...(kind ? { kind } : {}) });
   };
-  visit(document.compiled.file, (node) => {
+  visit(document.file, (node) => {
     if (node.kind === 'File') return true;
     if (node.kind === 'Rule' || node.kind === 'Example' || node.kind === 'RolesDecl' || node.kind === 'SourcesDecl') {
       add(node.span.start, node.span.end);
@@ -31,7 +31,7 @@ export function foldingRanges(document: PolicyDocument): FoldingRange[] {
     readonly line: number;
   }
   let run: Run | null = null as Run | null;
-  for (const comment of document.compiled.file.comments) {
+  for (const comment of document.file.comments) {
     const line = lineOf(comment.span.start);
     const alone = document.lines.lineText(line).trimStart().startsWith('#');
     if (alone && run && line === run.line + 1) {

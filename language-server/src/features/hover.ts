@@ -16,7 +16,7 @@ export function hover(document: PolicyDocument, position: Position, history: His
   const occurrence = occurrenceAt(document.occurrences, offset);
   if (occurrence) return { contents: markdown(symbolHover(document, occurrence, history)), range: document.rangeOf(occurrence.span) };
 
-  const nodes = nodesAt(document.compiled.file, offset);
+  const nodes = nodesAt(document.file, offset);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const text = nodeHover(document, nodes[i]!, nodes[i - 1]);
     if (text) return { contents: markdown(text), range: document.rangeOf(nodes[i]!.span) };
@@ -33,11 +33,11 @@ function symbolHover(document: PolicyDocument, occurrence: Occurrence, history: 
     case 'role':
       return roleHover(document, occurrence.name);
     case 'rule': {
-      const rule = document.compiled.scope.rules.get(occurrence.name);
+      const rule = document.scope.rules.get(occurrence.name);
       return rule ? ruleHover(document, rule, history) : `**rule** \`${occurrence.name}\` — not defined in this policy`;
     }
     case 'source': {
-      const { scope } = document.compiled;
+      const { scope } = document;
       if (!scope.sources.has(occurrence.name)) return `**source** \`${occurrence.name}\` — not declared`;
       const uses = occurrencesOfSymbol(document.occurrences, occurrence).filter((o) => !o.declaration).length;
       return `**source** \`${occurrence.name}\` — ${scope.sourcesDeclared ? 'declared' : 'a default source (no `sources` line)'}, used ${uses} time${uses === 1 ? '' : 's'}`;
@@ -46,7 +46,7 @@ function symbolHover(document: PolicyDocument, occurrence: Occurrence, history: 
 }
 
 function roleHover(document: PolicyDocument, name: string): string {
-  const { scope, file } = document.compiled;
+  const { scope, file } = document;
   if (!scope.roles.has(name)) return `**role** \`${name}\` — not declared: add it to a \`roles\` line`;
   const seniors = [...seniorsOf(scope, name)].sort((a, b) => rankOf(scope, a) - rankOf(scope, b) || a.localeCompare(b));
   const lines = [`**role** \`${name}\` — rank ${rankOf(scope, name)}${seniors.length === 0 ? ', most senior' : ''}`];

@@ -44,7 +44,7 @@ export function policyNames(document: PolicyDocument): PolicyNames {
 }
 
 function collectNames(document: PolicyDocument): PolicyNames {
-  const { scope, file } = document.compiled;
+  const { scope, file } = document;
   const roles = [...scope.roles.keys()].map((name) => {
     const seniors = [...seniorsOf(scope, name)].sort();
     const rank = rankOf(scope, name);

@@ -31,7 +31,7 @@ const LITERALS: ReadonlyMap<TokenType, TokenKind> = new Map([
 export function semanticTokens(document: PolicyDocument): SemanticTokens {
   const byStart = classifyNames(document);
   const subjects: Span[] = [];
-  visit(document.compiled.file, (node) => {
+  visit(document.file, (node) => {
     if (node.kind === 'Subject') subjects.push(node.span);
   });
   subjects.sort((a, b) => a.start - b.start);
@@ -65,7 +65,7 @@ function classifyNames(document: PolicyDocument): Map<number, Classified> {
   const byStart = new Map<number, Classified>();
   const set = (span: Span, type: TokenKind, declaration = false) => byStart.set(span.start, { type, declaration });
   for (const o of document.occurrences) set(o.span, o.kind === 'role' ? 'type' : o.kind === 'rule' ? 'function' : 'enumMember', o.declaration);
-  visit(document.compiled.file, (node) => {
+  visit(document.file, (node) => {
     switch (node.kind) {
       case 'Symbol':
         if (!byStart.has(node.span.start)) set(node.span, 'enumMember');
