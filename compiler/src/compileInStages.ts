@@ -4,8 +4,7 @@
 //    checks: every error a policy can have but a failing `example`;
 // 2. finishCompile: emission and hashing of the IR, the static analysis when asked, and the
 //    `example` runs: the CompileResult compile() gives for the same text and options.
-// The phases and their order are compile()'s (compile.ts); the tests check that both stages
-// together give compile()'s result on every fixture.
+// compile() (compile.ts) is the two stages run back to back.
 import { validateIR, type PolicyIR } from '@axiru/runtime';
 import type { PolicyFile } from './ast.js';
 import { SYNTAX_CHECKS } from './checks/index.js';
@@ -46,6 +45,8 @@ export function finishCompile(checked: CheckedPolicy, options: CompileOptions = 
   let sourceMap: SourceMap | null = null;
   let examples: readonly ExampleResult[] = [];
   if (checked.ok) {
+    // The checks are meant to accept only what emits valid IR. Should they ever miss a case,
+    // the author still gets a diagnostic rather than a crash, and no IR the runtime refuses.
     try {
       const emitted = emitPolicy(file, scope);
       const validation = validateIR(emitted.ir);
@@ -53,6 +54,8 @@ export function finishCompile(checked: CheckedPolicy, options: CompileOptions = 
       ir = emitted.ir;
       sourceMap = emitted.sourceMap;
       if (options.analysis !== false) {
+        // In order; once a check finds an error the policy does not compile, and later
+        // analysis of a rule already known to be impossible would only repeat it.
         for (const check of IR_CHECKS) {
           check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
           if (hasErrors(diagnostics)) break;
