@@ -294,8 +294,21 @@ export type Node =
   | ExampleField
   | Comment;
 
+// Nodes never change, and every check walks the whole tree, so each node's children are listed
+// once and shared (callers must not modify the array).
+const childrenOf = new WeakMap<Node, readonly Node[]>();
+
 /** The direct children of a node, in source order. */
-export function children(node: Node): Node[] {
+export function children(node: Node): readonly Node[] {
+  let known = childrenOf.get(node);
+  if (!known) {
+    known = listChildren(node);
+    childrenOf.set(node, known);
+  }
+  return known;
+}
+
+function listChildren(node: Node): Node[] {
   const out: (Node | null | undefined)[] = [];
   switch (node.kind) {
     case 'File':
