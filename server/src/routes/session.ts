@@ -6,6 +6,7 @@ import { authOf } from '../plugins/auth.js';
 import { ID_PATTERN, IsoTimestamp, errorResponses } from '../schemas/common.js';
 import { MAX_PASSWORD_LENGTH } from '../services/passwords.js';
 import { invitePath, SESSION_COOKIE, sessionView, type SignedIn } from '../services/sessions.js';
+import { SignInThrottle } from '../services/signInThrottle.js';
 
 const SessionSchema = Type.Object({
   user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), roles: Type.Array(Type.String()) }),
@@ -27,6 +28,8 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, signedIn
 }
 
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const throttle = new SignInThrottle(app.clock);
+
   app.post('/api/session', {
     schema: {
       tags: ['session'],
@@ -35,10 +38,24 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         email: Type.String({ minLength: 1, maxLength: 254, description: 'the email address the user was added with' }),
         password: Password,
       }, { additionalProperties: false }),
-      response: { 200: SessionSchema, ...errorResponses(400, 401) },
+      response: { 200: SessionSchema, ...errorResponses(400, 401, 429) },
     },
   }, async (request, reply) => {
-    const signedIn = await app.sessions.signIn(request.body.email, request.body.password);
+    const { email, password } = request.body;
+    try {
+      throttle.check(email, request.ip);
+    } catch (error) {
+      if (error instanceof ApiError) void reply.header('retry-after', String(error.details['retry_after_seconds']));
+      throw error;
+    }
+    let signedIn: SignedIn;
+    try {
+      signedIn = await app.sessions.signIn(email, password);
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 401) throttle.failed(email, request.ip);
+      throw error;
+    }
+    throttle.succeeded(email);
     setSessionCookie(request, reply, signedIn);
     return sessionView(signedIn.user, signedIn.org, signedIn.session);
   });

@@ -112,6 +112,32 @@ describe('POST /api/session', () => {
   });
 });
 
+describe('sign-in throttling', () => {
+  it('locks an account after 5 wrong passwords, the same way for an unknown email, then doubles the lock', async () => {
+    const locked = await addUser(t, ['finance_manager']);
+    await t.app.sessions.setPassword(t.demo.id, locked.id, PASSWORD);
+    for (const email of [locked.email, 'nobody-here@example.test']) {
+      for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn(email, 'wrong password!')).statusCode).toBe(401);
+      const refused = await signIn(email, email === locked.email ? PASSWORD : 'wrong password!');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('60');
+      expect(json<ErrorJson>(refused).error).toMatchObject({ code: 'too_many_attempts', retry_after_seconds: 60 });
+    }
+    // The next run of failures after the lock locks twice as long.
+    t.now = new Date(t.now.getTime() + 60_000);
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn(locked.email, 'wrong password!')).statusCode).toBe(401);
+    expect((await signIn(locked.email, PASSWORD)).headers['retry-after']).toBe('120');
+    // The right password works once the lock is over, and clears the count and the doubling.
+    t.now = new Date(t.now.getTime() + 120_000);
+    expect((await signIn(locked.email, PASSWORD)).statusCode).toBe(200);
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await signIn(locked.email, 'wrong password!')).statusCode).toBe(401);
+    expect((await signIn(locked.email, PASSWORD)).headers['retry-after']).toBe('60');
+    t.now = new Date(t.now.getTime() + 60_000);
+    // Other accounts were never affected.
+    expect((await signIn(finance.email, PASSWORD)).statusCode).toBe(200);
+  });
+});
+
 describe('a session cookie', () => {
   it('needs the CSRF token to change anything, and nothing changes without it', async () => {
     const { cookie, csrf } = await session(admin);
