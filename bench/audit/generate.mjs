@@ -14,7 +14,7 @@ import { canonicalJson } from '../../runtime/dist/index.js';
 import { keyIdOf, signCheckpoint } from '../../server/dist/audit/checkpoint.js';
 import { MerkleFrontier } from '../../server/dist/audit/MerkleFrontier.js';
 import { hashStoredContent } from '../../server/dist/ledger/chain.js';
-import { recordLine } from '../../server/dist/audit/recordLine.js';
+import { recordLeafHash, recordLine } from '../../server/dist/audit/recordLine.js';
 import { checkpointLine } from '../../server/dist/audit/exportBundle.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { records: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '7' } } });
@@ -72,7 +72,7 @@ for (let seq = 1; seq <= count; seq += 1) {
   };
   const hash = hashStoredContent(content, canonicalBody);
   const line = recordLine({ ...content, body: canonicalBody, hash });
-  tree.appendLeaf(Buffer.from(line, 'utf8'));
+  tree.appendLeafHash(recordLeafHash({ hash }));
   prev = hash;
   buffer += `${line}\n`;
   if (seq % 1000 === 0 || seq === count) {

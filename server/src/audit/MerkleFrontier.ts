@@ -61,6 +61,21 @@ export class MerkleFrontier {
     return completed;
   }
 
+  /** appendLeafHash for a caller that does not keep the completed subtrees (a verifier). */
+  pushLeafHash(leafHash: Buffer): void {
+    let level = 0;
+    let hash = leafHash;
+    let top = this.stack[this.stack.length - 1];
+    while (top && top.level === level) {
+      this.stack.pop();
+      hash = hashChildren(top.hash, hash);
+      level += 1;
+      top = this.stack[this.stack.length - 1];
+    }
+    this.stack.push({ level, index: (this.count + 1) / 2 ** level - 1, hash });
+    this.count += 1;
+  }
+
   /** MTH of the leaves so far. */
   root(): Buffer {
     if (this.stack.length === 0) return EMPTY_ROOT;

@@ -25,10 +25,10 @@ export function checkpointLine(checkpoint: SignedCheckpoint): string {
 
 /**
  * Writes an organisation's bundle: a header, every signing public key, then its records in
- * order (each line exactly the bytes of its Merkle leaf), each checkpoint right after the
- * record it ends at. The bundle ends at a checkpoint at the chain head, signed first when
- * records were added since the last one; records sealed meanwhile (the server may be running)
- * belong to the next export.
+ * order (each line its canonical JSON, hash included; see recordLine.ts), each checkpoint
+ * right after the record it ends at. The bundle ends at a checkpoint at the chain head, signed
+ * first when records were added since the last one; records sealed meanwhile (the server may
+ * be running) belong to the next export.
  */
 export async function exportBundle(store: Store, orgId: string, file: string, now: Date): Promise<ExportSummary> {
   const head = await store.transaction((tx) => checkpointHead(tx, orgId, now));

@@ -4,18 +4,31 @@
 // the offline verifier) and one whose complete subtrees are stored in the database.
 
 import { createHash } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+// Hashing is synchronous, so one scratch buffer per input shape serves every call; the
+// common inputs (a 32-byte record hash, two 32-byte children) then cost no allocation.
+const LEAF_SCRATCH = Buffer.alloc(33);
+const NODE_SCRATCH = Buffer.alloc(65);
+NODE_SCRATCH[0] = 0x01;
 
 /** SHA-256(0x00 || leaf bytes). */
 export function hashLeaf(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  if (typeof leaf !== 'string' && leaf.length === 32) {
+    LEAF_SCRATCH.set(leaf, 1);
+    return sha256(LEAF_SCRATCH);
+  }
+  return createHash('sha256').update(LEAF_SCRATCH.subarray(0, 1)).update(leaf).digest();
 }
 
 /** SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length === 32 && right.length === 32) {
+    NODE_SCRATCH.set(left, 1);
+    NODE_SCRATCH.set(right, 33);
+    return sha256(NODE_SCRATCH);
+  }
+  return createHash('sha256').update(NODE_SCRATCH.subarray(0, 1)).update(left).update(right).digest();
 }
 
 /** MTH({}) = SHA-256() */

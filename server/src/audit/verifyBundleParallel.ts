@@ -3,7 +3,7 @@
 // results in bundle order through the same BundleVerifier (order, links, the Merkle frontier,
 // checkpoints). The first bad record is therefore the same as with one thread.
 
-import { existsSync, closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -29,7 +29,13 @@ export function parallelVerificationAvailable(): boolean {
 export async function verifyBundleParallel(file: string, options: VerifyOptions, parallel: ParallelOptions = {}): Promise<BundleReport> {
   const count = parallel.workers ?? availableParallelism();
   if (count <= 0 || !parallelVerificationAvailable()) return verifyBundleFile(file, options);
-  const blockBytes = parallel.blockBytes ?? 4 * 1024 * 1024;
+  // As verifyBundleFile: a bundle that fails the fast check is verified again strictly, so
+  // that the first bad position is the one the strict check names.
+  const report = await verifyOnce(file, options, count, parallel.blockBytes ?? 4 * 1024 * 1024);
+  return report.ok || options.strict ? report : verifyOnce(file, { ...options, strict: true }, count, parallel.blockBytes ?? 4 * 1024 * 1024);
+}
+
+async function verifyOnce(file: string, options: VerifyOptions, count: number, blockBytes: number): Promise<BundleReport> {
   const verifier = new BundleVerifier(options);
   const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE));
   const waiting = new Map<number, (result: WorkerResult) => void>();
@@ -41,12 +47,11 @@ export async function verifyBundleParallel(file: string, options: VerifyOptions,
   }
   const fd = openSync(file, 'r');
   try {
-    let carry: Buffer = Buffer.alloc(0);
     let nextId = 0;
     const inFlight: Promise<WorkerResult>[] = [];
-    let done = false;
 
     const take = (result: WorkerResult): boolean => {
+      const hashes = Buffer.from(result.hashes.buffer, result.hashes.byteOffset, result.hashes.byteLength);
       let other = 0;
       for (let line = 0; line < result.status.length; line += 1) {
         const status = result.status[line]!;
@@ -55,63 +60,89 @@ export async function verifyBundleParallel(file: string, options: VerifyOptions,
           if (!verifier.pushOther(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return false;
           continue;
         }
-        const base = Buffer.from(result.hashes.buffer, result.hashes.byteOffset + line * 96, 96);
+        if (status === 0) {
+          if (!verifier.pushGoodRecord(result.seq[line]!, hashes, line * 96)) return false;
+          continue;
+        }
+        const at = line * 96;
         const ok = verifier.pushRecord({
-          problem: status === 0 ? null : LINE_PROBLEMS[status - 1]!,
+          problem: LINE_PROBLEMS[status - 1]!,
           seq: result.seq[line]!,
-          hash: base.subarray(0, 32), prevHash: base.subarray(32, 64), leaf: base.subarray(64, 96),
+          hash: hashes.subarray(at, at + 32), prevHash: hashes.subarray(at + 32, at + 64), leaf: hashes.subarray(at + 64, at + 96),
         });
         if (!ok) return false;
       }
       return true;
     };
 
-    const dispatch = (bytes: Buffer): void => {
+    // A block is handed over, not copied: its memory moves to the worker.
+    const dispatch = (block: Buffer): void => {
       const id = nextId++;
       const worker = workers[id % workers.length]!;
-      const owned = new Uint8Array(bytes.length);
-      owned.set(bytes);
       inFlight.push(new Promise((resolve) => waiting.set(id, resolve)));
-      const task: WorkerTask = { id, org: verifier.org ?? '', bytes: owned };
-      worker.postMessage(task, [owned.buffer]);
+      const task: WorkerTask = { id, org: verifier.org ?? '', strict: options.strict === true, bytes: block };
+      worker.postMessage(task, [block.buffer as ArrayBuffer]);
     };
 
-    // The header comes first, on this thread: workers need its organisation.
-    const first = Buffer.allocUnsafe(Math.max(blockBytes, 64 * 1024));
-    const firstRead = readSync(fd, first, 0, first.length, null);
-    const headerEnd = first.subarray(0, firstRead).indexOf(10);
-    const headerBytes = first.subarray(0, headerEnd === -1 ? firstRead : headerEnd);
-    if (!verifier.pushOther(Buffer.from(headerBytes))) return verifier.finish();
-    carry = Buffer.from(first.subarray(headerEnd === -1 ? firstRead : headerEnd + 1, firstRead));
-    let eof = firstRead === 0;
-
-    while (!done) {
-      // Read at least a block, and on until the block holds a whole line.
-      while (!eof && (carry.length < blockBytes || carry.indexOf(10) === -1)) {
-        const chunk = Buffer.allocUnsafe(blockBytes);
-        const read = readSync(fd, chunk, 0, chunk.length, null);
-        if (read === 0) eof = true;
-        else carry = carry.length === 0 ? chunk.subarray(0, read) : Buffer.concat([carry, chunk.subarray(0, read)]);
+    let first = true;
+    for (const block of readLineBlocks(fd, blockBytes)) {
+      let lines = block;
+      if (first) {
+        // The header comes first, on this thread: workers need its organisation.
+        first = false;
+        const headerEnd = block.indexOf(10);
+        if (!verifier.pushOther(block.subarray(0, headerEnd === -1 ? block.length : headerEnd))) return verifier.finish();
+        lines = block.subarray(headerEnd === -1 ? block.length : headerEnd + 1);
       }
-      if (carry.length > 0) {
-        const cut = eof ? carry.length : carry.lastIndexOf(10) + 1;
-        if (cut > 0) {
-          dispatch(carry.subarray(0, cut));
-          carry = Buffer.from(carry.subarray(cut));
-        }
+      if (lines.length > 0) dispatch(lines);
+      while (inFlight.length >= workers.length * 2) {
+        if (!take(await inFlight.shift()!)) return verifier.finish();
       }
-      const drain = eof && carry.length === 0;
-      while (inFlight.length > 0 && (drain || inFlight.length >= workers.length * 2)) {
-        if (!take(await inFlight.shift()!)) {
-          done = true;
-          break;
-        }
-      }
-      if (drain) done = true;
+    }
+    while (inFlight.length > 0) {
+      if (!take(await inFlight.shift()!)) break;
     }
     return verifier.finish();
   } finally {
     closeSync(fd);
     await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/**
+ * The file in blocks of about `blockBytes` that end at a line end (the last one at the end of
+ * the file), each in memory of its own so that it can be transferred. Only the partial line at
+ * the end of a read is copied, into the next block.
+ */
+function* readLineBlocks(fd: number, blockBytes: number): Generator<Buffer> {
+  let carry: Buffer = Buffer.alloc(0);
+  for (;;) {
+    let block = Buffer.allocUnsafeSlow(carry.length + blockBytes);
+    carry.copy(block, 0);
+    let filled = carry.length;
+    let eof = false;
+    let cut = 0;
+    // Read until the block is full and holds a line end (a line longer than a block grows it).
+    for (;;) {
+      if (filled === block.length) {
+        cut = block.lastIndexOf(10) + 1;
+        if (cut > 0) break;
+        const bigger = Buffer.allocUnsafeSlow(block.length * 2);
+        block.copy(bigger, 0, 0, filled);
+        block = bigger;
+      }
+      const read = readSync(fd, block, filled, block.length - filled, null);
+      if (read === 0) {
+        eof = true;
+        break;
+      }
+      filled += read;
+    }
+    if (eof) {
+      if (filled > 0) yield block.subarray(0, filled);
+      return;
+    }
+    carry = Buffer.from(block.subarray(cut, filled));
+    yield block.subarray(0, cut);
   }
 }
