@@ -384,19 +384,85 @@ function listChildren(node: Node): Node[] {
   return out.filter((n): n is Node => n != null);
 }
 
+/** A subtree in depth-first order, with where each node's own subtree ends. */
+interface Flattened {
+  readonly nodes: readonly Node[];
+  /** ends[i]: the index just after the subtree of nodes[i]. */
+  readonly ends: Int32Array;
+}
+
+// Every check visits the whole file, so the order is worked out once per tree and each visit is
+// then a loop over an array rather than a recursion.
+const flattenedOf = new WeakMap<Node, Flattened>();
+
+function flattened(root: Node): Flattened {
+  let known = flattenedOf.get(root);
+  if (!known) {
+    known = root.kind === 'File' ? flattenedFile(root) : flattenedSubtree(root);
+    flattenedOf.set(root, known);
+  }
+  return known;
+}
+
+/**
+ * A file from its items' orders: an edit makes a new file but keeps the nodes of every item it
+ * did not touch (IncrementalParser), so only the edited item is walked again.
+ */
+function flattenedFile(file: PolicyFile): Flattened {
+  const parts = file.items.map((item) => flattened(item));
+  const total = 1 + parts.reduce((sum, part) => sum + part.nodes.length, 0);
+  const nodes: Node[] = [file];
+  const ends = new Int32Array(total);
+  ends[0] = total;
+  for (const part of parts) {
+    const offset = nodes.length;
+    for (let i = 0; i < part.nodes.length; i++) {
+      nodes.push(part.nodes[i] as Node);
+      ends[offset + i] = (part.ends[i] as number) + offset;
+    }
+  }
+  return { nodes, ends };
+}
+
+function flattenedSubtree(root: Node): Flattened {
+  const nodes: Node[] = [];
+  const ends: number[] = [];
+  const walk = (node: Node): void => {
+    const index = nodes.length;
+    nodes.push(node);
+    ends.push(0);
+    for (const child of children(node)) walk(child);
+    ends[index] = nodes.length;
+  };
+  walk(root);
+  return { nodes, ends: Int32Array.from(ends) };
+}
+
 /**
  * Depth-first traversal. `enter` returning false skips the node's children.
  * The path holds the ancestors of the node being visited, outermost first.
  */
 export function visit(root: Node, enter: (node: Node, path: readonly Node[]) => boolean | void): void {
+  const { nodes, ends } = flattened(root);
   const path: Node[] = [];
-  const walk = (node: Node): void => {
-    if (enter(node, path) === false) return;
+  const pathEnds: number[] = [];
+  let index = 0;
+  while (index < nodes.length) {
+    // Leave the ancestors whose subtrees end here.
+    while (pathEnds.length > 0 && (pathEnds[pathEnds.length - 1] as number) <= index) {
+      pathEnds.pop();
+      path.pop();
+    }
+    const node = nodes[index] as Node;
+    const end = ends[index] as number;
+    if (enter(node, path) === false) {
+      index = end;
+      continue;
+    }
     path.push(node);
-    for (const child of children(node)) walk(child);
-    path.pop();
-  };
-  walk(root);
+    pathEnds.push(end);
+    index += 1;
+  }
 }
 
 /** The innermost nodes containing `offset`, outermost first (for hover, completion, go-to). */

@@ -15,7 +15,7 @@
 // (/proc/PID/stat, all its threads): on a shared, loaded machine wall-clock times are inflated
 // and noisy, CPU time much less so. `--baseline DIR` runs the same steps against another build
 // (DIR/bin/axiru-language-server.js, e.g. a copy of an earlier language-server/) in the same
-// run and prints the ratios.
+// run and prints the ratios. LSP_PROF=DIR starts the servers with --cpu-prof into DIR.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -149,7 +149,7 @@ interface Server {
 }
 
 async function startServer(bin: string, history: string, init: Record<string, unknown>): Promise<Server> {
-  const child = spawn(process.execPath, [bin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env['LSP_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['LSP_PROF']] : []), bin, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection: ProtocolConnection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const server: Server = {
     connection,
