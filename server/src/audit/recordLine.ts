@@ -11,22 +11,10 @@
 // instead of twice.
 
 import { canonicalJson, type JsonValue } from '@axiru/runtime';
+import type { StoredRecord } from '../ledger/chain.js';
 import { hashLeaf } from './merkle.js';
 
-/** A stored record: the body is already canonical JSON text. */
-export interface RecordFields {
-  readonly org_id: string;
-  readonly seq: number;
-  readonly kind: string;
-  readonly intent_id: string | null;
-  readonly time: string;
-  readonly actor: string;
-  readonly body: string;
-  readonly prev_hash: string;
-  readonly hash: string;
-}
-
-export function recordLine(record: RecordFields): string {
+export function recordLine(record: StoredRecord): string {
   const envelope: { [key: string]: JsonValue } = {
     actor: record.actor,
     body: null,
@@ -45,7 +33,7 @@ export function recordLine(record: RecordFields): string {
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The record's Merkle leaf hash: SHA-256(0x00 || the 32 bytes of its hash). */
-export function recordLeafHash(record: Pick<RecordFields, 'hash'>): Buffer {
+export function recordLeafHash(record: Pick<StoredRecord, 'hash'>): Buffer {
   // Buffer.from(…, 'hex') stops silently at the first bad digit; a stored hash never has one.
   if (!HEX64.test(record.hash)) throw new Error(`record hash ${JSON.stringify(record.hash)} is not 64 lower-case hex digits`);
   return hashLeaf(Buffer.from(record.hash, 'hex'));
