@@ -3,7 +3,7 @@
 // browser and checks the result both on the page and, where it matters, through the API.
 // Screenshots of every main view go to artifacts/screenshots/ (git-ignored, kept by CI).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -267,6 +267,13 @@ describe('the dashboard in a real browser', () => {
     await go('Audit');
     await page.getByRole('button', { name: 'Verify now' }).click();
     await page.getByText(/The chain is intact/).waitFor();
+    // The bundle link downloads, with the session cookie, a bundle ending at a signed checkpoint.
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download audit bundle' }).click();
+    const bundlePath = await (await download).path();
+    const bundleLines = readFileSync(bundlePath, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(bundleLines[0]!)).toMatchObject({ type: 'axiru-audit-bundle', version: 1 });
+    expect(JSON.parse(bundleLines.at(-1)!)).toMatchObject({ type: 'checkpoint' });
     await shot('11-audit');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { Card, ErrorNote, KeyValues, PageHeader } from '../components';
 import { formatCount, formatTime } from '../format';
+import { isAdmin, useSession } from '../session';
 import { useAction, useApi } from '../useApi';
 
 interface VerifyJson {
@@ -20,6 +21,7 @@ interface ExportJson {
 }
 
 export function AuditView() {
+  const session = useSession();
   const [result, setResult] = useState<{ at: string; verify: VerifyJson } | null>(null);
   const verify = useAction(() => api.get<VerifyJson>('/api/audit/verify'));
   const exports = useApi<{ data: ExportJson[] }>('/api/exports');
@@ -40,6 +42,15 @@ export function AuditView() {
             <KeyValues entries={[['Checked', formatTime(result.at)], ['Records', formatCount(result.verify.records)]]} />
           </div>
         ) : <p className="muted">Not verified in this session yet.</p>}
+      </Card>
+      <Card title="Audit bundle">
+        <p>
+          Every record, every signed checkpoint and the signing public keys, as JSON Lines. Anyone holding the bundle
+          and the public key can check it offline with <code>axiru audit verify-export</code>, without this server.
+        </p>
+        {isAdmin(session)
+          ? <a className="button" href="/api/audit/export" download data-testid="download-bundle">Download audit bundle</a>
+          : <p className="muted">Only admins can download the bundle.</p>}
       </Card>
       <Card title="Exports">
         <ErrorNote error={exports.error} needs="GET /api/exports (audit exports)" />

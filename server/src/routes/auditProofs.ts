@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { PassThrough } from 'node:stream';
+import { writeBundle } from '../audit/exportBundle.js';
 import { publicKeyInfo } from '../audit/signingKeys.js';
 import { recordLeafHash } from '../audit/recordLine.js';
 import { replayIntent } from '../audit/replayIntent.js';
@@ -87,6 +89,31 @@ export const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => {
     const rows = await app.store.signingKeys.list();
     return { data: rows.map((row) => ({ ...publicKeyInfo(row), retired_at: row.retired_at, current: row.retired_at === null })) };
+  });
+
+  app.get('/api/audit/export', {
+    schema: {
+      tags: ['audit'],
+      summary: "The organisation's audit bundle as JSON Lines: records, checkpoints and public keys",
+      description: 'The same bundle as `axiru audit export`, ending at a checkpoint at the chain head (signed now when '
+        + 'records were added since the last one); `axiru audit verify-export` checks it offline.',
+      response: { 200: Type.String({ description: 'JSON Lines (application/x-ndjson), streamed' }), ...errorResponses(401, 403) },
+    },
+    preValidation: app.authenticate(['admin', 'user_admin']),
+  }, async (request, reply) => {
+    const { org } = authOf(request);
+    const now = app.clock();
+    const bundle = new PassThrough();
+    writeBundle(app.store, org.id, bundle, now).then(() => bundle.end(), (error: unknown) => {
+      // Headers are gone by now; a cut-off bundle fails verification (its header gives the count).
+      request.log.error({ err: error }, 'the audit bundle could not be written');
+      bundle.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+    return reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="axiru-audit-${org.id}-${now.toISOString().slice(0, 10)}.jsonl"`)
+      // A stream is sent as it is, never serialized; the schema above only documents the body.
+      .send(bundle as unknown as string);
   });
 
   app.get('/api/intents/:id/proof', {

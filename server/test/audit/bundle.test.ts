@@ -77,6 +77,19 @@ describe('an exported bundle', () => {
     }
   });
 
+  it('downloads from GET /api/audit/export as the same bundle, for admins only', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/audit/export', headers: { authorization: `Bearer ${t.demo.adminKey}` } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="axiru-audit-${t.demo.id}-\\d{4}-\\d{2}-\\d{2}\\.jsonl"$`));
+    const downloaded = response.rawPayload;
+    // No record was added since the file export, so the download ends at the same checkpoint.
+    expect(downloaded.toString('utf8').split('\n').slice(1)).toEqual(bundle.toString('utf8').split('\n').slice(1));
+    expect(verifyBundleBytes(downloaded, { trustedKeys: [keyA], heldCheckpoints: [heldHead] })).toMatchObject({ ok: true, first_bad_seq: null });
+    const refused = await t.app.inject({ method: 'GET', url: '/api/audit/export', headers: { authorization: `Bearer ${t.demo.decisionKey}` } });
+    expect(refused.statusCode).toBe(403);
+  });
+
   it('is refused under a key that did not sign it, or the successor alone (it cannot vouch for the past)', () => {
     const stranger = generateKeyPairSync('ed25519').publicKey;
     const wrong = verifyBundleBytes(bundle, { trustedKeys: [stranger] });
