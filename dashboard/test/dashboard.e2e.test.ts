@@ -74,7 +74,8 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-data-'));
   profileDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-chromium-'));
-  server = await startServerProcess(dataDir);
+  // A checkpoint every record (signed within a second), so an intent page can show its proof.
+  server = await startServerProcess(dataDir, 30_000, { AXIRU_AUDIT_CHECKPOINT_RECORDS: '1' });
   const keys = server.keys;
   demo = {
     email: keys['AXIRU_DEMO_EMAIL'] ?? '', password: keys['AXIRU_DEMO_PASSWORD'] ?? '',
@@ -170,6 +171,12 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.locator('[data-status]').first().getAttribute('data-status')).toBe('approved');
     await page.getByText('Duplicate charge confirmed with the customer').waitFor();
+    // The decision record's inclusion proof, checked by the page itself against the checkpoint.
+    await expect.poll(async () => {
+      const note = await page.getByTestId('inclusion').textContent();
+      if (note?.startsWith('not in a signed checkpoint')) await page.getByRole('button', { name: 'Check again' }).click();
+      return note;
+    }, { timeout: 15_000 }).toMatch(/^✓ in signed checkpoint of \d+ records/);
     await shot('05-intent-approved');
     const record = await callApi<{ status: string }>('GET', `/api/intents/${pending.intent_id}`, demo.adminKey);
     expect(record.json.status).toBe('approved');

@@ -1,8 +1,9 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api';
 import type { DecisionJson, IntentDetail, LedgerEvent } from '../apiTypes';
 import { Card, Dialog, ErrorNote, KeyValues, Loading, Money, OutcomeBadge, PageHeader, StatusBadge } from '../components';
 import { formatActor, formatTime } from '../format';
+import { canVerifyInBrowser, verifyInclusion, type IntentProof } from '../inclusionProof';
 import { useLedgerEvents, type IntentEvent } from '../live';
 import { Link } from '../router';
 import { isAdmin, useSession } from '../session';
@@ -74,6 +75,60 @@ function HoldControls({ intent, onDone }: { intent: IntentDetail; onDone: () => 
   );
 }
 
+type Inclusion =
+  | { readonly state: 'checking' }
+  | { readonly state: 'verified'; readonly size: number; readonly time: string; readonly key: string }
+  | { readonly state: 'pending' }
+  | { readonly state: 'failed' }
+  | { readonly state: 'unavailable'; readonly why: string };
+
+/** Whether the decision record is in the latest signed checkpoint, checked here in the browser. */
+function useInclusion(id: string, seq: number | undefined, hash: string | undefined): [Inclusion, () => void] {
+  const proof = useApi<IntentProof>(`/api/intents/${encodeURIComponent(id)}/proof`);
+  const [inclusion, setInclusion] = useState<Inclusion>({ state: 'checking' });
+  useEffect(() => {
+    if (proof.error) {
+      setInclusion({ state: 'unavailable', why: proof.error.body.message });
+      return;
+    }
+    if (!proof.data || seq === undefined || hash === undefined) return;
+    const record = proof.data.records.find((r) => r.seq === seq);
+    const checkpoint = proof.data.checkpoint;
+    if (!record || !checkpoint || !record.covered || !record.audit_path) {
+      setInclusion({ state: 'pending' });
+      return;
+    }
+    if (!canVerifyInBrowser()) {
+      setInclusion({ state: 'unavailable', why: 'this browser checks proofs only over HTTPS or on a loopback address' });
+      return;
+    }
+    let current = true;
+    verifyInclusion(hash, record.leaf_index, checkpoint.tree_size, record.audit_path, checkpoint.root).then(
+      (ok) => {
+        if (current) setInclusion(ok ? { state: 'verified', size: checkpoint.tree_size, time: checkpoint.time, key: checkpoint.key_id } : { state: 'failed' });
+      },
+      () => { if (current) setInclusion({ state: 'failed' }); },
+    );
+    return () => { current = false; };
+  }, [proof.data, proof.error, seq, hash]);
+  return [inclusion, proof.reload];
+}
+
+function InclusionNote({ inclusion }: { inclusion: Inclusion }) {
+  switch (inclusion.state) {
+    case 'checking':
+      return <span>checking…</span>;
+    case 'verified':
+      return <span className="ok" data-testid="inclusion">✓ in signed checkpoint of {inclusion.size} records ({formatTime(inclusion.time)}, key <code>{inclusion.key}</code>), proof checked in this browser</span>;
+    case 'pending':
+      return <span className="muted" data-testid="inclusion">not in a signed checkpoint yet (one is signed every 1,000 records or 60 seconds)</span>;
+    case 'failed':
+      return <span className="bad" data-testid="inclusion">✗ the inclusion proof does not lead to the checkpoint's root</span>;
+    case 'unavailable':
+      return <span className="muted">{inclusion.why}</span>;
+  }
+}
+
 export function IntentView({ id }: { id: string }) {
   const session = useSession();
   const intent = useApi<IntentDetail>(`/api/intents/${encodeURIComponent(id)}`);
@@ -81,6 +136,7 @@ export function IntentView({ id }: { id: string }) {
   const users = useApi<{ data: Array<{ id: string; name: string }> }>(isAdmin(session) ? '/api/users' : null);
   const names = new Map((users.data?.data ?? []).map((u) => [u.id, u.name]));
   const { reload } = intent;
+  const [inclusion, checkInclusionAgain] = useInclusion(id, intent.data?.record.seq, intent.data?.record.hash);
   useLedgerEvents({ intent: useCallback((event: IntentEvent) => { if (event.intent_id === id) reload(); }, [id, reload]) });
 
   if (intent.error) {
@@ -158,6 +214,10 @@ export function IntentView({ id }: { id: string }) {
           ['Record', `#${data.record.seq}`],
           ['Record hash', <code key="h" className="hash">{data.record.hash}</code>],
           ['Previous hash', <code key="p" className="hash">{data.record.prev_hash}</code>],
+          ['Signed checkpoint', <span key="i">
+            <InclusionNote inclusion={inclusion} />{' '}
+            {inclusion.state === 'pending' ? <button type="button" className="button ghost small" onClick={checkInclusionAgain}>Check again</button> : null}
+          </span>],
           ['Chain verification', verify.data
             ? (verify.data.ok ? <span key="v" className="ok">✓ intact ({verify.data.records} records checked just now)</span>
               : <span key="v" className="bad">✗ broken at record #{verify.data.first_bad_seq}: {verify.data.problem}</span>)
