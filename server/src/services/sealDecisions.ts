@@ -15,7 +15,7 @@ import type { DecisionRequest } from './decisionRequest.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
-  evaluatePolicies, loadShadowPolicies, modeOf, observeReason, type Evaluation, type ShadowDecisionView,
+  evaluatePolicies, loadShadowPolicies, modeOf, observeReason, plainDecision, type Evaluation, type ShadowDecisionView,
 } from './shadowEvaluation.js';
 
 export interface PendingDecision {
@@ -46,19 +46,6 @@ export interface DecisionView extends Decision {
   readonly shadow?: readonly ShadowDecisionView[];
 }
 
-export function decisionView(decision: Decision): DecisionView {
-  return {
-    outcome: decision.outcome,
-    reason: decision.reason,
-    policy_version: decision.policy_version,
-    matched_rule: decision.matched_rule,
-    approver_role: decision.approver_role,
-    approver_roles: decision.approver_roles === null ? null : [...decision.approver_roles],
-    approvals_required: decision.approvals_required,
-    matched_rules: [...decision.matched_rules],
-    missing_fields: [...decision.missing_fields],
-  };
-}
 
 /** The exact response bytes of a sealed decision (also what an idempotent replay returns). */
 export function decisionResponseJson(decision: DecisionView, intentId: string, receivedAt: string): string {
@@ -271,7 +258,7 @@ async function sealOne(
 
 /** What the caller is told: the live decision, or in observe mode an allow carrying it as `would_be`. */
 export function respondedDecision(evaluation: Evaluation, observing: boolean): DecisionView {
-  const live = decisionView(evaluation.decision);
+  const live: DecisionView = plainDecision(evaluation.decision);
   const shadow = evaluation.shadow ? { shadow: evaluation.shadow } : {};
   if (!observing) return { ...live, ...shadow };
   return {

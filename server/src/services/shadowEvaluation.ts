@@ -21,11 +21,12 @@ export interface ShadowDecisionView {
   readonly missing_fields: readonly string[];
 }
 
-export function shadowDecisionView(decision: Decision): ShadowDecisionView {
+/** A decision as the API returns and the ledger records it: plain copies of the runtime's frozen arrays. */
+export function plainDecision(decision: Decision): Decision {
   return {
-    policy_version: decision.policy_version,
     outcome: decision.outcome,
     reason: decision.reason,
+    policy_version: decision.policy_version,
     matched_rule: decision.matched_rule,
     approver_role: decision.approver_role,
     approver_roles: decision.approver_roles === null ? null : [...decision.approver_roles],
@@ -33,6 +34,12 @@ export function shadowDecisionView(decision: Decision): ShadowDecisionView {
     matched_rules: [...decision.matched_rules],
     missing_fields: [...decision.missing_fields],
   };
+}
+
+export function shadowDecisionView(decision: Decision): ShadowDecisionView {
+  // The version first: a shadow decision is looked up by it.
+  const { policy_version, ...rest } = plainDecision(decision);
+  return { policy_version, ...rest };
 }
 
 const NO_VERSIONS: readonly number[] = [];

@@ -1,7 +1,7 @@
 import { loadPolicy } from '@axiru/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '@axiru/runtime';
-import { decisionView } from '../../src/services/sealDecisions.js';
+import { plainDecision } from '../../src/services/shadowEvaluation.js';
 import { createTestApp, json, type DecisionJson, type TestApp, type TestOrg } from '../support/testApp.js';
 
 let t: TestApp;
@@ -114,7 +114,7 @@ describe('computed facts', () => {
         const body = JSON.parse(record.body) as IntentJson;
         const ir = await t.app.store.policies.getIR(body.policy.ir_hash);
         expect(ir).not.toBeNull();
-        const again = decisionView(loadPolicy(ir).decide({ ...body.request, ...body.facts }));
+        const again = plainDecision(loadPolicy(ir).decide({ ...body.request, ...body.facts }));
         expect(canonicalJson(again)).toBe(canonicalJson(body.decision));
         checked += 1;
       }
