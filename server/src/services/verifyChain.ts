@@ -13,6 +13,9 @@ export async function verifyChain(repos: Repositories, orgId: string): Promise<C
   const verifier = new ChainVerifier(orgId);
   let after = 0;
   for (;;) {
+    // The reads are synchronous underneath: without a turn of the event loop between pages, a
+    // long chain would stop the server from answering anything else until it was verified.
+    if (after > 0) await new Promise((resolve) => setImmediate(resolve));
     const page = await repos.ledger.scan(orgId, after, PAGE);
     for (const record of page) {
       if (!verifier.push(record)) return verifier.finish(await repos.ledger.head(orgId));
