@@ -129,6 +129,16 @@ describe('the dashboard in a real browser', () => {
     expect(await row.textContent()).toContain('$42.00');
     expect(await row.textContent()).toContain('cus_live');
     await shot('02-ledger');
+    // An amount range is filtered by the API, in the organisation's currency.
+    const small = await decide({ source: 'support_tool', amount_cents: 900, customer_tenure_days: 400, customer_id: 'cus_small' });
+    await page.locator(`tr[data-intent="${small.intent_id}"]`).waitFor();
+    await page.getByLabel('Min amount').fill('40');
+    await page.getByLabel('Max amount').fill('42');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('tr[data-intent]').count()).toBe(1);
+    expect(await page.locator(`tr[data-intent="${decided.intent_id}"]`).count()).toBe(1);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.locator(`tr[data-intent="${small.intent_id}"]`).waitFor();
   }, STEP_MS);
 
   it('lets a finance user set a password from an invite and approve a pending refund, and the intent changes', async () => {

@@ -5,6 +5,7 @@ import { Empty, ErrorNote, Loading, Money, OutcomeBadge, PageHeader, StatusBadge
 import { formatTime, minorDigits, OUTCOME_LABELS, STATUS_LABELS } from '../format';
 import { useLedgerEvents, type IntentEvent } from '../live';
 import { Link, navigate, useLocation } from '../router';
+import { useApi } from '../useApi';
 
 const FILTER_KEYS = ['outcome', 'status', 'source', 'stripe_account', 'customer_id', 'since', 'until', 'min', 'max', 'currency'] as const;
 type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
@@ -25,22 +26,28 @@ function toIso(local: string | undefined): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** Amount bounds are typed in major units of the chosen currency; the API has no amount filter, so they apply to loaded rows. */
-function amountMatches(row: IntentSummary, filters: Filters): boolean {
-  if (filters.currency && row.currency !== filters.currency.toLowerCase()) return false;
-  const scale = 10 ** minorDigits(row.currency);
-  if (filters.min && row.amount_cents < Number(filters.min) * scale) return false;
-  if (filters.max && row.amount_cents > Number(filters.max) * scale) return false;
-  return true;
+/**
+ * Amount bounds are typed in major units of the chosen currency (the organisation's default
+ * when none is chosen) and sent in minor units, which the API compares within that currency.
+ */
+function amountQuery(filters: Filters, defaultCurrency: string | undefined) {
+  const currency = (filters.currency || (filters.min || filters.max ? defaultCurrency : undefined))?.toLowerCase();
+  if (!currency) return {};
+  const minor = (major: string | undefined) => (major ? String(Math.round(Number(major) * 10 ** minorDigits(currency))) : undefined);
+  return { currency, min_amount_cents: minor(filters.min), max_amount_cents: minor(filters.max) };
 }
 
-function eventMatches(event: IntentEvent, filters: Filters): boolean {
+function eventMatches(event: IntentEvent, filters: Filters, amounts: ReturnType<typeof amountQuery>): boolean {
   if (filters.outcome && event.outcome !== filters.outcome) return false;
   if (filters.status && event.status !== filters.status) return false;
   if (filters.source && event.source !== filters.source) return false;
   if (filters.stripe_account && event.stripe_account !== filters.stripe_account) return false;
   if (filters.customer_id && event.customer_id !== filters.customer_id) return false;
   if (filters.until || filters.since) return false;
+  if (amounts.currency && event.currency !== amounts.currency) return false;
+  const amount = event.amount_cents ?? 0;
+  if (amounts.min_amount_cents !== undefined && amount < Number(amounts.min_amount_cents)) return false;
+  if (amounts.max_amount_cents !== undefined && amount > Number(amounts.max_amount_cents)) return false;
   return true;
 }
 
@@ -52,10 +59,12 @@ export function LedgerView() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const org = useApi<{ default_currency: string }>('/api/org');
+  const amounts = useMemo(() => amountQuery(filters, org.data?.default_currency), [filters, org.data]);
   const apiQuery = useMemo(() => ({
     outcome: filters.outcome, status: filters.status, source: filters.source, stripe_account: filters.stripe_account,
-    customer_id: filters.customer_id, since: toIso(filters.since), until: toIso(filters.until),
-  }), [filters]);
+    customer_id: filters.customer_id, since: toIso(filters.since), until: toIso(filters.until), ...amounts,
+  }), [filters, amounts]);
 
   useEffect(() => setDraft(filters), [filters]);
   useEffect(() => {
@@ -95,7 +104,7 @@ export function LedgerView() {
         next[index] = { ...existing, status: event.status ?? existing.status };
         return next;
       }
-      if (event.kind !== 'decision' || !eventMatches(event, filters) || event.received_at === null) return current;
+      if (event.kind !== 'decision' || !eventMatches(event, filters, amounts) || event.received_at === null) return current;
       const row: IntentSummary = {
         intent_id: event.intent_id, received_at: event.received_at, source: event.source ?? '', outcome: event.outcome ?? '',
         status: event.status ?? '', amount_cents: event.amount_cents ?? 0, currency: event.currency ?? 'usd',
@@ -105,7 +114,7 @@ export function LedgerView() {
       return [row, ...current];
     });
     setFresh((current) => new Set(current).add(event.intent_id));
-  }, [filters]);
+  }, [filters, amounts]);
   const live = useLedgerEvents({ intent: onIntent });
 
   const apply = (event: FormEvent): void => {
@@ -116,7 +125,7 @@ export function LedgerView() {
     value: draft[key] ?? '',
     onChange: (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value }),
   });
-  const shown = (rows ?? []).filter((row) => amountMatches(row, filters));
+  const shown = rows ?? [];
 
   return (
     <div className="page">
@@ -143,6 +152,7 @@ export function LedgerView() {
         <label>Customer<input {...field('customer_id')} placeholder="cus_…" /></label>
         <label>From<input type="datetime-local" {...field('since')} /></label>
         <label>To<input type="datetime-local" {...field('until')} /></label>
+        <label>Currency<input {...field('currency')} placeholder={org.data?.default_currency ?? 'usd'} maxLength={3} /></label>
         <label>Min amount<input type="number" min="0" step="any" inputMode="decimal" {...field('min')} /></label>
         <label>Max amount<input type="number" min="0" step="any" inputMode="decimal" {...field('max')} /></label>
         <div className="filter-actions">

@@ -127,6 +127,11 @@ export interface IntentFilter {
   readonly status?: string;
   readonly customer_id?: string;
   readonly stripe_account?: string;
+  /** Lower-case ISO currency; the amount bounds are in its minor units. */
+  readonly currency?: string;
+  /** Inclusive bounds on amount_cents. */
+  readonly min_amount_cents?: number;
+  readonly max_amount_cents?: number;
   /** Inclusive lower bound on received_ms. */
   readonly since_ms?: number;
   /** Exclusive upper bound on received_ms. */

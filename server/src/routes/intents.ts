@@ -4,6 +4,7 @@ import { ApiError, notFound } from '../errors.js';
 import { authOf } from '../plugins/auth.js';
 import type { IntentFilter, IntentRow } from '../repositories/types.js';
 import { ID_PATTERN, IsoTimestamp, errorResponses, idString } from '../schemas/common.js';
+import { MAX_AMOUNT } from './decision.js';
 
 const MAX_LIMIT = 200;
 const ISO_INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
@@ -21,6 +22,9 @@ const ListQuerySchema = Type.Object({
   source: Type.Optional(idString('a source name such as support_tool', 64)),
   customer_id: Type.Optional(idString('a customer id: 1 to 255 printable ASCII characters without spaces')),
   stripe_account: Type.Optional(idString('a Stripe account id: 1 to 255 printable ASCII characters without spaces')),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'three letters, e.g. usd' })),
+  min_amount_cents: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,12})$', description: `at least this many minor units of currency (needs currency; 0 to ${MAX_AMOUNT})` })),
+  max_amount_cents: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,12})$', description: `at most this many minor units of currency (needs currency; 0 to ${MAX_AMOUNT})` })),
   since: Type.Optional(Type.String({ pattern: ISO_INSTANT, description: 'an ISO 8601 date-time with a time zone, e.g. 2026-04-28T00:00:00Z (inclusive)' })),
   until: Type.Optional(Type.String({ pattern: ISO_INSTANT, description: 'an ISO 8601 date-time with a time zone, e.g. 2026-04-29T00:00:00Z (exclusive)' })),
   limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: `an integer from 1 to ${MAX_LIMIT} (default 50)` })),
@@ -126,6 +130,26 @@ function summary(row: IntentRow) {
   };
 }
 
+/** The amount bounds of a list query: only with a currency, since minor units of different currencies do not compare. */
+function amountRange(min: string | undefined, max: string | undefined, currency: string | undefined): Pick<IntentFilter, 'min_amount_cents' | 'max_amount_cents'> {
+  if (min === undefined && max === undefined) return {};
+  const field = min !== undefined ? 'min_amount_cents' : 'max_amount_cents';
+  if (currency === undefined) {
+    throw new ApiError(400, 'invalid_field', `"${field}" needs "currency": amounts in different currencies do not compare.`, 'currency');
+  }
+  const bounds: { min_amount_cents?: number; max_amount_cents?: number } = {};
+  for (const [name, text] of [['min_amount_cents', min], ['max_amount_cents', max]] as const) {
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (value > MAX_AMOUNT) throw new ApiError(400, 'invalid_field', `"${name}" must be at most ${MAX_AMOUNT}; got ${text}.`, name);
+    bounds[name] = value;
+  }
+  if (bounds.min_amount_cents !== undefined && bounds.max_amount_cents !== undefined && bounds.min_amount_cents > bounds.max_amount_cents) {
+    throw new ApiError(400, 'invalid_field', `"min_amount_cents" (${min}) is above "max_amount_cents" (${max}).`, 'min_amount_cents');
+  }
+  return bounds;
+}
+
 export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const readers = app.authenticate(['decision', 'admin', 'user']);
 
@@ -148,6 +172,8 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(query.source !== undefined ? { source: query.source } : {}),
       ...(query.customer_id !== undefined ? { customer_id: query.customer_id } : {}),
       ...(query.stripe_account !== undefined ? { stripe_account: query.stripe_account } : {}),
+      ...(query.currency !== undefined ? { currency: query.currency.toLowerCase() } : {}),
+      ...amountRange(query.min_amount_cents, query.max_amount_cents, query.currency),
       ...(query.since !== undefined ? { since_ms: parseInstant(query.since, 'since') } : {}),
       ...(query.until !== undefined ? { until_ms: parseInstant(query.until, 'until') } : {}),
       ...(query.cursor !== undefined ? { before_seq: decodeCursor(query.cursor) } : {}),

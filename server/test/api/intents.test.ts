@@ -46,6 +46,28 @@ describe('GET /api/intents', () => {
     expect((await list('?customer_id=cus_nobody')).data).toEqual([]);
   });
 
+  it('filters by an amount range in one currency (inclusive), and refuses a range without a currency', async () => {
+    // Amounts: 5000, 6000, 60000, 1000 and the seed's 22000, all in usd.
+    expect((await list('?currency=usd&min_amount_cents=5000&max_amount_cents=22000')).data.map((i) => i.intent_id))
+      .toEqual([ids[4], ids[1], ids[0]]);
+    expect((await list('?currency=USD&min_amount_cents=22001')).data.map((i) => i.intent_id)).toEqual([ids[2]]);
+    expect((await list('?currency=usd&max_amount_cents=1000')).data.map((i) => i.intent_id)).toEqual([ids[3]]);
+    expect((await list('?currency=eur')).data).toEqual([]);
+    const cases: Array<[string, string]> = [
+      ['?min_amount_cents=100', 'currency'],
+      ['?currency=usd&min_amount_cents=10&max_amount_cents=9', 'min_amount_cents'],
+      ['?currency=usd&max_amount_cents=1000000000001', 'max_amount_cents'],
+      ['?currency=usd&min_amount_cents=1.5', 'min_amount_cents'],
+      ['?currency=usd&min_amount_cents=-1', 'min_amount_cents'],
+      ['?currency=us', 'currency'],
+    ];
+    for (const [query, field] of cases) {
+      const response = await t.get(`/api/intents${query}`, t.demo.decisionKey);
+      expect(response.statusCode, query).toBe(400);
+      expect(json<ErrorJson>(response).error.field, query).toBe(field);
+    }
+  });
+
   it('filters by received time (since inclusive, until exclusive)', async () => {
     const all = (await list('')).data;
     const third = json<{ received_at: string }>(await t.get(`/api/intents/${ids[2]}`, t.demo.decisionKey)).received_at;
