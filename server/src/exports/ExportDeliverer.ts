@@ -8,6 +8,7 @@
 import type { ExportSinkRow, Store } from '../repositories/types.js';
 import { createSink, settingsOf, toExportEvent } from './createSink.js';
 import { DeliveryError, type ExportBatch, type Sink } from './Sink.js';
+import { SerialPoller } from '../services/SerialPoller.js';
 
 export interface ExportDelivererOptions {
   /** The time source of backoff and of last_success_at / last_error_at. */
@@ -32,43 +33,35 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number, retry
 }
 
 export class ExportDeliverer {
-  private current: Promise<number> = Promise.resolve(0);
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly poller: SerialPoller;
   private readonly sinks = new Map<string, { config: string; sink: Sink }>();
 
-  constructor(private readonly store: Store, private readonly options: ExportDelivererOptions) {}
+  constructor(private readonly store: Store, private readonly options: ExportDelivererOptions) {
+    this.poller = new SerialPoller(() => this.deliverDue(), (error) => this.options.onError?.(error, null));
+  }
 
   /** Looks for records to export every `intervalMs` (0: only when run by hand). */
   start(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   kick(): void {
-    if (this.stopped) return;
-    void this.runDue().catch((error: unknown) => this.options.onError?.(error, null));
+    this.poller.kick();
   }
 
   /** One pass over every sink that is due; resolves with how many records were acknowledged. */
   runDue(): Promise<number> {
-    const run = this.current.catch(() => 0).then(() => this.deliverDue());
-    this.current = run;
-    return run;
+    return this.poller.run();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.current.catch(() => 0);
+    await this.poller.stop();
     for (const { sink } of this.sinks.values()) sink.close?.();
     this.sinks.clear();
   }
 
   private async deliverDue(): Promise<number> {
-    if (this.stopped) return 0;
+    if (this.poller.stopped) return 0;
     const rows = await this.store.exportSinks.active();
     const live = new Set(rows.map((row) => row.id));
     for (const [id, entry] of this.sinks) {
@@ -99,7 +92,7 @@ export class ExportDeliverer {
   private async deliverSink(row: ExportSinkRow): Promise<number> {
     let state = row;
     let delivered = 0;
-    for (let i = 0; i < (this.options.maxBatchesPerRun ?? 20) && !this.stopped; i += 1) {
+    for (let i = 0; i < (this.options.maxBatchesPerRun ?? 20) && !this.poller.stopped; i += 1) {
       const sent = await this.deliverBatch(state);
       if (sent === null) break;
       delivered += sent.count;

@@ -7,6 +7,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Repositories, Store, WebhookDelivery } from '../repositories/types.js';
 import { randomBase62 } from './apiKeys.js';
 import type { IntentEvent } from './IntentActions.js';
+import { SerialPoller } from './SerialPoller.js';
 
 export const SIGNATURE_HEADER = 'axiru-signature';
 
@@ -102,36 +103,28 @@ export interface WebhookDelivererOptions {
 
 /** Sends due deliveries. One run at a time; `kick()` asks for a run soon. */
 export class WebhookDeliverer {
-  private current: Promise<number> = Promise.resolve(0);
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly poller: SerialPoller;
 
-  constructor(private readonly store: Store, private readonly options: WebhookDelivererOptions) {}
+  constructor(private readonly store: Store, private readonly options: WebhookDelivererOptions) {
+    this.poller = new SerialPoller(() => this.attemptDue(), (error) => this.options.onError?.(error));
+  }
 
   /** Polls every `intervalMs` for due deliveries (retries, and deliveries left by a restart). */
   start(intervalMs: number): void {
-    if (intervalMs <= 0) return;
-    this.timer = setInterval(() => this.kick(), intervalMs);
-    this.timer.unref();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   kick(): void {
-    if (this.stopped) return;
-    void this.runDue().catch((error: unknown) => this.options.onError?.(error));
+    this.poller.kick();
   }
 
   /** Attempts every delivery due now; resolves with how many were attempted. */
   runDue(): Promise<number> {
-    const run = this.current.catch(() => 0).then(() => this.attemptDue());
-    this.current = run;
-    return run;
+    return this.poller.run();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.current.catch(() => 0);
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   private backoffMs(attempts: number): number {
@@ -140,7 +133,7 @@ export class WebhookDeliverer {
   }
 
   private async attemptDue(): Promise<number> {
-    if (this.stopped) return 0;
+    if (this.poller.stopped) return 0;
     const due = await this.store.webhooks.dueDeliveries(this.options.clock().getTime(), 50);
     if (due.length === 0) return 0;
     const endpoints = new Map<string, Awaited<ReturnType<Store['webhooks']['getEndpoint']>>>();
