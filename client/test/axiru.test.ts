@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Axiru, AxiruApiError, AxiruNetworkError, AxiruTimeoutError, type Timers } from '../src/index.js';
 import { startAxiruServer, type AxiruServer } from './support/axiruServer.js';
+import { steppedTimers } from './support/steppedTimers.js';
 
 let axiruServer: AxiruServer;
 
@@ -16,19 +17,6 @@ afterAll(async () => {
 
 const PENDING = { source: 'support_tool', amount_cents: 22000, customer_tenure_days: 400, stripe_charge_id: 'ch_wait' };
 
-function steppedTimers(onSleep: (call: number) => Promise<void> | void = () => undefined): Timers & { sleeps: number[] } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      await onSleep(sleeps.length);
-    },
-  };
-}
 
 function client(options: { timers?: Timers; fetch?: typeof fetch } = {}): Axiru {
   return new Axiru({ apiKey: axiruServer.decisionKey, baseUrl: `${axiruServer.url}/`, ...options });

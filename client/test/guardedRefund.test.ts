@@ -6,6 +6,10 @@ import {
   type GuardedRefundResult, type Intent, type Timers,
 } from '../src/index.js';
 import { startAxiruServer, type AxiruServer } from './support/axiruServer.js';
+import { steppedTimers as steppedTimersFrom } from './support/steppedTimers.js';
+
+/** The client's clock starts at a fixed instant, which charge ages are measured from. */
+const steppedTimers = (onSleep: (call: number) => Promise<void> | void) => steppedTimersFrom(onSleep, Date.parse('2026-05-01T12:00:00Z'));
 import { startStripeEmulator, type StripeEmulator } from './support/stripeEmulator.js';
 
 let axiruServer: AxiruServer;
@@ -19,20 +23,6 @@ afterAll(async () => {
   await Promise.all([axiruServer?.stop(), emulator?.close()]);
 });
 
-/** Timers whose sleeps run `onSleep` instead of waiting: the test acts while the client "waits". */
-function steppedTimers(onSleep: (ms: number, call: number) => Promise<void> | void): Timers & { sleeps: number[] } {
-  let now = Date.parse('2026-05-01T12:00:00Z');
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      await onSleep(ms, sleeps.length);
-    },
-  };
-}
 
 function client(options: { timers?: Timers; fetch?: typeof fetch; retries?: number } = {}): Axiru {
   return new Axiru({ apiKey: axiruServer.decisionKey, baseUrl: axiruServer.url, ...options });
@@ -80,7 +70,7 @@ describe('guardedRefund against the real server and a Stripe emulator', () => {
     const approver = await axiruServer.addUser(['finance_manager']);
     const charge = await emulator.charge(30000);
     let pendingSeen: Intent | null = null;
-    const timers = steppedTimers(async (_ms, call) => {
+    const timers = steppedTimers(async (call) => {
       if (call !== 1) return;
       // The client is waiting: a person approves in the meantime, with nothing refunded yet.
       expect(await emulator.refundsOf(charge.id)).toEqual([]);
@@ -134,7 +124,7 @@ describe('guardedRefund against the real server and a Stripe emulator', () => {
   it('never calls Stripe for a denied refund', async () => {
     const approver = await axiruServer.addUser(['finance_manager']);
     const charge = await emulator.charge(30000);
-    const timers = steppedTimers(async (_ms, call) => {
+    const timers = steppedTimers(async (call) => {
       if (call !== 1) return;
       const pending = await axiruServer.admin<{ data: Array<{ intent_id: string; stripe_charge_id: string | null }> }>('GET', '/api/approvals');
       const request = pending.data.find((entry) => entry.stripe_charge_id === charge.id);
@@ -176,7 +166,7 @@ describe('guardedRefund against the real server and a Stripe emulator', () => {
 
   it('returns held, without calling Stripe, when the refund is put on hold while it waits', async () => {
     const charge = await emulator.charge(30000);
-    const timers = steppedTimers(async (_ms, call) => {
+    const timers = steppedTimers(async (call) => {
       if (call !== 1) return;
       const pending = await axiruServer.admin<{ data: Array<{ intent_id: string; stripe_charge_id: string | null }> }>('GET', '/api/approvals');
       const request = pending.data.find((entry) => entry.stripe_charge_id === charge.id);
