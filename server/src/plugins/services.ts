@@ -50,8 +50,10 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   });
   app.decorate('webhooks', webhooks);
   // Deliveries are queued in the transaction that seals their event, then sent after it commits.
+  // Most events go to no endpoint; only a batch that queued a delivery wakes the deliverer.
+  const queuedDeliveries = new WeakSet<readonly IntentEvent[]>();
   const onEvents: EventSink = async (tx, events) => {
-    await enqueueWebhookEvents(tx, events, clock());
+    if (await enqueueWebhookEvents(tx, events, clock()) > 0) queuedDeliveries.add(events);
   };
   const slack = new SlackNotifier(app.store, {
     slackApiUrl: options.slackApiUrl,
@@ -63,7 +65,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   app.decorate('ledgerFeed', ledgerFeed);
   const afterCommit = (events: readonly IntentEvent[]): void => {
     ledgerFeed.committed();
-    webhooks.kick();
+    if (queuedDeliveries.has(events)) webhooks.kick();
     slack.handle(events);
   };
   const decisions = new DecisionService(app.store, cache, {

@@ -1,4 +1,4 @@
-import { fsync, openSync, closeSync } from 'node:fs';
+import { closeSync, fsync, openSync, readSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteConnection } from './openSqlite.js';
 
@@ -20,6 +20,16 @@ import type { SqliteConnection } from './openSqlite.js';
 // exactly what is durable. Commits by other processes (the CLI, themselves durable when they
 // return) become visible at the next refresh(): each request calls it, and a timer every
 // `refreshMs` for background work.
+//
+// Moving the snapshot costs three statements and empties the reader's page cache, so refresh()
+// moves it only when the WAL changed since the last move. That is read from the start of the
+// wal-index (the -shm file; https://sqlite.org/walformat.html): its header, which every commit
+// rewrites (a counter incremented by each transaction, the last valid frame, the checksums),
+// twice, then the checkpoint's progress (nBackfill). The latter matters because a reader
+// pinned on WAL frames keeps the writer from starting the WAL over: once a checkpoint has
+// copied every frame, the reader must move (onto the database file alone) for the WAL to be
+// reused instead of growing. The bytes are read *before* the move, so a change landing in
+// between makes the next comparison differ (one extra move, never a missed one).
 
 export class DurableCommits {
   private walFd: number | null = null;
@@ -30,11 +40,20 @@ export class DurableCommits {
   private readonly timer: NodeJS.Timeout;
   private readonly firstRead: Statement;
   private closed = false;
+  /** The -shm file, read for the wal-index header (null: not there, so every refresh moves). */
+  private shmFd: number | null = null;
+  /** The wal-index header as it was read just before the snapshot last moved. */
+  private readonly pinnedHeader = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+  private readonly currentHeader = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+  /** False until a move succeeded with the header read before it. */
+  private pinnedValid = false;
 
   constructor(
     private readonly walFile: string,
     private readonly reader: SqliteConnection,
     refreshMs = 50,
+    /** Told each time the snapshot moves (what was read before it may now be stale). */
+    private readonly onMove: () => void = () => undefined,
   ) {
     this.firstRead = reader.prepare('SELECT 1 FROM sqlite_schema LIMIT 1');
     this.pinSnapshot();
@@ -61,9 +80,12 @@ export class DurableCommits {
     return flushed;
   }
 
-  /** Moves the reader's snapshot to the latest commit, unless one of ours is not durable yet. */
+  /**
+   * Moves the reader's snapshot to the latest commit, unless one of ours is not durable yet or
+   * nothing was committed since the last move.
+   */
   refresh(): void {
-    if (this.unsynced === 0) this.pinSnapshot();
+    if (this.unsynced === 0 && this.changedSincePin()) this.pinSnapshot();
   }
 
   /**
@@ -72,7 +94,7 @@ export class DurableCommits {
    */
   refreshAfterFlush(): Promise<void> | null {
     if (this.unsynced === 0) {
-      this.pinSnapshot();
+      if (this.changedSincePin()) this.pinSnapshot();
       return null;
     }
     return this.flushing.then(() => this.refresh());
@@ -85,6 +107,8 @@ export class DurableCommits {
     if (this.reader.inTransaction) this.reader.exec('COMMIT');
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
+    if (this.shmFd !== null) closeSync(this.shmFd);
+    this.shmFd = null;
   }
 
   private flushWal(): Promise<void> {
@@ -102,6 +126,9 @@ export class DurableCommits {
    */
   private pinSnapshot(): void {
     if (this.closed) return;
+    this.pinnedValid = false;
+    const header = this.readHeader(this.pinnedHeader);
+    this.onMove();
     try {
       if (this.reader.inTransaction) this.reader.exec('COMMIT');
       this.reader.exec('BEGIN');
@@ -109,6 +136,33 @@ export class DurableCommits {
       this.firstRead.get();
     } catch (error) {
       if (!(error instanceof TypeError) || !/busy/i.test(error.message)) throw error;
+      // The snapshot did not move: the next refresh must try again.
+      return;
+    }
+    this.pinnedValid = header;
+  }
+
+  /** Whether a commit may have happened since the snapshot last moved. */
+  private changedSincePin(): boolean {
+    if (!this.pinnedValid || !this.readHeader(this.currentHeader)) return true;
+    return !this.currentHeader.equals(this.pinnedHeader);
+  }
+
+  /** Reads the wal-index header into `into`; false when it cannot be read. */
+  private readHeader(into: Buffer): boolean {
+    try {
+      // The -shm file exists while any connection has the database open in WAL mode (ours do).
+      this.shmFd ??= openSync(`${this.walFile.slice(0, -'-wal'.length)}-shm`, 'r');
+      return readSync(this.shmFd, into, 0, WAL_INDEX_HEADER_BYTES, 0) === WAL_INDEX_HEADER_BYTES;
+    } catch {
+      return false;
     }
   }
 }
+
+/**
+ * The wal-index header's two copies (48 bytes each) and the checkpoint information's first
+ * field, nBackfill (https://sqlite.org/walformat.html, "The WAL-Index Header"). The reader
+ * marks that follow are left out: every move of the snapshot may rewrite them.
+ */
+const WAL_INDEX_HEADER_BYTES = 100;

@@ -2,6 +2,7 @@ import { sqliteRepositories } from '../../repositories/sqlite/sqliteRepositories
 import type { Repositories, Store } from '../../repositories/types.js';
 import { DurableCommits } from './DurableCommits.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './SqliteDatabase.js';
+import { memoizeReads, SnapshotMemo } from './SnapshotMemo.js';
 
 /**
  * The Store over SQLite. Its own repositories use the reader connection, which sees only
@@ -41,10 +42,12 @@ export class SqliteStore implements Store {
 
   constructor(readonly db: SqliteDatabase, private readonly ownsDatabase = false) {
     this.writeRepos = sqliteRepositories(db.writer);
-    this.durable = new DurableCommits(`${db.file}-wal`, db.reader);
+    const memo = new SnapshotMemo();
+    this.durable = new DurableCommits(`${db.file}-wal`, db.reader, undefined, () => memo.clear());
     const read = sqliteRepositories(db.reader);
-    this.organisations = read.organisations;
-    this.apiKeys = read.apiKeys;
+    // What every request asks to authenticate (the key, then its organisation).
+    this.organisations = memoizeReads(read.organisations, memo, ['get']);
+    this.apiKeys = memoizeReads(read.apiKeys, memo, ['findByHash']);
     this.policies = read.policies;
     this.ledger = read.ledger;
     this.intents = read.intents;
