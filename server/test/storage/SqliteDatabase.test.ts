@@ -1,10 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckpointResult } from '../../src/storage/sqlite/Checkpointer.js';
 import { loadMigrations, migrate } from '../../src/storage/sqlite/migrate.js';
 import { SqliteDatabase } from '../../src/storage/sqlite/SqliteDatabase.js';
 import { SqliteStore } from '../../src/storage/sqlite/SqliteStore.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
+import { assertBuilt } from '../support/serverProcess.js';
 import { tempDir } from '../support/testApp.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -79,6 +84,24 @@ describe('SqliteDatabase', () => {
     const result = await idleCheckpoint;
     expect(result.busy).toBe(0);
     expect(store.db.checkpoints['idle']).toBeGreaterThan(0);
+  });
+
+  it('lets a process with nothing else to do close the database and exit normally', () => {
+    assertBuilt();
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    // Closing waits for the checkpoint thread to end; with no other handle left, the process
+    // must stay up for that wait instead of ending with it unsettled (exit code 13).
+    const script = `
+      const { SqliteDatabase } = await import(${JSON.stringify(pathToFileURL(`${REPO}server/dist/storage/sqlite/SqliteDatabase.js`).href)});
+      const db = new SqliteDatabase({ dataDir: ${JSON.stringify(dir.path)}, checkpointIntervalMs: 1000 });
+      db.writer.exec('CREATE TABLE t (x)');
+      await db.close();
+      console.log('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('closed');
+    expect(run.status).toBe(0);
   });
 
   it('serializes transactions and rolls back a failed one completely', async () => {
