@@ -1,4 +1,5 @@
 // npm run bench:server — POST /api/decision with durable sealing against a bare fastify route.
+// (c) measures the decision service without HTTP (bench/server/sealing.mjs), which bounds (b).
 //
 // Both servers are real processes on loopback, benchmarked one after the other in this run
 // with autocannon: 10 connections, a warm-up, then 10 s measured. (a) is a hello-world fastify
@@ -13,11 +14,12 @@
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { decisionRequest } from './requests.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -45,6 +47,12 @@ async function stop(server) {
   if (code !== 0 && signal !== 'SIGTERM') throw new Error(`server exited with ${code ?? signal}`);
 }
 
+/** User + system CPU seconds a process has used so far (all its threads), from /proc. */
+function processCpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function cannon(options) {
   return new Promise((resolve, reject) => {
     const instance = autocannon({ connections: CONNECTIONS, pipelining: 1, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -64,21 +72,10 @@ function summary(result) {
   };
 }
 
-// Decision requests as a support tool would send them; customers and charges vary so that the
-// computed facts are realistic index lookups, not one ever-growing customer.
 let counter = 0;
 function decisionBody() {
   counter += 1;
-  return JSON.stringify({
-    source: counter % 5 === 0 ? 'ai_agent' : 'support_tool',
-    action: 'refund',
-    stripe_charge_id: `ch_${counter % 50_000}`,
-    amount_cents: 1_000 + ((counter * 7919) % 40_000),
-    customer_tenure_days: counter % 400,
-    reason: counter % 3 === 0 ? 'duplicate_charge' : 'requested_by_customer',
-    customer_id: `cus_${counter % 10_000}`,
-    charge_amount_cents: 50_000,
-  });
+  return JSON.stringify(decisionRequest(counter));
 }
 
 async function benchHello() {
@@ -119,7 +116,10 @@ async function benchDecision() {
   let result;
   try {
     await cannon({ url: server.url, requests, duration: WARMUP });
-    result = summary(await cannon({ url: server.url, requests, duration: DURATION }));
+    const cpuBefore = processCpuSeconds(server.child.pid);
+    const measured = await cannon({ url: server.url, requests, duration: DURATION });
+    result = summary(measured);
+    result.cpuMicrosPerDecision = ((processCpuSeconds(server.child.pid) - cpuBefore) * 1e6) / measured.requests.total;
     // Group-commit figures from the server's own metrics (whole run, warm-up included).
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const value = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
@@ -147,6 +147,16 @@ async function benchDecision() {
   return { ...result, acknowledged: acknowledged.length, sealed, missing, verify };
 }
 
+/** (c): bench/server/sealing.mjs in a process of its own; its one JSON line. */
+function benchSealing() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bench/server/sealing.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`sealing benchmark exited with ${code}`))));
+  });
+}
+
 const ms = (value) => `${value.toFixed(2)} ms`;
 console.log(`axiru server benchmark: ${CONNECTIONS} connections, ${WARMUP} s warm-up, ${DURATION} s measured; `
   + `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
@@ -154,9 +164,17 @@ const hello = await benchHello();
 console.log(`(a) fastify hello-world POST: ${hello.rps.toFixed(0)} req/s, p50 ${ms(hello.p50)}, p99 ${ms(hello.p99)}`);
 const decision = await benchDecision();
 console.log(`(b) POST /api/decision (sealed, synchronous=FULL): ${decision.rps.toFixed(0)} req/s, p50 ${ms(decision.p50)}, p99 ${ms(decision.p99)}, max ${ms(decision.max)}`);
+console.log(`    server CPU: ${decision.cpuMicrosPerDecision.toFixed(0)} µs per decision (all threads, from /proc)`);
 console.log(`    group commit: ${decision.batches} transactions, ${decision.meanBatch.toFixed(1)} decisions each on average, `
   + `${decision.meanCommitMs.toFixed(2)} ms per transaction (sealing + durable commit)`);
+const sealing = await benchSealing();
+console.log(`(c) the decision service alone, no HTTP (${CONNECTIONS} concurrent callers): ${sealing.decisions_per_s} decisions/s, `
+  + `${sealing.cpu_us_per_decision} µs of CPU each (all threads); fsync of a 40 KB write: p50 ${sealing.fsync_ms_p50} ms, p90 ${sealing.fsync_ms_p90} ms`);
 const ratio = decision.rps / hello.rps;
+// What a third of (a) leaves per decision: the machine's cores, less nothing for the client.
+const budget = (availableParallelism() * 1e6) / (hello.rps / 3);
+console.log(`at a/3 = ${(hello.rps / 3).toFixed(0)} decisions/s, the ${availableParallelism()} cores allow at most ${budget.toFixed(0)} µs of CPU per decision `
+  + `(server and load generator together); (c) alone uses ${sealing.cpu_us_per_decision} µs`);
 console.log(`ratio b/a: ${ratio.toFixed(3)} (target >= 0.333); p99 target < 20 ms`);
 const chainsOk = decision.verify.code === 0 && decision.verify.reports.every((report) => report.ok);
 console.log(`ledger: ${decision.acknowledged} decisions acknowledged with 200, ${decision.sealed} sealed (the difference: requests still in flight when a phase ended), `
