@@ -1,10 +1,17 @@
 // Export sinks per organisation: created by POST /api/exports or by a line of the server's
 // config file, listed with their position in the chain, deleted. Sending is ExportDeliverer's.
+//
+// Every change of a sink is sealed in the organisation's chain, in the transaction that makes
+// it, as an `org` record { action: "export_sink_added" | "export_sink_changed" |
+// "export_sink_removed", sink } with the sink's settings redacted: whoever stops or redirects
+// the copy a SIEM holds leaves that act in the ledger the SIEM was receiving.
 
 import { randomUUID } from 'node:crypto';
+import type { JsonValue } from '@axiru/runtime';
 import { ConfigError } from '../config.js';
 import { ApiError, notFound } from '../errors.js';
-import type { ExportSinkRow, Store } from '../repositories/types.js';
+import { ChainAppender } from '../ledger/ChainAppender.js';
+import type { ExportSinkRow, Repositories, Store } from '../repositories/types.js';
 import { settingsOf } from './createSink.js';
 import { redactedSettings, type SinkSettings } from './sinkConfig.js';
 
@@ -47,12 +54,36 @@ function newRow(orgId: string, settings: SinkSettings, origin: ExportSinkRow['or
   };
 }
 
+type SinkAction = 'export_sink_added' | 'export_sink_changed' | 'export_sink_removed';
+
+/** Seals one sink change in the sink's organisation's chain (inside the caller's transaction). */
+async function sealSinkChange(tx: Repositories, action: SinkAction, row: ExportSinkRow, actor: string, time: string): Promise<void> {
+  const chain = new ChainAppender(tx);
+  const { type: _type, name: _name, format, ...settings } = redactedSettings(settingsOf(row));
+  await chain.append({
+    org_id: row.org_id, kind: 'org', intent_id: null, time, actor,
+    body: {
+      action,
+      sink: { id: row.id, type: row.type, name: row.name, format: String(format), origin: row.origin, settings: settings as JsonValue },
+    },
+  });
+  await chain.finish();
+}
+
+/** Who changes the config file's sinks: the server, reading its config at start. */
+const CONFIG_ACTOR = 'system';
+
 export class ExportService {
   constructor(private readonly store: Store, private readonly clock: () => Date) {}
 
-  async create(orgId: string, settings: SinkSettings): Promise<SinkView> {
-    const row = newRow(orgId, settings, 'api', `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, this.clock());
-    await this.store.transaction((tx) => tx.exportSinks.create(row));
+  /** Adds a sink on behalf of `actor` (`user:<id>` or `api_key:<id>`). */
+  async create(orgId: string, settings: SinkSettings, actor: string): Promise<SinkView> {
+    const now = this.clock();
+    const row = newRow(orgId, settings, 'api', `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, now);
+    await this.store.transaction(async (tx) => {
+      await tx.exportSinks.create(row);
+      await sealSinkChange(tx, 'export_sink_added', row, actor, now.toISOString());
+    });
     return this.view(row);
   }
 
@@ -67,13 +98,18 @@ export class ExportService {
     return row ? this.view(row) : null;
   }
 
-  async remove(orgId: string, id: string): Promise<SinkView> {
+  async remove(orgId: string, id: string, actor: string): Promise<SinkView> {
     const row = await this.store.exportSinks.get(orgId, id);
     if (!row) throw notFound('export sink', 'id');
     if (row.origin === 'config') {
       throw new ApiError(409, 'configured_in_file', `Export sink ${id} ("${row.name}") comes from the server's config file; remove its line there and restart.`, 'id');
     }
-    const removed = await this.store.transaction((tx) => tx.exportSinks.remove(orgId, id, this.clock().toISOString()));
+    const time = this.clock().toISOString();
+    const removed = await this.store.transaction(async (tx) => {
+      if (!await tx.exportSinks.remove(orgId, id, time)) return false;
+      await sealSinkChange(tx, 'export_sink_removed', row, actor, time);
+      return true;
+    });
     if (!removed) throw notFound('export sink', 'id');
     return this.view(row);
   }
@@ -103,22 +139,30 @@ export class ExportService {
       seen.set(key, index);
     });
     const now = this.clock();
+    const time = now.toISOString();
     await this.store.transaction(async (tx) => {
       const keep = new Set<string>();
       for (const line of resolved) {
         const config = JSON.stringify(line.settings);
         const existing = await tx.exportSinks.configured(line.orgId, line.settings.name);
         if (existing) {
-          if (existing.config !== config) await tx.exportSinks.updateConfig(existing.id, line.settings.type, config);
+          if (existing.config !== config) {
+            await tx.exportSinks.updateConfig(existing.id, line.settings.type, config);
+            await sealSinkChange(tx, 'export_sink_changed', { ...existing, type: line.settings.type, config }, CONFIG_ACTOR, time);
+          }
           keep.add(existing.id);
         } else {
-          const id = `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-          await tx.exportSinks.create(newRow(line.orgId, line.settings, 'config', id, now));
-          keep.add(id);
+          const row = newRow(line.orgId, line.settings, 'config', `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, now);
+          await tx.exportSinks.create(row);
+          await sealSinkChange(tx, 'export_sink_added', row, CONFIG_ACTOR, time);
+          keep.add(row.id);
         }
       }
       for (const row of await tx.exportSinks.active()) {
-        if (row.origin === 'config' && !keep.has(row.id)) await tx.exportSinks.remove(row.org_id, row.id, now.toISOString());
+        if (row.origin === 'config' && !keep.has(row.id)) {
+          await tx.exportSinks.remove(row.org_id, row.id, time);
+          await sealSinkChange(tx, 'export_sink_removed', row, CONFIG_ACTOR, time);
+        }
       }
     });
   }

@@ -56,5 +56,12 @@ export function summaryOf(record: ExportedRecord): string {
     ? ` ${amount['amount_cents']} ${amount['currency']} minor units`
     : '';
   const subject = record.intent_id ? ` intent ${record.intent_id}` : '';
-  return `axiru ${record.kind}${outcome ? ` ${outcome}` : ''}${subject}${money} by ${record.actor} (seq ${record.seq})`;
+  // Organisation-level changes (mode, export sinks) say which one.
+  const action = record.kind === 'org' && typeof record.body['action'] === 'string' ? ` ${record.body['action']}` : '';
+  return `axiru ${record.kind}${action}${outcome ? ` ${outcome}` : ''}${subject}${money} by ${record.actor} (seq ${record.seq})`;
+}
+
+/** A change that stops or redirects the copy a SIEM receives: worth a SOC's attention. */
+export function changesExports(record: ExportedRecord): boolean {
+  return record.kind === 'org' && (record.body['action'] === 'export_sink_removed' || record.body['action'] === 'export_sink_changed');
 }

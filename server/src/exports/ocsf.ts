@@ -5,7 +5,7 @@
 // can be re-verified from the exported events. `metadata.uid` is the record hash: receivers
 // de-duplicate at-least-once re-sends on it.
 
-import { actorParts, outcomeOf, summaryOf, type ExportedRecord } from './exportedRecord.js';
+import { actorParts, changesExports, outcomeOf, summaryOf, type ExportedRecord } from './exportedRecord.js';
 
 export const OCSF_VERSION = '1.3.0';
 const API_ACTIVITY = 6003;
@@ -20,12 +20,13 @@ const ACTIVITIES: Readonly<Record<string, { id: number; name: string }>> = {
   expiry: { id: 3, name: 'Update' },
   control: { id: 3, name: 'Update' },
   execution: { id: 3, name: 'Update' },
+  org: { id: 3, name: 'Update' },
 };
 
-/** A blocked refund or a control change is what a SOC wants to see first. */
+/** A blocked refund, a control change or a change of the exports is what a SOC wants to see first. */
 function severity(record: ExportedRecord): { id: number; name: string } {
   const outcome = outcomeOf(record);
-  if (outcome === 'block' || record.kind === 'control' || record.kind === 'observation') return { id: 3, name: 'Medium' };
+  if (outcome === 'block' || record.kind === 'control' || record.kind === 'observation' || changesExports(record)) return { id: 3, name: 'Medium' };
   if (outcome === 'pending_approval' || outcome === 'flag' || record.kind === 'denial') return { id: 2, name: 'Low' };
   return { id: 1, name: 'Informational' };
 }

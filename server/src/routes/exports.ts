@@ -44,7 +44,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     preValidation: admins,
   }, async (request, reply) => {
-    const { org } = authOf(request);
+    const { org, actor } = authOf(request);
     let settings;
     try {
       settings = parseSinkSettings(request.body);
@@ -52,7 +52,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (error instanceof SinkConfigError) throw new ApiError(400, 'invalid_field', error.message, error.field);
       throw error;
     }
-    return reply.code(201).send({ export: await app.exportSinks.create(org.id, settings) });
+    return reply.code(201).send({ export: await app.exportSinks.create(org.id, settings, actor) });
   });
 
   app.get('/api/exports', {
@@ -91,7 +91,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     preValidation: admins,
   }, async (request) => {
-    const { org } = authOf(request);
-    return { export: await app.exportSinks.remove(org.id, request.params.id), deleted: true };
+    const { org, actor } = authOf(request);
+    return { export: await app.exportSinks.remove(org.id, request.params.id, actor), deleted: true };
   });
 };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../src/config.js';
 import { addUser, del, post } from '../support/people.js';
 import { addSink, type SinkJson } from '../support/exportsHelpers.js';
+import { hashApiKey } from '../../src/services/apiKeys.js';
 import { createTestApp, json, tempDir, type ErrorJson, type TestApp, type TestOrg } from '../support/testApp.js';
 
 let t: TestApp;
@@ -99,6 +100,54 @@ describe('tenant isolation and DELETE', () => {
     expect((await t.get(`/api/exports/${mine.id}`, t.demo.adminKey)).statusCode).toBe(404);
     expect((await del(t, `/api/exports/${mine.id}`, t.demo.adminKey)).statusCode).toBe(404);
     expect((await t.get(`/api/exports/${theirs.id}`, other.adminKey)).statusCode).toBe(200);
+  });
+});
+
+/** The organisation's records after `afterSeq`, bodies parsed. */
+async function recordsAfter(orgId: string, afterSeq: number): Promise<{ seq: number; kind: string; actor: string; body: Record<string, unknown> }[]> {
+  const records = await t.app.store.ledger.scan(orgId, afterSeq, 1000);
+  return records.map((record) => ({ seq: record.seq, kind: record.kind, actor: record.actor, body: JSON.parse(record.body) as Record<string, unknown> }));
+}
+
+describe('sealed sink changes', () => {
+  it('seals each sink added or deleted through the API, with its actor and its secrets redacted', async () => {
+    const before = (await t.app.store.ledger.head(t.demo.id))!.seq;
+    const sink = await addSink(t, { type: 'splunk', name: 'sealed', url: 'https://splunk.example.com:8088', token: 'hec-secret-token' });
+    expect((await del(t, `/api/exports/${sink.id}`, t.demo.adminKey)).statusCode).toBe(200);
+    const records = await recordsAfter(t.demo.id, before);
+    expect(records.map((record) => [record.kind, record.body['action']])).toEqual([['org', 'export_sink_added'], ['org', 'export_sink_removed']]);
+    const adminKeyId = (await t.app.store.apiKeys.findByHash(hashApiKey(t.demo.adminKey)))!.id;
+    for (const record of records) {
+      expect(record.actor).toBe(`api_key:${adminKeyId}`);
+      expect(record.body['sink']).toEqual({
+        id: sink.id, type: 'splunk', name: 'sealed', format: 'ocsf', origin: 'api',
+        settings: { url: 'https://splunk.example.com:8088', token: '[redacted]', batch_size: 500 },
+      });
+    }
+    expect(JSON.stringify(records)).not.toContain('hec-secret-token');
+    // A refused change seals nothing.
+    const head = (await t.app.store.ledger.head(t.demo.id))!.seq;
+    expect((await post(t, '/api/exports', t.demo.adminKey, { type: 'splunk', token: 't' })).statusCode).toBe(400);
+    expect((await del(t, `/api/exports/${sink.id}`, t.demo.adminKey)).statusCode).toBe(404);
+    expect((await t.app.store.ledger.head(t.demo.id))!.seq).toBe(head);
+    expect((await t.get('/api/audit/verify', t.demo.adminKey)).body).toContain('"ok":true');
+  });
+
+  it('seals the config file\'s additions, changes and removals as the system', async () => {
+    const before = (await t.app.store.ledger.head(other.id))!.seq;
+    const line = { org: other.id, settings: { type: 'datadog', name: 'from-file', format: 'ecs', batch_size: 1000, url: 'http://127.0.0.1:9', api_key: 'dd-secret' } } as const;
+    await t.app.exportSinks.configure([line]);
+    await t.app.exportSinks.configure([line]);
+    await t.app.exportSinks.configure([{ ...line, settings: { ...line.settings, url: 'http://127.0.0.1:10' } }]);
+    await t.app.exportSinks.configure([]);
+    const records = await recordsAfter(other.id, before);
+    // An unchanged line (the second start) seals nothing.
+    expect(records.map((record) => record.body['action'])).toEqual(['export_sink_added', 'export_sink_changed', 'export_sink_removed']);
+    expect(records.every((record) => record.kind === 'org' && record.actor === 'system')).toBe(true);
+    expect(records.map((record) => (record.body['sink'] as { settings: { url: string } }).settings.url))
+      .toEqual(['http://127.0.0.1:9', 'http://127.0.0.1:10', 'http://127.0.0.1:10']);
+    expect(records[0]!.body['sink']).toMatchObject({ name: 'from-file', origin: 'config', format: 'ecs', settings: { api_key: '[redacted]' } });
+    expect(JSON.stringify(records)).not.toContain('dd-secret');
   });
 });
 

@@ -20,10 +20,11 @@ const MINUTE = 60_000;
 describe('Splunk HTTP Event Collector sink', () => {
   it('sends batches with the HEC token, retries refusals with backoff and moves the cursor only on {"code":0}', async () => {
     await seedDecisions(t, 27);
-    const head = await headSeq(t);
     const clock = { now: Date.parse('2026-05-01T00:00:00Z') };
     const deliverer = await manualDeliverer(t, clock);
     const sink = await addSink(t, { type: 'splunk', url: receiver.url, token: 'hec-secret-token', batch_size: 10, index: 'refunds' });
+    // Adding the sink is sealed too, so the chain's head is read after it.
+    const head = await headSeq(t);
     expect(sink.settings['token']).toBe('[redacted]');
 
     receiver.script = [
@@ -114,10 +115,10 @@ describe('Splunk HTTP Event Collector sink', () => {
 describe('Datadog Logs sink', () => {
   it('gzips at most 1,000 entries per request, retries 429 and 5xx, and acknowledges on 202', async () => {
     await seedDecisions(t, 1_050);
-    const head = await headSeq(t);
     const clock = { now: Date.parse('2026-05-01T00:00:00Z') };
     const deliverer = await manualDeliverer(t, clock);
     const sink = await addSink(t, { type: 'datadog', url: receiver.url, api_key: 'dd-key', service: 'refunds', tags: 'env:test' });
+    const head = await headSeq(t);
 
     receiver.script = [{ status: 429, headers: { 'retry-after': '5' } }, { status: 502 }, { status: 400, body: '{"errors":["bad"]}' }];
     await deliverer.runDue();

@@ -61,6 +61,19 @@ describe('OCSF API Activity mapping', () => {
     expect(events[2]).toMatchObject({ activity_id: 99, type_uid: 600399, actor: { user: { type_id: 3 } } });
     expect(events[3]).toMatchObject({ activity_id: 1, severity_id: 1 });
   });
+
+  it('maps an export sink change as a configuration update, a removal at medium severity', () => {
+    const sink = { id: 'exp_1', type: 'splunk', name: 'soc', format: 'ocsf', origin: 'api', settings: { url: 'https://s.example', token: '[redacted]' } };
+    const records = chain([
+      { kind: 'org', body: { action: 'export_sink_added', sink }, actor: 'user:usr_1', intent: null },
+      { kind: 'org', body: { action: 'export_sink_removed', sink }, actor: 'user:usr_1', intent: null },
+    ]);
+    const [added, removed] = records.map((record) => toExportEvent(record, 'ocsf').event);
+    expect(added).toMatchObject({ activity_id: 3, severity_id: 1 });
+    expect(removed).toMatchObject({ activity_id: 3, severity_id: 3 });
+    expect(removed!['message']).toContain('axiru org export_sink_removed by user:usr_1');
+    expect(toExportEvent(records[1]!, 'ecs').event).toMatchObject({ event: { category: ['configuration'] } });
+  });
 });
 
 describe('ECS mapping', () => {
