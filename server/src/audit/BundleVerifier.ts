@@ -7,7 +7,9 @@
 // its leaf (SHA-256(0x00 || the 32 bytes of its hash)) extends the Merkle frontier; every
 // checkpoint line must be signed by a trusted key and match the root recomputed from the
 // records before it. Since all roots come from one record sequence, each checkpoint is
-// consistent with the previous one.
+// consistent with the previous one. verifyBundleParallel feeds it whole runs of records that
+// workers checked, linked and hashed into Merkle subtrees (pushRun): only where each run
+// starts is checked here, which decides exactly what checking its records one by one would.
 //
 // Record lines take the fast check (recordLineCheck.ts: the envelope read by position, the
 // body covered by the hash alone) unless `strict` is set. The fast check accepts exactly the
@@ -22,6 +24,7 @@
 import type { KeyObject } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { checkpointSignatureValid, endorsementValid, keyIdOf, parsePublicKey, type PublicKeyInfo, type SignedCheckpoint } from './checkpoint.js';
+import type { RecordRun } from './LineBlockChecker.js';
 import { MerkleFrontier } from './MerkleFrontier.js';
 import { checkRecordLine, isRecordLine, problemText, RecordLineReader, type RecordCheck } from './recordLineCheck.js';
 
@@ -57,6 +60,8 @@ export interface VerifyOptions {
   readonly strict?: boolean;
 }
 
+
+const ZERO = Buffer.alloc(32);
 
 class Bad extends Error {
   constructor(readonly seq: number, message: string) {
@@ -112,7 +117,7 @@ export class BundleVerifier {
    * The common case (next seq, linked, no held checkpoint here) costs no allocation beyond
    * the tree's; anything else goes through pushRecord.
    */
-  pushGoodRecord(seq: number, hashes: Buffer, at: number): boolean {
+  private pushGoodRecord(seq: number, hashes: Buffer, at: number): boolean {
     if (this.failure) return false;
     if (this.header === null || seq !== this.tree.size + 1 || this.held.has(seq)
       || hashes.compare(this.prevHash, 0, 32, at + 32, at + 64) !== 0) {
@@ -180,7 +185,37 @@ export class BundleVerifier {
     }
   }
 
+  /**
+   * Takes a run of records checked elsewhere (LineBlockChecker.ts): consecutive seqs from
+   * run.firstSeq, each linked to the one before, none but the last at the size of a held
+   * checkpoint, as the complete subtrees their leaves form. Only the first record's place is
+   * checked here, as pushRecord would check it; the later ones would pass the same checks.
+   */
+  pushRun(run: RecordRun): boolean {
+    if (this.failure) return false;
+    this.lineNo += 1;
+    const hashes = Buffer.from(run.hashes.buffer, run.hashes.byteOffset, run.hashes.byteLength);
+    return this.guard(() => {
+      this.checkPlace({ problem: null, seq: run.firstSeq, prevHash: hashes.subarray(0, 32), hash: ZERO, leaf: ZERO });
+      this.lineNo += run.count - 1;
+      for (let i = 0; i < run.levels.length; i += 1) this.tree.pushSubtree(run.levels[i]!, hashes.subarray(64 + 32 * i, 96 + 32 * i));
+      if (this.tree.size !== run.firstSeq + run.count - 1) throw new Error(`a run of ${run.count} records from ${run.firstSeq} left a tree of ${this.tree.size}`);
+      this.prevHash = hashes.subarray(32, 64);
+      const held = this.held.get(this.tree.size);
+      if (held) this.checkCheckpoint(held, 'the held checkpoint');
+    });
+  }
+
   private acceptRecord(check: RecordCheck): void {
+    this.checkPlace(check);
+    this.prevHash = check.hash;
+    this.tree.pushLeafHash(check.leaf);
+    const held = this.held.get(this.tree.size);
+    if (held) this.checkCheckpoint(held, 'the held checkpoint');
+  }
+
+  /** Throws unless the record checked good on its own, is the next one and links to the last. */
+  private checkPlace(check: RecordCheck): void {
     const seq = this.nextSeq;
     if (!this.header) throw new Bad(seq, 'the bundle does not start with its header line');
     if (check.problem === 'json' || check.problem === 'fields' || check.problem === 'hash_format') {
@@ -193,10 +228,6 @@ export class BundleVerifier {
     }
     if (check.problem) throw new Bad(seq, problemText(check.problem, seq, this.lineNo));
     if (!check.prevHash.equals(this.prevHash)) throw new Bad(seq, `record ${seq} does not link to record ${seq - 1}`);
-    this.prevHash = check.hash;
-    this.tree.pushLeafHash(check.leaf);
-    const held = this.held.get(this.tree.size);
-    if (held) this.checkCheckpoint(held, 'the held checkpoint');
   }
 
   private other(bytes: Buffer): void {

@@ -11,7 +11,8 @@ export interface MerkleNode {
  * The right edge of a growing RFC 6962 tree: one complete subtree per set bit of the size,
  * largest first (at most log2(n) + 1 hashes). Appending a leaf merges equal-sized subtrees, so
  * it costs O(log n) hashes in the worst case and two amortized, and returns every subtree it
- * completed, which is what a store keeps to answer proofs later.
+ * completed, which is what a store keeps to answer proofs later. A verifier may also append a
+ * whole aligned subtree hashed elsewhere (pushSubtree).
  */
 export class MerkleFrontier {
   private readonly stack: MerkleNode[];
@@ -63,8 +64,21 @@ export class MerkleFrontier {
 
   /** appendLeafHash for a caller that does not keep the completed subtrees (a verifier). */
   pushLeafHash(leafHash: Buffer): void {
-    let level = 0;
-    let hash = leafHash;
+    this.pushSubtree(0, leafHash);
+  }
+
+  /**
+   * Appends 2^level leaves at once by the hash of the complete subtree they form, which must
+   * be aligned where the tree ends now (its size a multiple of 2^level). The frontier's
+   * subtrees are then all at least that large, so merging is the same carry as for one leaf,
+   * and the result is exactly the frontier those leaves pushed one by one would leave.
+   */
+  pushSubtree(level: number, subtreeHash: Buffer): void {
+    const width = 2 ** level;
+    if (!(Number.isInteger(level) && level >= 0 && this.count % width === 0)) {
+      throw new RangeError(`a subtree of 2^${level} leaves is not aligned at size ${this.count}`);
+    }
+    let hash = subtreeHash;
     let top = this.stack[this.stack.length - 1];
     while (top && top.level === level) {
       this.stack.pop();
@@ -72,8 +86,8 @@ export class MerkleFrontier {
       level += 1;
       top = this.stack[this.stack.length - 1];
     }
-    this.stack.push({ level, index: (this.count + 1) / 2 ** level - 1, hash });
-    this.count += 1;
+    this.count += width;
+    this.stack.push({ level, index: this.count / 2 ** level - 1, hash });
   }
 
   /** MTH of the leaves so far. */

@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@axiru/runtime';
 import { hashLeaf } from './merkle.js';
-import { sha256 } from './sha256.js';
+import { sha256Chars } from './sha256.js';
+import { sha256Leaf } from './sha256Short.js';
 
 export const RECORD_PREFIX = Buffer.from('{"actor":', 'latin1');
 
@@ -188,12 +189,16 @@ function decodeHex64(bytes: Uint8Array, at: number, out: Uint8Array, outAt: numb
   return true;
 }
 
-/** Whether the 64 bytes at `at` are exactly the lower-case hex of `digest`. */
-function isHexOf(bytes: Uint8Array, at: number, digest: Uint8Array): boolean {
+/**
+ * Whether the 64 bytes at `at` are exactly the lower-case hex of `digest` (32 characters, one
+ * per byte); writes the digest's bytes to out[outAt…outAt+32) on the way.
+ */
+function isHexOf(bytes: Uint8Array, at: number, digest: string, out: Uint8Array, outAt: number): boolean {
   if (at < 0 || at + 64 > bytes.length) return false;
   for (let i = 0; i < 32; i += 1) {
-    const d = digest[i]!;
+    const d = digest.charCodeAt(i);
     if (bytes[at + 2 * i] !== HEX_DIGITS[d >> 4] || bytes[at + 2 * i + 1] !== HEX_DIGITS[d & 15]) return false;
+    out[outAt + i] = d;
   }
   return true;
 }
@@ -214,9 +219,17 @@ export class RecordLineReader {
   /**
    * The fast check. When the line has the expected shape and hashes to its `hash`, writes its
    * hash, prev_hash and leaf hash (32 bytes each) at out[at…at+96) and returns its seq;
-   * otherwise returns 0 and the line must take the strict check.
+   * otherwise returns 0 (having perhaps written there too) and the line must take the strict
+   * check.
    */
   tryFast(bytes: Buffer, out: Uint8Array, at: number): number {
+    const seq = this.tryFastHashes(bytes, out, at);
+    if (seq !== 0) sha256Leaf(out, at, out, at + 64);
+    return seq;
+  }
+
+  /** tryFast without the leaf hash: writes only the hash and prev_hash, at out[at…at+64). */
+  tryFastHashes(bytes: Buffer, out: Uint8Array, at: number): number {
     const length = bytes.length;
     if (!matchAt(bytes, 0, ACTOR_KEY) || bytes[length - 1] !== CLOSE_BRACE || bytes[length - 2] !== QUOTE) return 0;
     let p = openingQuote(bytes, length - 2) - (TIME_KEY.length - 1);
@@ -263,11 +276,8 @@ export class RecordLineReader {
     if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
     this.scratch.set(bytes, 0);
     this.scratch.copyWithin(memberStart, memberStart + HASH_MEMBER_LENGTH, length);
-    const digest = sha256(this.scratch.subarray(0, contentLength));
-    if (!isHexOf(bytes, hashAt, digest)) return 0;
-    out.set(digest, at);
-    out.set(hashLeaf(digest), at + 64);
-    return seq;
+    const digest = sha256Chars(new Uint8Array(this.scratch.buffer, this.scratch.byteOffset, contentLength));
+    return isHexOf(bytes, hashAt, digest, out, at) ? seq : 0;
   }
 
   check(bytes: Buffer): RecordCheck {

@@ -1,18 +1,24 @@
-// verifyBundleFile on several cores: workers check blocks of lines on their own (JSON,
-// canonical form, record hash, leaf hash: nearly all the work), and this thread takes their
-// results in bundle order through the same BundleVerifier (order, links, the Merkle frontier,
-// checkpoints). The first bad record is therefore the same as with one thread.
+// verifyBundleFile on several cores. This thread reads the header line, then hands out block
+// indexes; each worker reads its blocks of the file itself (LineBlockReader.ts) and checks
+// them on its own: every record line (JSON, canonical form, record hash, leaf hash), and the
+// order, links and Merkle subtrees within each run of records (LineBlockChecker.ts). This
+// thread takes the answers in bundle order through the same BundleVerifier, which checks where
+// each run starts, the checkpoints and the end. It reads no record and hashes little: a few
+// tree nodes per run, and each checkpoint's root. The first bad record is the same as with
+// one thread.
 
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BundleVerifier, verifyBundleFile, type BundleReport, type VerifyOptions } from './BundleVerifier.js';
-import { LINE_PROBLEMS } from './recordLineCheck.js';
-import type { WorkerResult, WorkerTask } from './verifyWorker.js';
+import type { BlockEntry } from './LineBlockChecker.js';
+import type { WorkerResult, WorkerSetup } from './verifyWorker.js';
 
-const OTHER_LINE = 255;
 const WORKER_FILE = fileURLToPath(new URL('./verifyWorker.js', import.meta.url));
+const ZERO = Buffer.alloc(32);
+/** Blocks handed to each worker ahead of the one it is on, so that it never waits for this thread. */
+const AHEAD = 2;
 
 export interface ParallelOptions {
   /** Worker threads (default: the cores available); 0 verifies on this thread. */
@@ -28,121 +34,113 @@ export function parallelVerificationAvailable(): boolean {
 
 export async function verifyBundleParallel(file: string, options: VerifyOptions, parallel: ParallelOptions = {}): Promise<BundleReport> {
   const count = parallel.workers ?? availableParallelism();
-  if (count <= 0 || !parallelVerificationAvailable()) return verifyBundleFile(file, options);
+  // Workers read by position, which needs a regular file (not a pipe).
+  if (count <= 0 || !parallelVerificationAvailable() || !statSync(file).isFile()) return verifyBundleFile(file, options);
+  const blockBytes = parallel.blockBytes ?? 4 * 1024 * 1024;
   // As verifyBundleFile: a bundle that fails the fast check is verified again strictly, so
   // that the first bad position is the one the strict check names.
-  const report = await verifyOnce(file, options, count, parallel.blockBytes ?? 4 * 1024 * 1024);
-  return report.ok || options.strict ? report : verifyOnce(file, { ...options, strict: true }, count, parallel.blockBytes ?? 4 * 1024 * 1024);
+  const report = await verifyOnce(file, options, count, blockBytes);
+  return report.ok || options.strict ? report : verifyOnce(file, { ...options, strict: true }, count, blockBytes);
 }
 
 async function verifyOnce(file: string, options: VerifyOptions, count: number, blockBytes: number): Promise<BundleReport> {
   const verifier = new BundleVerifier(options);
-  const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE));
-  const waiting = new Map<number, (result: WorkerResult) => void>();
-  for (const worker of workers) {
-    worker.on('message', (result: WorkerResult) => {
-      waiting.get(result.id)?.(result);
-      waiting.delete(result.id);
-    });
-  }
   const fd = openSync(file, 'r');
   try {
-    let nextId = 0;
-    const inFlight: Promise<WorkerResult>[] = [];
-
-    const take = (result: WorkerResult): boolean => {
-      const hashes = Buffer.from(result.hashes.buffer, result.hashes.byteOffset, result.hashes.byteLength);
-      let other = 0;
-      for (let line = 0; line < result.status.length; line += 1) {
-        const status = result.status[line]!;
-        if (status === OTHER_LINE) {
-          const bytes = result.others[other++]![1];
-          if (!verifier.pushOther(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return false;
-          continue;
-        }
-        if (status === 0) {
-          if (!verifier.pushGoodRecord(result.seq[line]!, hashes, line * 96)) return false;
-          continue;
-        }
-        const at = line * 96;
-        const ok = verifier.pushRecord({
-          problem: LINE_PROBLEMS[status - 1]!,
-          seq: result.seq[line]!,
-          hash: hashes.subarray(at, at + 32), prevHash: hashes.subarray(at + 32, at + 64), leaf: hashes.subarray(at + 64, at + 96),
-        });
-        if (!ok) return false;
-      }
-      return true;
+    const size = fstatSync(fd).size;
+    const header = readFirstLine(fd, size);
+    if (header === null) return verifier.finish();
+    if (!verifier.push(header.line)) return verifier.finish();
+    const setup: WorkerSetup = {
+      fd, size, dataStart: header.next, blockBytes, org: verifier.org ?? '', strict: options.strict === true,
+      heldSizes: (options.heldCheckpoints ?? []).map((checkpoint) => checkpoint.tree_size),
     };
-
-    // A block is handed over, not copied: its memory moves to the worker.
-    const dispatch = (block: Buffer): void => {
-      const id = nextId++;
-      const worker = workers[id % workers.length]!;
-      inFlight.push(new Promise((resolve) => waiting.set(id, resolve)));
-      const task: WorkerTask = { id, org: verifier.org ?? '', strict: options.strict === true, bytes: block };
-      worker.postMessage(task, [block.buffer as ArrayBuffer]);
-    };
-
-    let first = true;
-    for (const block of readLineBlocks(fd, blockBytes)) {
-      let lines = block;
-      if (first) {
-        // The header comes first, on this thread: workers need its organisation.
-        first = false;
-        const headerEnd = block.indexOf(10);
-        if (!verifier.pushOther(block.subarray(0, headerEnd === -1 ? block.length : headerEnd))) return verifier.finish();
-        lines = block.subarray(headerEnd === -1 ? block.length : headerEnd + 1);
-      }
-      if (lines.length > 0) dispatch(lines);
-      while (inFlight.length >= workers.length * 2) {
-        if (!take(await inFlight.shift()!)) return verifier.finish();
-      }
-    }
-    while (inFlight.length > 0) {
-      if (!take(await inFlight.shift()!)) break;
-    }
+    await takeBlocks(verifier, setup, Math.ceil(size / blockBytes), count);
     return verifier.finish();
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Runs the workers over every block and feeds their answers to the verifier in order. */
+async function takeBlocks(verifier: BundleVerifier, setup: WorkerSetup, blocks: number, count: number): Promise<void> {
+  const workers = Array.from({ length: Math.max(1, Math.min(count, blocks)) }, () => new Worker(WORKER_FILE, { workerData: setup }));
+  const answers = new Map<number, readonly BlockEntry[]>();
+  let nextBlock = 0;
+  let failed: Error | null = null;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+  const give = (worker: Worker): void => {
+    if (nextBlock < blocks) worker.postMessage(nextBlock++);
+  };
+  for (const worker of workers) {
+    worker.on('message', (result: WorkerResult) => {
+      answers.set(result.block, result.entries);
+      give(worker);
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failed ??= error;
+      wake?.();
+    });
+    worker.on('exit', (code) => {
+      if (!stopping) failed ??= new Error(`a verification worker stopped early (exit code ${code})`);
+      wake?.();
+    });
+    for (let i = 0; i < AHEAD; i += 1) give(worker);
+  }
+  try {
+    for (let block = 0; block < blocks; block += 1) {
+      let entries = answers.get(block);
+      while (entries === undefined) {
+        if (failed) throw failed;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = null;
+        entries = answers.get(block);
+      }
+      answers.delete(block);
+      if (!take(verifier, entries)) return;
+    }
+  } finally {
+    // Terminated before the file descriptor they read is closed.
+    stopping = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 
-/**
- * The file in blocks of about `blockBytes` that end at a line end (the last one at the end of
- * the file), each in memory of its own so that it can be transferred. Only the partial line at
- * the end of a read is copied, into the next block.
- */
-function* readLineBlocks(fd: number, blockBytes: number): Generator<Buffer> {
-  let carry: Buffer = Buffer.alloc(0);
-  for (;;) {
-    let block = Buffer.allocUnsafeSlow(carry.length + blockBytes);
-    carry.copy(block, 0);
-    let filled = carry.length;
-    let eof = false;
-    let cut = 0;
-    // Read until the block is full and holds a line end (a line longer than a block grows it).
-    for (;;) {
-      if (filled === block.length) {
-        cut = block.lastIndexOf(10) + 1;
-        if (cut > 0) break;
-        const bigger = Buffer.allocUnsafeSlow(block.length * 2);
-        block.copy(bigger, 0, 0, filled);
-        block = bigger;
-      }
-      const read = readSync(fd, block, filled, block.length - filled, null);
-      if (read === 0) {
-        eof = true;
+function take(verifier: BundleVerifier, entries: readonly BlockEntry[]): boolean {
+  for (const entry of entries) {
+    switch (entry.kind) {
+      case 'run':
+        if (!verifier.pushRun(entry)) return false;
         break;
-      }
-      filled += read;
+      case 'other':
+        if (!verifier.pushOther(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength))) return false;
+        break;
+      case 'bad':
+        if (!verifier.pushRecord({ problem: entry.problem, seq: entry.seq, hash: ZERO, prevHash: ZERO, leaf: ZERO })) return false;
+        break;
     }
-    if (eof) {
-      if (filled > 0) yield block.subarray(0, filled);
-      return;
+  }
+  return true;
+}
+
+/** The first line (without its newline) and where the next one starts; null for an empty file. */
+function readFirstLine(fd: number, size: number): { line: Buffer; next: number } | null {
+  if (size === 0) return null;
+  let buffer = Buffer.allocUnsafe(Math.min(size, 64 * 1024));
+  let filled = 0;
+  for (;;) {
+    const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+    if (read === 0) return { line: buffer.subarray(0, filled), next: filled };
+    const newline = buffer.indexOf(10, filled);
+    filled += read;
+    if (newline !== -1 && newline < filled) return { line: buffer.subarray(0, newline), next: newline + 1 };
+    if (filled === size) return { line: buffer.subarray(0, filled), next: filled };
+    if (filled === buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(size, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
     }
-    carry = Buffer.from(block.subarray(cut, filled));
-    yield block.subarray(0, cut);
   }
 }

@@ -1,4 +1,3 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,51 +5,17 @@ import fc from 'fast-check';
 import { canonicalJson, type JsonValue } from '@axiru/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyBundleBytes, verifyBundleFile, type VerifyOptions } from '../../src/audit/BundleVerifier.js';
-import { keyIdOf, signCheckpoint } from '../../src/audit/checkpoint.js';
-import { checkpointLine } from '../../src/audit/exportBundle.js';
 import { hashChildren, hashLeaf, rootOf } from '../../src/audit/merkle.js';
 import { MerkleFrontier } from '../../src/audit/MerkleFrontier.js';
-import { recordLeafHash, recordLine, type RecordFields } from '../../src/audit/recordLine.js';
+import { recordLeafHash, recordLine } from '../../src/audit/recordLine.js';
 import { checkRecordLine, RecordLineReader } from '../../src/audit/recordLineCheck.js';
-import { hashStoredContent } from '../../src/ledger/chain.js';
+import { bundleKey, bundleOf, forgedBundle, ORG, plainContent, seal, sha, type Content, type RecordFields } from './sealedBundle.js';
 
 // The verifier's fast record check reads the envelope by position and never parses the body.
 // These tests hold it to the strict check: same answer on every line it accepts, every line it
 // refuses handed to the strict check, and a whole bundle reported exactly as strictly.
 
-const ORG = 'org_fast';
-const sha = (...parts: Uint8Array[]): Buffer => {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-};
-
-interface Content {
-  actor: string;
-  body: JsonValue;
-  intent_id: string | null;
-  kind: string;
-  time: string;
-}
-
-/** Seals records like the ledger does: canonical body, hash over the envelope, linked. */
-function seal(contents: readonly Content[], org = ORG): RecordFields[] {
-  let prev = '0'.repeat(64);
-  return contents.map((content, i) => {
-    const body = canonicalJson(content.body);
-    const fields = { org_id: org, seq: i + 1, kind: content.kind, intent_id: content.intent_id, time: content.time, actor: content.actor, prev_hash: prev };
-    const hash = hashStoredContent(fields, body);
-    prev = hash;
-    return { ...fields, body, hash };
-  });
-}
-
-function plainContent(i: number): Content {
-  return {
-    actor: 'api_key:key_1', kind: 'decision', intent_id: `intent-${i}`, time: `2026-05-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
-    body: { request: { amount_cents: 1000 + i, metadata: { ticket: `T-${i}` } }, decision: { outcome: 'allow' } },
-  };
-}
+const options: VerifyOptions = { trustedKeys: [bundleKey.publicKey] };
 
 /** Lines whose strings hold what the fast path must read around, and some it must refuse. */
 const AWKWARD: Content[] = [
@@ -163,49 +128,6 @@ describe('the fast record check', () => {
     }), { numRuns: 3000 });
   });
 });
-
-// A small bundle in the export format, a checkpoint every 8 records.
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const keyId = keyIdOf(publicKey);
-const options: VerifyOptions = { trustedKeys: [publicKey] };
-
-function bundleOf(records: readonly RecordFields[], lineOf: (record: RecordFields) => string = recordLine): Buffer {
-  const checkpoints = Math.ceil(records.length / 8);
-  const lines = [canonicalJson({ checkpoints, exported_at: '2026-05-01T00:00:00.000Z', org: ORG, records: records.length, type: 'axiru-audit-bundle', version: 1 })];
-  const tree = new MerkleFrontier();
-  for (const record of records) {
-    lines.push(lineOf(record));
-    tree.appendLeafHash(recordLeafHash(record));
-    if (record.seq % 8 === 0 || record.seq === records.length) {
-      lines.push(checkpointLine(signCheckpoint({ org: ORG, tree_size: record.seq, root: tree.root().toString('hex'), time: record.time, key_id: keyId }, privateKey)));
-    }
-  }
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-}
-
-/** Re-seals records from index `from` on, so that the chain links again after an edit. */
-function relink(records: RecordFields[], from: number, lineOf: (record: RecordFields) => string): RecordFields[] {
-  const out = records.slice(0, from);
-  for (let i = from; i < records.length; i += 1) {
-    const prev_hash = i === 0 ? '0'.repeat(64) : out[i - 1]!.hash;
-    const record = { ...records[i]!, prev_hash };
-    // The hash is taken over the line as written (without its hash member), as a forger would.
-    const written = lineOf({ ...record, hash: '0'.repeat(64) });
-    const member = `"hash":"${'0'.repeat(64)}",`;
-    out.push({ ...record, hash: sha(Buffer.from(written.replace(member, ''), 'utf8')).toString('hex') });
-  }
-  return out;
-}
-
-/**
- * Records from index `from` on rewritten through `lineOf` and re-linked, under the checkpoints
- * of the sealed records (whoever rewrites the ledger cannot sign).
- */
-function forgedBundle(records: RecordFields[], from: number, lineOf: (record: RecordFields) => string): Buffer {
-  const sealed = bundleOf(records).toString('utf8').split('\n');
-  const forged = bundleOf(relink(records, from, lineOf), lineOf).toString('utf8').split('\n');
-  return Buffer.from(forged.map((line, i) => (line.startsWith('{"key_id":') ? sealed[i]! : line)).join('\n'), 'utf8');
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'axiru-fast-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
