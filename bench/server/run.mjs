@@ -1,5 +1,6 @@
 // npm run bench:server — POST /api/decision with durable sealing against a bare fastify route.
-// (c) measures the decision service without HTTP (bench/server/sealing.mjs), which bounds (b).
+// (c) measures the decision service without HTTP (bench/server/sealing.mjs), which bounds (b);
+// (d) the same route refused at validation, i.e. everything in (b) before sealing.
 //
 // Both servers are real processes on loopback, benchmarked one after the other in this run
 // with autocannon: 10 connections, a warm-up, then 10 s measured. (a) is a hello-world fastify
@@ -126,6 +127,19 @@ async function benchDecision() {
     result.batches = value('axiru_group_commit_batch_size_count');
     result.meanBatch = value('axiru_group_commit_batch_size_sum') / result.batches;
     result.meanCommitMs = (value('axiru_group_commit_duration_seconds_sum') / value('axiru_group_commit_duration_seconds_count')) * 1000;
+    // (d) Everything before sealing: the same route, authenticated, refused by validation
+    // (amount_cents -1 is a 400), so HTTP, JSON parsing, the key lookup and the schema run and
+    // nothing is sealed. These requests are not counted with (b).
+    const refusedBody = JSON.stringify({ ...decisionRequest(1), amount_cents: -1 });
+    const refused = [{ method: 'POST', path: '/api/decision', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: refusedBody }];
+    await cannon({ url: server.url, requests: refused, duration: 1 });
+    const refusedCpuBefore = processCpuSeconds(server.child.pid);
+    const refusedRun = await cannon({ url: server.url, requests: refused, duration: Math.max(1, DURATION / 2) });
+    result.refused = {
+      rps: refusedRun.requests.average,
+      statusOk: refusedRun['2xx'] === 0 && refusedRun.non2xx === refusedRun.requests.total,
+      cpuMicros: ((processCpuSeconds(server.child.pid) - refusedCpuBefore) * 1e6) / refusedRun.requests.total,
+    };
   } finally {
     await stop(server);
   }
@@ -167,6 +181,8 @@ console.log(`(b) POST /api/decision (sealed, synchronous=FULL): ${decision.rps.t
 console.log(`    server CPU: ${decision.cpuMicrosPerDecision.toFixed(0)} µs per decision (all threads, from /proc)`);
 console.log(`    group commit: ${decision.batches} transactions, ${decision.meanBatch.toFixed(1)} decisions each on average, `
   + `${decision.meanCommitMs.toFixed(2)} ms per transaction (sealing + durable commit)`);
+console.log(`(d) the same route refused at validation (400, nothing sealed): ${decision.refused.rps.toFixed(0)} req/s, `
+  + `${decision.refused.cpuMicros.toFixed(0)} µs of server CPU each: HTTP, JSON, the key lookup and the schema`);
 const sealing = await benchSealing();
 console.log(`(c) the decision service alone, no HTTP (${CONNECTIONS} concurrent callers): ${sealing.decisions_per_s} decisions/s, `
   + `${sealing.cpu_us_per_decision} µs of CPU each (all threads); fsync of a 40 KB write: p50 ${sealing.fsync_ms_p50} ms, p90 ${sealing.fsync_ms_p90} ms`);
@@ -186,6 +202,7 @@ const failures = [];
 if (decision.missing > 0 || decision.sealed < decision.acknowledged) failures.push('acknowledged decisions missing from the ledger');
 if (!chainsOk) failures.push('chain verification failed');
 if (decision.non2xx > 0 || decision.errors > 0) failures.push('non-2xx responses or errors');
+if (!decision.refused.statusOk) failures.push('the refused requests were not all refused');
 if (ratio < 1 / 3) console.log('note: below the b >= a/3 target');
 if (decision.p99 >= 20) console.log('note: p99 above the 20 ms target');
 if (failures.length > 0) {
