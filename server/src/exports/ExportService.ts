@@ -23,6 +23,7 @@ export interface ConfiguredSink {
 
 export interface SinkView {
   readonly id: string;
+  readonly org_id: string;
   readonly type: string;
   readonly name: string;
   readonly format: string;
@@ -91,6 +92,21 @@ export class ExportService {
     const rows = await this.store.exportSinks.list(orgId);
     const head = (await this.store.ledger.head(orgId))?.seq ?? 0;
     return rows.map((row) => this.viewAt(row, head));
+  }
+
+  /** Every organisation's sinks (metrics). */
+  async listAll(): Promise<SinkView[]> {
+    const heads = new Map<string, number>();
+    const views: SinkView[] = [];
+    for (const row of await this.store.exportSinks.active()) {
+      let head = heads.get(row.org_id);
+      if (head === undefined) {
+        head = (await this.store.ledger.head(row.org_id))?.seq ?? 0;
+        heads.set(row.org_id, head);
+      }
+      views.push(this.viewAt(row, head));
+    }
+    return views;
   }
 
   async get(orgId: string, id: string): Promise<SinkView | null> {
@@ -176,6 +192,7 @@ export class ExportService {
     const { type: _type, name: _name, format: _format, ...settings } = redactedSettings(parsed);
     return {
       id: row.id,
+      org_id: row.org_id,
       type: row.type,
       name: row.name,
       format: parsed.format,

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ExportDeliverer } from './ExportDeliverer.js';
+import { registerExportMetrics } from './exportMetrics.js';
 import { ExportService } from './ExportService.js';
 
 declare module 'fastify' {
@@ -19,7 +20,9 @@ export interface ExportsPluginOptions {
 }
 
 export const exportsPlugin = fp<ExportsPluginOptions>(async (app, options) => {
-  app.decorate('exportSinks', new ExportService(app.store, app.clock));
+  const sinks = new ExportService(app.store, app.clock);
+  app.decorate('exportSinks', sinks);
+  registerExportMetrics(app.metrics.registry, sinks);
   const deliverer = new ExportDeliverer(app.store, {
     clock: app.clock,
     ...(options.retryBaseMs !== undefined ? { baseDelayMs: options.retryBaseMs } : {}),
@@ -33,4 +36,4 @@ export const exportsPlugin = fp<ExportsPluginOptions>(async (app, options) => {
   app.addHook('onClose', async () => {
     await deliverer.stop();
   });
-}, { name: 'axiru-exports', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-services'] });
+}, { name: 'axiru-exports', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-services', 'axiru-metrics'] });

@@ -100,6 +100,10 @@ describe('tenant isolation and DELETE', () => {
     expect((await t.get(`/api/exports/${mine.id}`, t.demo.adminKey)).statusCode).toBe(404);
     expect((await del(t, `/api/exports/${mine.id}`, t.demo.adminKey)).statusCode).toBe(404);
     expect((await t.get(`/api/exports/${theirs.id}`, other.adminKey)).statusCode).toBe(200);
+    // A deleted sink leaves the metrics at the next scrape; the other organisation's stays.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).not.toContain(`sink="${mine.id}"`);
+    expect(metrics).toContain(`axiru_export_records_behind{org="${other.id}",sink="${theirs.id}",name="theirs",type="datadog"}`);
   });
 });
 

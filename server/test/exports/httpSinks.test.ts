@@ -17,6 +17,12 @@ afterEach(async () => {
 
 const MINUTE = 60_000;
 
+async function scrape(): Promise<string> {
+  const response = await t.app.inject({ method: 'GET', url: '/metrics' });
+  expect(response.statusCode).toBe(200);
+  return response.body;
+}
+
 describe('Splunk HTTP Event Collector sink', () => {
   it('sends batches with the HEC token, retries refusals with backoff and moves the cursor only on {"code":0}', async () => {
     await seedDecisions(t, 27);
@@ -58,12 +64,24 @@ describe('Splunk HTTP Event Collector sink', () => {
     expect(state.attempts).toBe(3);
     expect(state.last_error).toContain('Incorrect index');
     expect(state.cursor_seq).toBe(0);
+    // What an alert on /metrics sees meanwhile.
+    const labels = `{org="${t.demo.id}",sink="${sink.id}",name="splunk",type="splunk"}`;
+    let metrics = await scrape();
+    expect(metrics).toContain(`axiru_export_records_behind${labels} ${head}`);
+    expect(metrics).toContain(`axiru_export_failed_attempts${labels} 3`);
+    expect(metrics).toContain(`axiru_export_last_error_timestamp_seconds${labels} ${Date.parse(state.last_error_at!) / 1000}`);
+    expect(metrics).not.toContain('axiru_export_last_success_timestamp_seconds{');
 
     clock.now += 4_000;
     expect(await deliverer.runDue()).toBe(head);
     state = await sinkState(t, sink.id);
     expect(state).toMatchObject({ cursor_seq: head, records_behind: 0, attempts: 0, in_flight: null, delivered: head, next_attempt_at: null });
     expect(state.last_success_at).toBe(new Date(clock.now).toISOString());
+    metrics = await scrape();
+    expect(metrics).toContain(`axiru_export_records_behind${labels} 0`);
+    expect(metrics).toContain(`axiru_export_cursor_seq${labels} ${head}`);
+    expect(metrics).toContain(`axiru_export_failed_attempts${labels} 0`);
+    expect(metrics).toContain(`axiru_export_last_success_timestamp_seconds${labels} ${clock.now / 1000}`);
 
     // Every attempt of the first batch carried exactly the same range.
     for (const request of receiver.requests.slice(0, 4)) expect(request.events.map((event) => recordOf(event).seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
