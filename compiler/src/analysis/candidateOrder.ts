@@ -1,12 +1,9 @@
-// Which candidate wins when several apply — the analysis must agree with the runtime exactly
-// (runtime/src/outcome.ts; docs/language.md, "Outcome when several rules match" and
-// "Precise rules > Evaluation"). The order is total:
-//   1. outcome rank: block > pending_approval > flag > allow;
-//   2. approvals: fewer satisfying roles (listed roles and their seniors) first, then the
-//      larger count;
-//   3. rules in file order, then `on missing`, then `otherwise`.
+// Which candidate wins when several apply. The analysis must agree with the runtime exactly,
+// so it asks the runtime's own order (runtime/src/outcome.ts: outcome rank, then approval
+// strictness and count, then rules in file order, `on missing`, `otherwise`) and only
+// translates it into the IR pieces the analysis works on.
 
-import { OUTCOME_RANK, type ApprovalIR, type PolicyIR, type RoleIR, type VerdictIR } from '@axiru/runtime';
+import { orderCandidates, type PolicyIR, type VerdictIR } from '@axiru/runtime';
 
 export type CandidateSource =
   | { readonly kind: 'rule'; readonly index: number; readonly id: string }
@@ -18,61 +15,38 @@ export interface Candidate {
   readonly verdict: VerdictIR;
 }
 
-/** Every role that can satisfy `approval`: its roles and each role senior to one of them. */
-export function satisfiers(approval: ApprovalIR, roles: readonly RoleIR[]): ReadonlySet<string> {
-  const byName = new Map(roles.map((role) => [role.name, role]));
-  const out = new Set<string>();
-  for (const name of approval.roles) {
-    out.add(name);
-    for (const senior of byName.get(name)?.seniors ?? []) out.add(senior);
+/** The runtime's order of a policy, worked out once per IR (ruleBeats is asked in loops). */
+const orders = new WeakMap<PolicyIR, ReturnType<typeof orderCandidates>>();
+function orderOf(ir: PolicyIR): ReturnType<typeof orderCandidates> {
+  let order = orders.get(ir);
+  if (order === undefined) {
+    order = orderCandidates(ir);
+    orders.set(ir, order);
   }
-  return out;
-}
-
-/** Negative when verdict `a` is stronger than `b`, zero when neither is (position decides). */
-export function compareStrength(a: VerdictIR, b: VerdictIR, roles: readonly RoleIR[]): number {
-  const rank = OUTCOME_RANK[b.outcome] - OUTCOME_RANK[a.outcome];
-  if (rank !== 0) return rank;
-  if (a.approval !== undefined && b.approval !== undefined) {
-    const strictness = satisfiers(a.approval, roles).size - satisfiers(b.approval, roles).size;
-    if (strictness !== 0) return strictness;
-    return b.approval.count - a.approval.count;
-  }
-  return 0;
-}
-
-function position(source: CandidateSource, ruleCount: number): number {
-  switch (source.kind) {
-    case 'rule':
-      return source.index;
-    case 'on_missing':
-      return ruleCount;
-    case 'otherwise':
-      return ruleCount + 1;
-  }
+  return order;
 }
 
 /** The policy's candidates, strongest first. `on missing` is listed only when declared. */
 export function candidateOrder(ir: PolicyIR): Candidate[] {
-  const candidates: Candidate[] = ir.rules.map((rule, index) => ({
-    source: { kind: 'rule', index, id: rule.id },
-    verdict: rule,
-  }));
-  if (ir.on_missing !== null) candidates.push({ source: { kind: 'on_missing' }, verdict: ir.on_missing });
-  candidates.push({ source: { kind: 'otherwise' }, verdict: ir.default });
-  const count = ir.rules.length;
-  return candidates.sort(
-    (a, b) => compareStrength(a.verdict, b.verdict, ir.roles) || position(a.source, count) - position(b.source, count),
-  );
+  const out: Candidate[] = [];
+  for (const candidate of orderOf(ir).ranked) {
+    if (candidate.kind === 'rule') {
+      const rule = ir.rules[candidate.index]!;
+      out.push({ source: { kind: 'rule', index: candidate.index, id: rule.id }, verdict: rule });
+    } else if (candidate.kind === 'on_missing') {
+      if (ir.on_missing !== null) out.push({ source: { kind: 'on_missing' }, verdict: ir.on_missing });
+    } else {
+      out.push({ source: { kind: 'otherwise' }, verdict: ir.default });
+    }
+  }
+  return out;
 }
 
 /** Whether rule `j` wins over rule `r` whenever both match. */
 export function ruleBeats(ir: PolicyIR, j: number, r: number): boolean {
-  const a = ir.rules[j];
-  const b = ir.rules[r];
-  if (a === undefined || b === undefined || j === r) return false;
-  const strength = compareStrength(a, b, ir.roles);
-  return strength < 0 || (strength === 0 && j < r);
+  const priority = orderOf(ir).rulePriority;
+  if (j === r || priority[j] === undefined || priority[r] === undefined) return false;
+  return priority[j] < priority[r];
 }
 
 /**
