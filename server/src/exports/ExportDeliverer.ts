@@ -9,6 +9,7 @@ import type { ExportSinkRow, Store } from '../repositories/types.js';
 import { createSink, settingsOf, toExportEvent } from './createSink.js';
 import { DeliveryError, type ExportBatch, type Sink } from './Sink.js';
 import { SerialPoller } from '../services/SerialPoller.js';
+import { backoffMs } from '../services/backoff.js';
 
 export interface ExportDelivererOptions {
   /** The time source of backoff and of last_success_at / last_error_at. */
@@ -23,14 +24,6 @@ export interface ExportDelivererOptions {
   readonly onError?: (error: unknown, sinkId: string | null) => void;
 }
 
-/** Longest wait a receiver's Retry-After can impose. */
-const RETRY_AFTER_CAP_MS = 3_600_000;
-
-/** The wait before attempt `attempts + 1` after `attempts` failures. */
-export function backoffMs(attempts: number, baseMs: number, maxMs: number, retryAfterMs: number | null = null): number {
-  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
-  return Math.max(exponential, Math.min(retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
-}
 
 export class ExportDeliverer {
   private readonly poller: SerialPoller;

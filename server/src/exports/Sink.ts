@@ -49,10 +49,3 @@ export function fitCount(events: readonly ExportEvent[], maxCount: number, maxBy
   return count;
 }
 
-/** Retry-After in seconds or as an HTTP date, in ms (null when absent or unreadable). */
-export function retryAfterMs(header: string | null, nowMs: number): number | null {
-  if (header === null) return null;
-  if (/^\d{1,7}$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
-}

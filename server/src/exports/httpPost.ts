@@ -1,4 +1,5 @@
-import { DeliveryError, retryAfterMs } from './Sink.js';
+import { retryAfterMs } from '../services/backoff.js';
+import { DeliveryError } from './Sink.js';
 
 export interface PostResult {
   readonly status: number;

@@ -8,6 +8,7 @@ import type { Repositories, Store, WebhookDelivery } from '../repositories/types
 import { randomBase62 } from './apiKeys.js';
 import type { IntentEvent } from './IntentActions.js';
 import { SerialPoller } from './SerialPoller.js';
+import { backoffMs, retryAfterMs } from './backoff.js';
 
 export const SIGNATURE_HEADER = 'axiru-signature';
 
@@ -127,11 +128,6 @@ export class WebhookDeliverer {
     return this.poller.stop();
   }
 
-  private backoffMs(attempts: number): number {
-    const base = this.options.baseDelayMs ?? 1000;
-    return Math.min(base * 2 ** (attempts - 1), this.options.maxDelayMs ?? 3_600_000);
-  }
-
   private async attemptDue(): Promise<number> {
     if (this.poller.stopped) return 0;
     const due = await this.store.webhooks.dueDeliveries(this.options.clock().getTime(), 50);
@@ -142,7 +138,7 @@ export class WebhookDeliverer {
     }
     const outcomes = await Promise.all(due.map(async (delivery) => {
       const endpoint = endpoints.get(delivery.endpoint_id);
-      if (!endpoint || endpoint.disabled_at !== null) return { delivery, ok: false, status: null, error: 'endpoint disabled', final: true };
+      if (!endpoint || endpoint.disabled_at !== null) return { delivery, ok: false, status: null, error: 'endpoint disabled', retryAfterMs: null, final: true };
       const result = await this.send(delivery, endpoint.url, endpoint.secret);
       return { delivery, ...result, final: false };
     }));
@@ -159,7 +155,8 @@ export class WebhookDeliverer {
           const failed = outcome.final || attempts >= maxAttempts;
           await tx.webhooks.recordAttempt(outcome.delivery.id, {
             status: failed ? 'failed' : 'pending', attempts,
-            next_attempt_ms: failed ? null : now.getTime() + this.backoffMs(attempts),
+            next_attempt_ms: failed ? null
+              : now.getTime() + backoffMs(attempts, this.options.baseDelayMs ?? 1000, this.options.maxDelayMs ?? 3_600_000, outcome.retryAfterMs),
             last_status: outcome.status, last_error: outcome.error, delivered_at: null,
           });
         }
@@ -168,7 +165,9 @@ export class WebhookDeliverer {
     return due.length;
   }
 
-  private async send(delivery: WebhookDelivery, url: string, secret: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  private async send(
+    delivery: WebhookDelivery, url: string, secret: string,
+  ): Promise<{ ok: boolean; status: number | null; error: string | null; retryAfterMs: number | null }> {
     const timestamp = Math.floor(this.options.clock().getTime() / 1000);
     try {
       const response = await fetch(url, {
@@ -185,9 +184,11 @@ export class WebhookDeliverer {
       });
       await response.arrayBuffer().catch(() => undefined);
       const ok = response.status >= 200 && response.status < 300;
-      return { ok, status: response.status, error: ok ? null : `HTTP ${response.status}` };
+      // A receiver that asks for a pause (429, 503 with Retry-After) is not retried sooner.
+      const retryAfter = ok ? null : retryAfterMs(response.headers.get('retry-after'), this.options.clock().getTime());
+      return { ok, status: response.status, error: ok ? null : `HTTP ${response.status}`, retryAfterMs: retryAfter };
     } catch (error) {
-      return { ok: false, status: null, error: error instanceof Error ? error.message.slice(0, 500) : 'request failed' };
+      return { ok: false, status: null, error: error instanceof Error ? error.message.slice(0, 500) : 'request failed', retryAfterMs: null };
     }
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/index.js';
-import { FM_REQUEST, addUser, decideExpect, post } from '../support/people.js';
+import { FM_REQUEST, addUser, decideExpect, del, post } from '../support/people.js';
 import { startReceiver, waitFor, type Receiver } from '../support/receiver.js';
 import { createTestApp, json, tempDir, type ErrorJson, type TestApp, type TestOrg } from '../support/testApp.js';
 
@@ -104,6 +104,31 @@ describe('signed webhooks', () => {
     }
   });
 
+  it('waits as long as a receiver asks with Retry-After, when that is longer than the backoff', async () => {
+    let answered = 0;
+    const slow = await startReceiver(() => (answered++ === 0
+      ? { status: 429, body: '{"error":"slow down"}', headers: { 'retry-after': '120' } }
+      : { status: 200, body: '{}' }));
+    const endpoint = await subscribe(t, `${slow.url}/busy`, ['intent.pending_approval']);
+    try {
+      await decideExpect(t, { ...FM_REQUEST, customer_id: 'cus_retry_after' }, 'pending_approval');
+      await waitFor(async () => (await deliveries(t, endpoint.id))[0]?.attempts === 1);
+      const [paused] = await deliveries(t, endpoint.id);
+      expect(paused).toMatchObject({ status: 'pending', last_status: 429 });
+      // 120 s, not the first backoff step of 1 s (the clock moves 1 ms per reading).
+      expect(Math.round((Date.parse(paused!.next_attempt_at!) - t.now.getTime()) / 1000)).toBe(120);
+      t.now = new Date(t.now.getTime() + 60_000);
+      expect(await t.app.webhooks.runDue()).toBe(0);
+      t.now = new Date(t.now.getTime() + 61_000);
+      expect(await t.app.webhooks.runDue()).toBe(1);
+      expect((await deliveries(t, endpoint.id))[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    } finally {
+      // The later tests' events must not go to a receiver that is gone.
+      expect((await del(t, `/api/webhooks/${endpoint.id}`, t.demo.adminKey)).statusCode).toBe(200);
+      await slow.close();
+    }
+  });
+
   it('pending deliveries survive a restart', async () => {
     const dir = tempDir();
     const first = await createTestApp({ dataDir: dir.path, webhookPollMs: 0 });
@@ -139,8 +164,12 @@ describe('signed webhooks', () => {
     t.now = new Date(t.now.getTime() + 73 * 3_600_000);
     await t.app.actions.expireDue();
     await t.app.webhooks.runDue();
-    await waitFor(async () => (await deliveries(t, endpoint.id)).filter((d) => d.status === 'delivered').length === 5);
-    const sent = (await deliveries(t, endpoint.id)).reverse().map((d) => {
+    // Only this test's intents: requests left pending by earlier tests expire here too.
+    const mine = new Set([allowed, denied, expiring]);
+    const ours = async (): Promise<Delivery[]> => (await deliveries(t, endpoint.id))
+      .filter((d) => mine.has((JSON.parse(d.payload) as { data: { intent_id: string } }).data.intent_id));
+    await waitFor(async () => (await ours()).filter((d) => d.status === 'delivered').length === 5);
+    const sent = (await ours()).reverse().map((d) => {
       const payload = JSON.parse(d.payload) as { type: string; data: { intent_id: string; status: string } };
       return [payload.type, payload.data.intent_id, payload.data.status];
     });

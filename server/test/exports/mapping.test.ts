@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '@axiru/runtime';
 import { toExportEvent } from '../../src/exports/createSink.js';
 import { DATADOG_MAX_BYTES, DatadogSink } from '../../src/exports/DatadogSink.js';
-import { backoffMs } from '../../src/exports/ExportDeliverer.js';
+import { backoffMs } from '../../src/services/backoff.js';
 import { layOut, planByHour } from '../../src/exports/objectLayout.js';
 import { SplunkSink } from '../../src/exports/SplunkSink.js';
 import { hashRecord, type StoredRecord } from '../../src/ledger/chain.js';

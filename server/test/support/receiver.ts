@@ -17,7 +17,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(respond?: (request: Received) => { status: number; body: string } | null): Promise<Receiver> {
+export async function startReceiver(
+  respond?: (request: Received) => { status: number; body: string; headers?: Record<string, string> } | null,
+): Promise<Receiver> {
   const received: Received[] = [];
   const state = { statuses: [] as number[], fallback: 200 };
   const server: Server = createServer((request, response) => {
@@ -28,7 +30,7 @@ export async function startReceiver(respond?: (request: Received) => { status: n
       received.push(entry);
       const custom = respond?.(entry);
       if (custom) {
-        response.writeHead(custom.status, { 'content-type': 'application/json' }).end(custom.body);
+        response.writeHead(custom.status, { 'content-type': 'application/json', ...custom.headers }).end(custom.body);
         return;
       }
       response.writeHead(state.statuses.shift() ?? state.fallback, { 'content-type': 'text/plain' }).end('ok');
