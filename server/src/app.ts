@@ -9,7 +9,7 @@ import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandle
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
-import { servicesPlugin } from './plugins/services.js';
+import { servicesPlugin, type EmailSettings } from './plugins/services.js';
 import { auditCheckpointsPlugin, type AuditCheckpointsOptions } from './plugins/auditCheckpoints.js';
 import { auditProofRoutes } from './routes/auditProofs.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -48,6 +48,8 @@ export interface AppOptions {
   readonly webhookRetryBaseMs?: number | undefined;
   /** Slack's Web API base URL, e.g. http://127.0.0.1:PORT/api/ in tests (default: Slack's). */
   readonly slackApiUrl?: string | undefined;
+  /** Approval requests by email: the SMTP server, the From header, the dashboard's URL for links. */
+  readonly email?: EmailSettings | undefined;
   /** How often export sinks are looked at for new records, in ms (default 1000; 0: only by hand). */
   readonly exportPollMs?: number | undefined;
   /** First export retry delay in ms, doubling after each failure (default 1000). */
@@ -71,6 +73,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(servicesPlugin, {
     maxBatch: options.maxBatch, clock: options.clock,
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
+    email: options.email,
   });
   await fastify.register(authPlugin);
   await fastify.register(exportsPlugin, { pollMs: options.exportPollMs, retryBaseMs: options.exportRetryBaseMs });
@@ -155,6 +158,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     webhookPollMs: options.webhookPollMs,
     webhookRetryBaseMs: options.webhookRetryBaseMs,
     slackApiUrl: options.slackApiUrl,
+    email: options.email,
     exportPollMs: options.exportPollMs,
     exportRetryBaseMs: options.exportRetryBaseMs,
     auditCheckpoints: options.auditCheckpoints,

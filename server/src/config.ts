@@ -24,6 +24,8 @@ export interface ServerConfig {
   readonly exportPollMs?: number;
   /** First export retry delay in ms, doubling (AXIRU_EXPORT_RETRY_MS). */
   readonly exportRetryBaseMs?: number;
+  /** Approval requests by email (AXIRU_SMTP_URL, AXIRU_EMAIL_FROM, AXIRU_PUBLIC_URL). */
+  readonly email?: { readonly smtpUrl: string; readonly from: string; readonly publicUrl?: string | undefined } | undefined;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */
@@ -72,7 +74,29 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     exports: readConfigFile(flags.config ?? env['AXIRU_CONFIG'], flags.config !== undefined ? '--config' : 'AXIRU_CONFIG'),
     exportPollMs: integer(env['AXIRU_EXPORT_POLL_MS'] ?? 1000, 'AXIRU_EXPORT_POLL_MS', 0, 3_600_000),
     exportRetryBaseMs: integer(env['AXIRU_EXPORT_RETRY_MS'] ?? 1000, 'AXIRU_EXPORT_RETRY_MS', 1, 3_600_000),
+    email: emailConfig(env),
   };
+}
+
+/** AXIRU_SMTP_URL turns approval emails on; AXIRU_EMAIL_FROM and AXIRU_PUBLIC_URL shape them. */
+function emailConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig['email'] {
+  const smtpUrl = env['AXIRU_SMTP_URL']?.trim();
+  const publicUrl = env['AXIRU_PUBLIC_URL']?.trim() || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
+    throw new ConfigError(`AXIRU_PUBLIC_URL must be the dashboard's http(s) URL, such as https://axiru.example.com; got ${JSON.stringify(publicUrl)}`);
+  }
+  if (!smtpUrl) return undefined;
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError(`AXIRU_SMTP_URL must be a URL such as smtp://user:password@mail.example.com:587; got ${JSON.stringify(smtpUrl.replace(/\/\/[^@/]*@/, '//…@'))}`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError(`AXIRU_SMTP_URL must start with smtp:// or smtps://; got ${url.protocol}//`);
+  }
+  const from = env['AXIRU_EMAIL_FROM']?.trim() || 'Axiru <axiru@localhost>';
+  return { smtpUrl, from, publicUrl };
 }
 
 /** Top-level sections of the config file. */

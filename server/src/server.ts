@@ -28,6 +28,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     metricsToken: config.metricsToken,
     exportPollMs: config.exportPollMs,
     exportRetryBaseMs: config.exportRetryBaseMs,
+    email: config.email,
   });
   try {
     await app.ready();
@@ -38,6 +39,8 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = `http://${urlHost(config.host)}:${port}`;
+    // Links in approval emails point here unless AXIRU_PUBLIC_URL says where the dashboard is.
+    app.email?.useBaseUrl(url);
     if (first.created) {
       out(`Created the demo organisation (${first.orgId}) with examples/acme.axiru live, in ${config.dataDir}.`);
       out('Its keys are shown this once and stored only as hashes:');

@@ -3,6 +3,7 @@ import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService
 import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
 import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
 import { SlackNotifier } from '../services/slack.js';
+import { EmailNotifier } from '../services/email.js';
 import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
 import { ShadowService } from '../services/ShadowService.js';
@@ -23,6 +24,8 @@ declare module 'fastify' {
     webhooks: WebhookDeliverer;
     /** Posts and updates Slack approval messages. */
     slack: SlackNotifier;
+    /** Emails approval requests to their approvers (null without AXIRU_SMTP_URL). */
+    email: EmailNotifier | null;
     /** The app's time source (tests move it). */
     clock: () => Date;
   }
@@ -38,6 +41,14 @@ export interface ServicesPluginOptions {
   readonly webhookRetryBaseMs?: number | undefined;
   /** Slack's Web API base URL (tests point it at a local server). */
   readonly slackApiUrl?: string | undefined;
+  /** Approval requests by email (AXIRU_SMTP_URL); none when unset. */
+  readonly email?: EmailSettings | undefined;
+}
+
+export interface EmailSettings {
+  readonly smtpUrl: string;
+  readonly from: string;
+  readonly publicUrl?: string | undefined;
 }
 
 export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => {
@@ -60,6 +71,11 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     onError: (error) => app.log.warn({ err: error }, 'a Slack message could not be sent'),
   });
   app.decorate('slack', slack);
+  const email = options.email ? new EmailNotifier(app.store, cache, {
+    ...options.email,
+    onError: (error) => app.log.warn({ err: error }, 'an approval email could not be sent'),
+  }) : null;
+  app.decorate('email', email);
   app.decorate('clock', clock);
   const ledgerFeed = new LedgerFeed();
   app.decorate('ledgerFeed', ledgerFeed);
@@ -67,6 +83,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     ledgerFeed.committed();
     if (queuedDeliveries.has(events)) webhooks.kick();
     slack.handle(events);
+    email?.handle(events);
   };
   const decisions = new DecisionService(app.store, cache, {
     onEvents,
@@ -113,5 +130,9 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     await decisions.drain();
     await webhooks.stop();
     await slack.idle();
+    if (email) {
+      await email.idle();
+      email.close();
+    }
   });
 }, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics'] });

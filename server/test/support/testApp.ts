@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { bootstrap, DEMO_POLICY_PATH } from '../../src/services/bootstrap.js';
 import { createOrganisation } from '../../src/services/organisations.js';
+import type { EmailSettings } from '../../src/plugins/services.js';
 import { compilePolicy } from '../../src/services/PolicyService.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
@@ -55,6 +56,8 @@ export interface TestAppOptions {
   readonly stripeApi?: { host: string; port: number; protocol: 'http' | 'https' };
   readonly replayMaxBytes?: number;
   readonly now?: Date;
+  /** Approval emails through a (local) SMTP server. */
+  readonly email?: EmailSettings;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -73,6 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
     ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),
     ...(options.replayMaxBytes !== undefined ? { replayMaxBytes: options.replayMaxBytes } : {}),
+    ...(options.email !== undefined ? { email: options.email } : {}),
   });
   await app.ready();
   let demo: TestOrg;

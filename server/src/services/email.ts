@@ -1,0 +1,125 @@
+// Email: approval requests sent to the people who can act on them. Each new request goes, one
+// message per person, to every enabled user of the organisation whose roles satisfy it under
+// the live policy (the role itself or a more senior one, exactly as an approval is checked),
+// except whoever asked for the refund. The message carries the policy's reason, what would
+// execute and a link to the request in the dashboard, where the approver signs in and acts:
+// a link that approves by itself would be followed by every mail scanner that prefetches it.
+//
+// Like Slack, email is a channel, not a record: a failed send is logged, and the request stays
+// in the in-app queue and in the signed webhooks. Messages go through nodemailer to the SMTP
+// server of AXIRU_SMTP_URL.
+
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { JsonValue } from '@axiru/runtime';
+import type { Store } from '../repositories/types.js';
+import type { IntentEvent } from './IntentActions.js';
+import type { PolicyCache } from './PolicyCache.js';
+import { actingRole } from './roles.js';
+
+export interface EmailOptions {
+  /** smtp://user:pass@host:port or smtps://… */
+  readonly smtpUrl: string;
+  /** The From header, e.g. `Axiru <approvals@example.com>`. */
+  readonly from: string;
+  /** Where the dashboard is, for links (e.g. https://axiru.example.com); see useBaseUrl. */
+  readonly publicUrl?: string | undefined;
+  readonly onError?: (error: unknown) => void;
+}
+
+type Data = { readonly [key: string]: JsonValue };
+
+function text(value: JsonValue | undefined): string {
+  return value === null || value === undefined ? '—' : String(value);
+}
+
+function money(amountCents: number, currency: string): string {
+  return `${(amountCents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+}
+
+/** Subject and plain-text body of a new approval request. */
+export function approvalRequestEmail(event: IntentEvent, link: string | null): { subject: string; text: string } {
+  const data = event.data as Data;
+  const refund = (data['refund'] ?? {}) as Data;
+  const amount = money(Number(data['amount_cents']), String(data['currency']));
+  const roles = ((data['approver_roles'] as string[] | undefined) ?? []).join(' or ');
+  const lines = [
+    `A refund of ${amount} needs approval (${roles}, ${text(data['approvals_required'])} needed).`,
+    '',
+    `Reason:       ${text(data['reason'])}`,
+    `Rule:         ${text(data['matched_rule'])}`,
+    `Customer:     ${text(data['customer_id'])}`,
+    `Source:       ${text(data['source'])}`,
+    `Requested by: ${text(data['requested_by'])}`,
+    `Would execute: refund ${amount} on ${text(refund['stripe_charge_id'])}${refund['stripe_account'] ? ` (${text(refund['stripe_account'])})` : ''}`,
+    '',
+    link === null ? `Open intent ${event.intent_id} in the Axiru dashboard to approve or deny it.` : `Approve or deny it here: ${link}`,
+    '',
+    `Axiru intent ${event.intent_id}, received ${event.time}.`,
+  ];
+  return { subject: `Refund of ${amount} needs your approval (${roles})`, text: `${lines.join('\n')}\n` };
+}
+
+export class EmailNotifier {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly transport: Transporter;
+  private baseUrl: string | null;
+
+  constructor(private readonly store: Store, private readonly cache: PolicyCache, private readonly options: EmailOptions) {
+    this.transport = nodemailer.createTransport(options.smtpUrl);
+    this.baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? null;
+  }
+
+  /** The dashboard's address when AXIRU_PUBLIC_URL is not set: the URL the server listens on. */
+  useBaseUrl(url: string): void {
+    this.baseUrl ??= url.replace(/\/+$/, '');
+  }
+
+  /** Queues the messages of committed events (new approval requests). */
+  handle(events: readonly IntentEvent[]): void {
+    const requests = events.filter((event) => event.type === 'intent.pending_approval' && event.intent_id !== null);
+    if (requests.length === 0) return;
+    this.queue = this.queue.then(async () => {
+      for (const event of requests) {
+        try {
+          await this.send(event);
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      }
+    });
+  }
+
+  /** Resolves when every message queued so far was sent (or failed). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private async send(event: IntentEvent): Promise<void> {
+    const data = event.data as Data;
+    const required = (data['approver_roles'] as string[] | undefined) ?? [];
+    const org = await this.store.organisations.get(event.org_id);
+    const policy = org?.live_policy_version == null ? null : await this.cache.byVersion(this.store, org.id, org.live_policy_version);
+    if (!org || !policy) return;
+    const requester = data['requested_by'];
+    const approvers = (await this.store.users.list(org.id)).filter((user) => user.disabled_at === null
+      && user.id !== requester && user.email !== requester
+      && actingRole(user.roles, required, policy.ir) !== null);
+    if (approvers.length === 0) return;
+    const link = this.baseUrl === null ? null : `${this.baseUrl}/intents/${encodeURIComponent(event.intent_id as string)}`;
+    const message = approvalRequestEmail(event, link);
+    // One message per approver: nobody learns the others' addresses.
+    for (const user of approvers) {
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: { name: user.name, address: user.email },
+        subject: message.subject,
+        text: message.text,
+        headers: { 'X-Axiru-Intent-Id': event.intent_id as string },
+      });
+    }
+  }
+}
