@@ -15,6 +15,7 @@ import type { Store } from '../repositories/types.js';
 import type { IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { actingRole } from './roles.js';
+import { SendQueue } from './SendQueue.js';
 
 export interface EmailOptions {
   /** smtp://user:pass@host:port or smtps://… */
@@ -60,11 +61,12 @@ export function approvalRequestEmail(event: IntentEvent, link: string | null): {
 }
 
 export class EmailNotifier {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly sends: SendQueue<IntentEvent>;
   private readonly transport: Transporter;
   private baseUrl: string | null;
 
   constructor(private readonly store: Store, private readonly cache: PolicyCache, private readonly options: EmailOptions) {
+    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error));
     this.transport = nodemailer.createTransport(options.smtpUrl);
     this.baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? null;
   }
@@ -76,22 +78,12 @@ export class EmailNotifier {
 
   /** Queues the messages of committed events (new approval requests). */
   handle(events: readonly IntentEvent[]): void {
-    const requests = events.filter((event) => event.type === 'intent.pending_approval' && event.intent_id !== null);
-    if (requests.length === 0) return;
-    this.queue = this.queue.then(async () => {
-      for (const event of requests) {
-        try {
-          await this.send(event);
-        } catch (error) {
-          this.options.onError?.(error);
-        }
-      }
-    });
+    this.sends.push(events.filter((event) => event.type === 'intent.pending_approval' && event.intent_id !== null));
   }
 
   /** Resolves when every message queued so far was sent (or failed). */
   idle(): Promise<void> {
-    return this.queue;
+    return this.sends.idle();
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import { WebClient } from '@slack/web-api';
 import type { JsonValue } from '@axiru/runtime';
 import type { Store } from '../repositories/types.js';
 import type { IntentEvent } from './IntentActions.js';
+import { SendQueue } from './SendQueue.js';
 
 export const SLACK_WINDOW_SECONDS = 300;
 
@@ -89,9 +90,11 @@ export interface SlackNotifierOptions {
  * record: a failed post is logged and the request stays in the in-app queue and webhooks.
  */
 export class SlackNotifier {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly sends: SendQueue<IntentEvent>;
 
-  constructor(private readonly store: Store, private readonly options: SlackNotifierOptions = {}) {}
+  constructor(private readonly store: Store, private readonly options: SlackNotifierOptions = {}) {
+    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error));
+  }
 
   client(token: string): WebClient {
     return new WebClient(token, {
@@ -101,23 +104,13 @@ export class SlackNotifier {
   }
 
   handle(events: readonly IntentEvent[]): void {
-    const relevant = events.filter((event) => event.intent_id !== null
-      && ['intent.pending_approval', 'intent.approved', 'intent.denied', 'intent.expired'].includes(event.type));
-    if (relevant.length === 0) return;
-    this.queue = this.queue.then(async () => {
-      for (const event of relevant) {
-        try {
-          await this.send(event);
-        } catch (error) {
-          this.options.onError?.(error);
-        }
-      }
-    });
+    this.sends.push(events.filter((event) => event.intent_id !== null
+      && ['intent.pending_approval', 'intent.approved', 'intent.denied', 'intent.expired'].includes(event.type)));
   }
 
   /** Resolves when every message queued so far was sent (or failed). */
   idle(): Promise<void> {
-    return this.queue;
+    return this.sends.idle();
   }
 
   private async send(event: IntentEvent): Promise<void> {
