@@ -8,6 +8,8 @@ export interface AxiruMetrics {
   readonly decisions: Counter<'outcome' | 'source'>;
   readonly batchSize: Histogram;
   readonly batchDuration: Histogram;
+  /** Approval messages to people, by channel (slack, email) and result (sent, failed). */
+  readonly notifications: Counter<'channel' | 'result'>;
 }
 
 declare module 'fastify' {
@@ -53,6 +55,12 @@ export const metricsPlugin = fp<MetricsPluginOptions>(async (app, options) => {
       name: 'axiru_group_commit_duration_seconds',
       help: 'Time to seal and durably commit one batch',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
+      registers: [registry],
+    }),
+    notifications: new Counter({
+      name: 'axiru_notifications_total',
+      help: 'Approval messages to people, by channel (slack, email) and result (sent, failed)',
+      labelNames: ['channel', 'result'],
       registers: [registry],
     }),
   };

@@ -68,12 +68,20 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   };
   const slack = new SlackNotifier(app.store, {
     slackApiUrl: options.slackApiUrl,
-    onError: (error) => app.log.warn({ err: error }, 'a Slack message could not be sent'),
+    onSent: () => app.metrics.notifications.inc({ channel: 'slack', result: 'sent' }),
+    onError: (error) => {
+      app.metrics.notifications.inc({ channel: 'slack', result: 'failed' });
+      app.log.warn({ err: error }, 'a Slack message could not be sent');
+    },
   });
   app.decorate('slack', slack);
   const email = options.email ? new EmailNotifier(app.store, cache, {
     ...options.email,
-    onError: (error) => app.log.warn({ err: error }, 'an approval email could not be sent'),
+    onSent: () => app.metrics.notifications.inc({ channel: 'email', result: 'sent' }),
+    onError: (error) => {
+      app.metrics.notifications.inc({ channel: 'email', result: 'failed' });
+      app.log.warn({ err: error }, 'an approval email could not be sent');
+    },
   }) : null;
   app.decorate('email', email);
   app.decorate('clock', clock);

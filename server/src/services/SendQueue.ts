@@ -8,6 +8,7 @@ export class SendQueue<T> {
   constructor(
     private readonly send: (item: T) => Promise<void>,
     private readonly onError: (error: unknown) => void,
+    private readonly onSent: () => void = () => undefined,
   ) {}
 
   push(items: readonly T[]): void {
@@ -16,6 +17,7 @@ export class SendQueue<T> {
       for (const item of items) {
         try {
           await this.send(item);
+          this.onSent();
         } catch (error) {
           this.onError(error);
         }

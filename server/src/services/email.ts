@@ -25,6 +25,8 @@ export interface EmailOptions {
   /** Where the dashboard is, for links (e.g. https://axiru.example.com); see useBaseUrl. */
   readonly publicUrl?: string | undefined;
   readonly onError?: (error: unknown) => void;
+  /** Called after each message the SMTP server accepted. */
+  readonly onSent?: () => void;
 }
 
 type Data = { readonly [key: string]: JsonValue };
@@ -103,15 +105,21 @@ export class EmailNotifier {
     if (approvers.length === 0) return;
     const link = this.baseUrl === null ? null : `${this.baseUrl}/intents/${encodeURIComponent(event.intent_id as string)}`;
     const message = approvalRequestEmail(event, link);
-    // One message per approver: nobody learns the others' addresses.
+    // One message per approver: nobody learns the others' addresses, and one refused address
+    // does not keep the others from being told.
     for (const user of approvers) {
-      await this.transport.sendMail({
-        from: this.options.from,
-        to: { name: user.name, address: user.email },
-        subject: message.subject,
-        text: message.text,
-        headers: { 'X-Axiru-Intent-Id': event.intent_id as string },
-      });
+      try {
+        await this.transport.sendMail({
+          from: this.options.from,
+          to: { name: user.name, address: user.email },
+          subject: message.subject,
+          text: message.text,
+          headers: { 'X-Axiru-Intent-Id': event.intent_id as string },
+        });
+        this.options.onSent?.();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
     }
   }
 }

@@ -83,6 +83,8 @@ export interface SlackNotifierOptions {
   /** Where the Web API lives (tests point it at a local server). */
   readonly slackApiUrl?: string | undefined;
   readonly onError?: (error: unknown) => void;
+  /** Called after each message posted or updated. */
+  readonly onSent?: () => void;
 }
 
 /**
@@ -93,7 +95,7 @@ export class SlackNotifier {
   private readonly sends: SendQueue<IntentEvent>;
 
   constructor(private readonly store: Store, private readonly options: SlackNotifierOptions = {}) {
-    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error));
+    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error), () => this.options.onSent?.());
   }
 
   client(token: string): WebClient {

@@ -96,6 +96,9 @@ describe('Slack approval messages', () => {
     expect(update.get('channel')).toBe('C0APPROVALS');
     expect(update.get('ts')).toMatch(/^1700000000\.\d{6}$/);
     expect(update.get('blocks')).toContain('Approved* by Fiona (finance_manager)');
+    // The post and the update, as /metrics counts them.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^axiru_notifications_total\{channel="slack",result="sent"\} ([2-9]|\d{2,})$/m);
   });
 });
 
