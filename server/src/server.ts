@@ -56,6 +56,9 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     return { app, url, close: () => app.close() };
   } catch (error) {
     await app.close();
+    // A plugin that failed while the app booted leaves the onClose hooks unrun: the database
+    // (and its checkpoint thread) would stay open and keep the process from exiting.
+    await (app as Partial<FastifyInstance>).db?.close();
     throw error;
   }
 }

@@ -18,6 +18,17 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/**
+ * AXIRU_SIGNING_KEY_PASSPHRASE: when set, checkpoint signing keys are stored encrypted with it
+ * (signingKeys.ts), so a copy of the database alone cannot sign. Null when unset.
+ */
+export function signingKeyPassphrase(env: NodeJS.ProcessEnv = process.env): string | null {
+  const value = env['AXIRU_SIGNING_KEY_PASSPHRASE'];
+  if (value === undefined || value === '') return null;
+  if (value.length < 12) throw new ConfigError('AXIRU_SIGNING_KEY_PASSPHRASE must be at least 12 characters long');
+  return value;
+}
+
 export function resolveAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   return {
     checkpointRecords: positiveInteger(env, 'AXIRU_AUDIT_CHECKPOINT_RECORDS', 1000),

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { AuditCheckpointer } from '../audit/AuditCheckpointer.js';
 import { resolveAuditConfig } from '../audit/auditConfig.js';
 import { catchUpTree } from '../audit/signCheckpoint.js';
-import { ensureSigningKey } from '../audit/signingKeys.js';
+import { ensureSigningKey, privateKeyOf, protectStoredKeys } from '../audit/signingKeys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,7 +25,15 @@ export const auditCheckpointsPlugin = fp<AuditCheckpointsOptions>(async (app, op
   const config = options.everyRecords !== undefined && options.intervalMs !== undefined
     ? { checkpointRecords: options.everyRecords, checkpointIntervalMs: options.intervalMs }
     : resolveAuditConfig();
-  await app.store.transaction((tx) => ensureSigningKey(tx, app.clock()));
+  const current = await app.store.transaction(async (tx) => {
+    const key = await ensureSigningKey(tx, app.clock());
+    const encrypted = await protectStoredKeys(tx);
+    if (encrypted > 0) app.log.info({ keys: encrypted }, 'signing keys encrypted with AXIRU_SIGNING_KEY_PASSPHRASE');
+    return (await tx.signingKeys.current()) ?? key;
+  });
+  // A key that cannot be opened (encrypted, and no or another passphrase) stops the start here,
+  // with the reason, rather than the first checkpoint an hour later.
+  privateKeyOf(current);
   // Records sealed before the trees existed (an upgraded data folder) are hashed in now, once,
   // rather than inside the first decision batch of each organisation.
   for (const orgId of await app.store.ledger.chainOrgIds()) await app.store.transaction((tx) => catchUpTree(tx, orgId));

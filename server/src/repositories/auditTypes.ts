@@ -35,6 +35,8 @@ export interface SigningKeyRepository {
   list(): Promise<readonly SigningKeyRow[]>;
   insert(row: SigningKeyRow): Promise<void>;
   retire(id: string, at: string): Promise<void>;
+  /** Replaces how a key's private half is stored (the same key, encrypted). */
+  setPrivateKey(id: string, privateKeyPem: string): Promise<void>;
 }
 
 export interface CheckpointListOptions {

@@ -85,8 +85,6 @@ export class Checkpointer {
       file, intervalMs, driver, maxWalBytes: limits.maxWalBytes ?? 64 * 1024 * 1024, maxWalAgeMs: limits.maxWalAgeMs ?? 2000,
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    // The timer thread must never keep a finished process alive.
-    this.worker.unref();
     this.worker.on('message', (message: { type: string; message?: string } & Partial<CheckpointResult>) => {
       if (message.type === 'checkpoint') {
         this.events.onCheckpoint?.({
@@ -97,6 +95,9 @@ export class Checkpointer {
       }
     });
     this.worker.on('error', (error) => this.events.onError?.(error.message));
+    // The timer thread must never keep a finished process alive. After the listeners: adding a
+    // 'message' listener references the worker's port again.
+    this.worker.unref();
   }
 
   /** Asks for a checkpoint now (still on the worker thread). */
