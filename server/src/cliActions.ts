@@ -86,16 +86,31 @@ export function run(io: CliIo, action: () => Promise<number | void>): Promise<vo
 export function serve(io: CliIo, options: ConfigFlags): Promise<void> {
   return run(io, async () => {
       const config = resolveConfig(options);
-      const server = await startServer(config, io.out);
-      const stop = (signal: NodeJS.Signals): void => {
-        server.app.log.info({ signal }, 'shutting down');
-        void server.close().catch((error: unknown) => {
+      // Listening before the server prints that it is ready: a supervisor may send SIGTERM as
+      // soon as it reads the line, and that must still be a graceful shutdown.
+      let server: Awaited<ReturnType<typeof startServer>> | null = null;
+      let stopping: NodeJS.Signals | null = null;
+      const shutDown = (running: Awaited<ReturnType<typeof startServer>>, signal: NodeJS.Signals): void => {
+        running.app.log.info({ signal }, 'shutting down');
+        void running.close().catch((error: unknown) => {
           io.err(`axiru: shutdown failed: ${String(error)}`);
           io.setStatus ? io.setStatus(1) : (process.exitCode = 1);
         });
       };
+      const stop = (signal: NodeJS.Signals): void => {
+        if (server) shutDown(server, signal);
+        else stopping = signal;
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      try {
+        server = await startServer(config, io.out);
+      } catch (error) {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+        throw error;
+      }
+      if (stopping) shutDown(server, stopping);
     });
 }
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig, ConfigError } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { SqliteStore } from '../../src/storage/sqlite/SqliteStore.js';
+import { startServerProcess } from '../support/serverProcess.js';
 import { tempDir } from '../support/testApp.js';
 
 const dir = tempDir('axiru-start-');
@@ -57,6 +58,20 @@ describe('startServer', () => {
 });
 
 describe('resolveConfig', () => {
+  it('axiru serve shuts down gracefully on a SIGTERM sent the moment it says it is ready', async () => {
+    const data = tempDir('axiru-sigterm-');
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        const server = await startServerProcess(data.path);
+        server.child.kill('SIGTERM');
+        // A graceful shutdown exits 0; the default action of the signal would end it by SIGTERM.
+        expect(await server.exited).toEqual({ code: 0, signal: null });
+      }
+    } finally {
+      data.remove();
+    }
+  });
+
   it('uses flags over AXIRU_* variables over defaults', () => {
     const env = { AXIRU_PORT: '5000', AXIRU_HOST: '0.0.0.0', AXIRU_DATA: '/tmp/axiru-env', AXIRU_LOG_LEVEL: 'warn' };
     expect(resolveConfig({}, {})).toMatchObject({ port: 4000, host: '127.0.0.1', logLevel: 'info' });
