@@ -9,7 +9,8 @@ import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandle
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
-import { servicesPlugin, type EmailSettings } from './plugins/services.js';
+import { servicesPlugin } from './plugins/services.js';
+import type { EmailSettings } from './services/email.js';
 import { auditCheckpointsPlugin, type AuditCheckpointsOptions } from './plugins/auditCheckpoints.js';
 import { auditProofRoutes } from './routes/auditProofs.js';
 import { approvalRoutes } from './routes/approvals.js';

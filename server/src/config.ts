@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ConfiguredSink } from './exports/ExportService.js';
 import { parseConfigLine, SinkConfigError } from './exports/sinkConfig.js';
+import type { EmailSettings } from './services/email.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,7 +26,7 @@ export interface ServerConfig {
   /** First export retry delay in ms, doubling (AXIRU_EXPORT_RETRY_MS). */
   readonly exportRetryBaseMs?: number;
   /** Approval requests by email (AXIRU_SMTP_URL, AXIRU_EMAIL_FROM, AXIRU_PUBLIC_URL). */
-  readonly email?: { readonly smtpUrl: string; readonly from: string; readonly publicUrl?: string | undefined } | undefined;
+  readonly email?: EmailSettings | undefined;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */

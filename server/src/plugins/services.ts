@@ -3,7 +3,7 @@ import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService
 import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
 import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
 import { SlackNotifier } from '../services/slack.js';
-import { EmailNotifier } from '../services/email.js';
+import { EmailNotifier, type EmailSettings } from '../services/email.js';
 import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
 import { ShadowService } from '../services/ShadowService.js';
@@ -43,12 +43,6 @@ export interface ServicesPluginOptions {
   readonly slackApiUrl?: string | undefined;
   /** Approval requests by email (AXIRU_SMTP_URL); none when unset. */
   readonly email?: EmailSettings | undefined;
-}
-
-export interface EmailSettings {
-  readonly smtpUrl: string;
-  readonly from: string;
-  readonly publicUrl?: string | undefined;
 }
 
 export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => {

@@ -17,13 +17,17 @@ import type { PolicyCache } from './PolicyCache.js';
 import { actingRole } from './roles.js';
 import { SendQueue } from './SendQueue.js';
 
-export interface EmailOptions {
+/** AXIRU_SMTP_URL, AXIRU_EMAIL_FROM and AXIRU_PUBLIC_URL (config.ts). */
+export interface EmailSettings {
   /** smtp://user:pass@host:port or smtps://… */
   readonly smtpUrl: string;
   /** The From header, e.g. `Axiru <approvals@example.com>`. */
   readonly from: string;
   /** Where the dashboard is, for links (e.g. https://axiru.example.com); see useBaseUrl. */
   readonly publicUrl?: string | undefined;
+}
+
+export interface EmailOptions extends EmailSettings {
   readonly onError?: (error: unknown) => void;
   /** Called after each message the SMTP server accepted. */
   readonly onSent?: () => void;

@@ -5,7 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { bootstrap, DEMO_POLICY_PATH } from '../../src/services/bootstrap.js';
 import { createOrganisation } from '../../src/services/organisations.js';
-import type { EmailSettings } from '../../src/plugins/services.js';
+import type { EmailSettings } from '../../src/services/email.js';
 import { compilePolicy } from '../../src/services/PolicyService.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
