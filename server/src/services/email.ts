@@ -4,6 +4,8 @@
 // except whoever asked for the refund. The message carries the policy's reason, what would
 // execute and a link to the request in the dashboard, where the approver signs in and acts:
 // a link that approves by itself would be followed by every mail scanner that prefetches it.
+// When the request is approved, denied or expires, whoever asked for it (a user, named by id
+// or email in `requested_by`) is told the outcome.
 //
 // Like Slack, email is a channel, not a record: a failed send is logged, and the request stays
 // in the in-app queue and in the signed webhooks. Messages go through nodemailer to the SMTP
@@ -11,7 +13,7 @@
 
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { JsonValue } from '@axiru/runtime';
-import type { Store } from '../repositories/types.js';
+import type { IntentRow, Store, UserRecord } from '../repositories/types.js';
 import type { IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { actingRole } from './roles.js';
@@ -41,6 +43,29 @@ function text(value: JsonValue | undefined): string {
 
 function money(amountCents: number, currency: string): string {
   return `${(amountCents / 100).toFixed(2)} ${currency.toUpperCase()}`;
+}
+
+const RESOLUTIONS: Readonly<Record<string, string>> = {
+  'intent.approved': 'approved', 'intent.denied': 'denied', 'intent.expired': 'expired',
+};
+
+/** Subject and plain-text body telling the requester how their request ended. */
+export function resolutionEmail(event: IntentEvent, intent: IntentRow, link: string | null): { subject: string; text: string } {
+  const verb = RESOLUTIONS[event.type] ?? event.type;
+  const amount = money(intent.amount_cents, intent.currency);
+  const data = event.data as Data;
+  const who = event.type === 'intent.expired'
+    ? 'Nobody decided before the request timed out.'
+    : `Decided by ${text(data['decided_by_name'])} (${text(data['role'])})${data['comment'] ? `: "${text(data['comment'])}"` : '.'}`;
+  const lines = [
+    `Your refund request of ${amount} was ${verb}.`,
+    '',
+    who,
+    event.type === 'intent.approved' ? 'The refund may now be executed.' : 'The refund must not be executed.',
+    '',
+    link === null ? `Axiru intent ${event.intent_id}.` : `Details: ${link}`,
+  ];
+  return { subject: `Refund of ${amount} ${verb}`, text: `${lines.join('\n')}\n` };
 }
 
 /** Subject and plain-text body of a new approval request. */
@@ -84,7 +109,7 @@ export class EmailNotifier {
 
   /** Queues the messages of committed events (new approval requests). */
   handle(events: readonly IntentEvent[]): void {
-    this.sends.push(events.filter((event) => event.type === 'intent.pending_approval' && event.intent_id !== null));
+    this.sends.push(events.filter((event) => event.intent_id !== null && (event.type === 'intent.pending_approval' || event.type in RESOLUTIONS)));
   }
 
   /** Resolves when every message queued so far was sent (or failed). */
@@ -97,6 +122,7 @@ export class EmailNotifier {
   }
 
   private async send(event: IntentEvent): Promise<void> {
+    if (event.type !== 'intent.pending_approval') return this.sendResolution(event);
     const data = event.data as Data;
     const required = (data['approver_roles'] as string[] | undefined) ?? [];
     const org = await this.store.organisations.get(event.org_id);
@@ -107,23 +133,38 @@ export class EmailNotifier {
       && user.id !== requester && user.email !== requester
       && actingRole(user.roles, required, policy.ir) !== null);
     if (approvers.length === 0) return;
-    const link = this.baseUrl === null ? null : `${this.baseUrl}/intents/${encodeURIComponent(event.intent_id as string)}`;
-    const message = approvalRequestEmail(event, link);
+    const message = approvalRequestEmail(event, this.linkTo(event));
     // One message per approver: nobody learns the others' addresses, and one refused address
     // does not keep the others from being told.
-    for (const user of approvers) {
-      try {
-        await this.transport.sendMail({
-          from: this.options.from,
-          to: { name: user.name, address: user.email },
-          subject: message.subject,
-          text: message.text,
-          headers: { 'X-Axiru-Intent-Id': event.intent_id as string },
-        });
-        this.options.onSent?.();
-      } catch (error) {
-        this.options.onError?.(error);
-      }
+    for (const user of approvers) await this.mail(user, message, event);
+  }
+
+  /** Tells the requester, when they are a user of the organisation, how the request ended. */
+  private async sendResolution(event: IntentEvent): Promise<void> {
+    const intent = await this.store.intents.get(event.org_id, event.intent_id as string);
+    if (!intent?.requested_by) return;
+    const requester = (await this.store.users.list(event.org_id))
+      .find((user) => user.disabled_at === null && (user.id === intent.requested_by || user.email === intent.requested_by));
+    if (!requester) return;
+    await this.mail(requester, resolutionEmail(event, intent, this.linkTo(event)), event);
+  }
+
+  private linkTo(event: IntentEvent): string | null {
+    return this.baseUrl === null ? null : `${this.baseUrl}/intents/${encodeURIComponent(event.intent_id as string)}`;
+  }
+
+  private async mail(user: UserRecord, message: { subject: string; text: string }, event: IntentEvent): Promise<void> {
+    try {
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: { name: user.name, address: user.email },
+        subject: message.subject,
+        text: message.text,
+        headers: { 'X-Axiru-Intent-Id': event.intent_id as string },
+      });
+      this.options.onSent?.();
+    } catch (error) {
+      this.options.onError?.(error);
     }
   }
 }

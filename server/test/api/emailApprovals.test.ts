@@ -3,7 +3,7 @@ import { ConfigError, resolveConfig } from '../../src/config.js';
 import { DEMO_EMAIL } from '../../src/services/bootstrap.js';
 import { ALLOW_REQUEST, addUser, decideExpect, FM_REQUEST, post } from '../support/people.js';
 import { waitFor } from '../support/receiver.js';
-import { startLocalSmtp, type LocalSmtp } from '../support/smtpServer.js';
+import { startLocalSmtp, type LocalSmtp, type ReceivedMail } from '../support/smtpServer.js';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 
 let smtp: LocalSmtp;
@@ -66,6 +66,38 @@ describe('approval requests by email', () => {
     const recipients = smtp.received.slice(before).flatMap((mail) => mail.to);
     expect(recipients.length).toBeGreaterThan(0);
     expect(recipients).not.toContain(requester.email);
+  });
+
+  it('tells the requester how the request ended: approved, denied or expired', async () => {
+    const requester = await addUser(t, ['support_lead'], { name: 'Sam Support' });
+    const approver = await addUser(t, ['finance_manager'], { name: 'Fiona Finance' });
+    const toRequester = (): ReceivedMail[] => smtp.received.filter((mail) => mail.to[0] === requester.email);
+
+    const approved = await decideExpect(t, { ...FM_REQUEST, customer_id: 'cus_r1', requested_by: requester.email }, 'pending_approval');
+    expect((await post(t, `/api/intents/${approved}/approve`, approver.key)).statusCode).toBe(200);
+    const denied = await decideExpect(t, { ...FM_REQUEST, customer_id: 'cus_r2', requested_by: requester.id }, 'pending_approval');
+    expect((await post(t, `/api/intents/${denied}/deny`, approver.key, { comment: 'duplicate of an earlier refund' })).statusCode).toBe(200);
+    const expired = await decideExpect(t, { ...FM_REQUEST, customer_id: 'cus_r3', requested_by: requester.email }, 'pending_approval');
+    // A request made by something that is not a user (an agent's name) tells nobody when it ends.
+    const fromAgent = await decideExpect(t, { ...FM_REQUEST, customer_id: 'cus_r4', requested_by: 'refund_bot' }, 'pending_approval');
+    t.now = new Date(t.now.getTime() + 73 * 3_600_000);
+    await t.app.actions.expireDue();
+    await waitFor(() => toRequester().length >= 3);
+    await t.app.email!.idle();
+
+    const mails = toRequester();
+    expect(mails).toHaveLength(3);
+    const about = (id: string): string => mails.find((mail) => new RegExp(`^x-axiru-intent-id: ${id}\\r?$`, 'im').test(mail.raw))!.raw;
+    expect(about(approved)).toContain('Subject: Refund of 220.00 USD approved');
+    expect(about(approved)).toContain('Decided by Fiona Finance (finance_manager).');
+    expect(about(approved)).toContain('The refund may now be executed.');
+    expect(about(denied)).toContain('Subject: Refund of 220.00 USD denied');
+    expect(about(denied)).toContain('Decided by Fiona Finance (finance_manager): "duplicate of an earlier refund"');
+    expect(about(denied)).toContain('The refund must not be executed.');
+    expect(about(expired)).toContain('Subject: Refund of 220.00 USD expired');
+    expect(about(expired)).toContain('Nobody decided before the request timed out.');
+    expect(about(expired)).toContain(`Details: https://axiru.acme.test/intents/${expired}`);
+    expect(smtp.received.some((mail) => mail.raw.includes(fromAgent) && /Subject: Refund of 220\.00 USD expired/.test(mail.raw))).toBe(false);
   });
 
   it('counts what was sent, and still decides when the mail server is down', async () => {
