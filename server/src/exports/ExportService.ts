@@ -47,9 +47,10 @@ export interface SinkView {
   readonly last_success_at: string | null;
 }
 
-function newRow(orgId: string, settings: SinkSettings, origin: ExportSinkRow['origin'], id: string, now: Date): ExportSinkRow {
+/** A new sink with a fresh id (`exp_` + 20 hex digits), at seq 0. */
+function newRow(orgId: string, settings: SinkSettings, origin: ExportSinkRow['origin'], now: Date): ExportSinkRow {
   return {
-    id, org_id: orgId, type: settings.type, name: settings.name, config: JSON.stringify(settings), origin,
+    id: `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, org_id: orgId, type: settings.type, name: settings.name, config: JSON.stringify(settings), origin,
     created_at: now.toISOString(), deleted_at: null, cursor_seq: 0, pending_to_seq: null, attempts: 0,
     next_attempt_ms: null, last_error: null, last_error_at: null, last_success_at: null, delivered: 0,
   };
@@ -80,7 +81,7 @@ export class ExportService {
   /** Adds a sink on behalf of `actor` (`user:<id>` or `api_key:<id>`). */
   async create(orgId: string, settings: SinkSettings, actor: string): Promise<SinkView> {
     const now = this.clock();
-    const row = newRow(orgId, settings, 'api', `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, now);
+    const row = newRow(orgId, settings, 'api', now);
     await this.store.transaction(async (tx) => {
       await tx.exportSinks.create(row);
       await sealSinkChange(tx, 'export_sink_added', row, actor, now.toISOString());
@@ -168,7 +169,7 @@ export class ExportService {
           }
           keep.add(existing.id);
         } else {
-          const row = newRow(line.orgId, line.settings, 'config', `exp_${randomUUID().replaceAll('-', '').slice(0, 20)}`, now);
+          const row = newRow(line.orgId, line.settings, 'config', now);
           await tx.exportSinks.create(row);
           await sealSinkChange(tx, 'export_sink_added', row, CONFIG_ACTOR, time);
           keep.add(row.id);

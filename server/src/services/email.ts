@@ -12,10 +12,10 @@
 // server of AXIRU_SMTP_URL.
 
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { JsonValue } from '@axiru/runtime';
 import type { IntentRow, Store, UserRecord } from '../repositories/types.js';
 import type { IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
+import { money, requestAmount, shown as text, wouldExecute, type EventData as Data } from './approvalText.js';
 import { actingRole } from './roles.js';
 import { SendQueue } from './SendQueue.js';
 
@@ -33,16 +33,6 @@ export interface EmailOptions extends EmailSettings {
   readonly onError?: (error: unknown) => void;
   /** Called after each message the SMTP server accepted. */
   readonly onSent?: () => void;
-}
-
-type Data = { readonly [key: string]: JsonValue };
-
-function text(value: JsonValue | undefined): string {
-  return value === null || value === undefined ? '—' : String(value);
-}
-
-function money(amountCents: number, currency: string): string {
-  return `${(amountCents / 100).toFixed(2)} ${currency.toUpperCase()}`;
 }
 
 const RESOLUTIONS: Readonly<Record<string, string>> = {
@@ -71,8 +61,7 @@ export function resolutionEmail(event: IntentEvent, intent: IntentRow, link: str
 /** Subject and plain-text body of a new approval request. */
 export function approvalRequestEmail(event: IntentEvent, link: string | null): { subject: string; text: string } {
   const data = event.data as Data;
-  const refund = (data['refund'] ?? {}) as Data;
-  const amount = money(Number(data['amount_cents']), String(data['currency']));
+  const amount = requestAmount(data);
   const roles = ((data['approver_roles'] as string[] | undefined) ?? []).join(' or ');
   const lines = [
     `A refund of ${amount} needs approval (${roles}, ${text(data['approvals_required'])} needed).`,
@@ -82,7 +71,7 @@ export function approvalRequestEmail(event: IntentEvent, link: string | null): {
     `Customer:     ${text(data['customer_id'])}`,
     `Source:       ${text(data['source'])}`,
     `Requested by: ${text(data['requested_by'])}`,
-    `Would execute: refund ${amount} on ${text(refund['stripe_charge_id'])}${refund['stripe_account'] ? ` (${text(refund['stripe_account'])})` : ''}`,
+    `Would execute: ${wouldExecute(data)}`,
     '',
     link === null ? `Open intent ${event.intent_id} in the Axiru dashboard to approve or deny it.` : `Approve or deny it here: ${link}`,
     '',
@@ -107,7 +96,7 @@ export class EmailNotifier {
     this.baseUrl ??= url.replace(/\/+$/, '');
   }
 
-  /** Queues the messages of committed events (new approval requests). */
+  /** Queues the messages of committed events (new approval requests and how they ended). */
   handle(events: readonly IntentEvent[]): void {
     this.sends.push(events.filter((event) => event.intent_id !== null && (event.type === 'intent.pending_approval' || event.type in RESOLUTIONS)));
   }

@@ -6,8 +6,8 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import type { JsonValue } from '@axiru/runtime';
 import type { Store } from '../repositories/types.js';
+import { requestAmount, shown as text, wouldExecute, type EventData } from './approvalText.js';
 import type { IntentEvent } from './IntentActions.js';
 import { SendQueue } from './SendQueue.js';
 
@@ -28,20 +28,9 @@ export function verifySlackSignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function money(amountCents: number, currency: string): string {
-  return `${(amountCents / 100).toFixed(2)} ${currency.toUpperCase()}`;
-}
-
-type Data = { readonly [key: string]: JsonValue };
-
-function text(value: JsonValue | undefined): string {
-  return value === null || value === undefined ? '—' : String(value);
-}
-
 /** The Block Kit message of a new approval request. */
-export function approvalRequestBlocks(intentId: string, data: Data) {
-  const refund = (data['refund'] ?? {}) as Data;
-  const amount = money(Number(data['amount_cents']), String(data['currency']));
+export function approvalRequestBlocks(intentId: string, data: EventData) {
+  const amount = requestAmount(data);
   const roles = (data['approver_roles'] as string[] | undefined) ?? [];
   return [
     { type: 'section', text: { type: 'mrkdwn', text: `*Refund of ${amount} needs approval* (${roles.join(' or ')}, ${text(data['approvals_required'])} needed)` } },
@@ -53,7 +42,7 @@ export function approvalRequestBlocks(intentId: string, data: Data) {
         { type: 'mrkdwn', text: `*Rule*\n${text(data['matched_rule'])}` },
         { type: 'mrkdwn', text: `*Reason*\n${text(data['reason'])}` },
         { type: 'mrkdwn', text: `*Requested by*\n${text(data['requested_by'])}` },
-        { type: 'mrkdwn', text: `*Would execute*\nrefund ${amount} on ${text(refund['stripe_charge_id'])}${refund['stripe_account'] ? ` (${text(refund['stripe_account'])})` : ''}` },
+        { type: 'mrkdwn', text: `*Would execute*\n${wouldExecute(data)}` },
       ],
     },
     {
@@ -121,7 +110,7 @@ export class SlackNotifier {
     if (!settings) return;
     const client = this.client(settings.bot_token);
     if (event.type === 'intent.pending_approval') {
-      const amount = money(Number(event.data['amount_cents']), String(event.data['currency']));
+      const amount = requestAmount(event.data);
       const posted = await client.chat.postMessage({
         channel: settings.channel,
         text: `Refund of ${amount} needs approval: ${text(event.data['reason'])}`,
