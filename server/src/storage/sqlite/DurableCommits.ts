@@ -93,11 +93,9 @@ export class DurableCommits {
    * (once: under continuous writes the snapshot is then at most one commit behind).
    */
   refreshAfterFlush(): Promise<void> | null {
-    if (this.unsynced === 0) {
-      if (this.changedSincePin()) this.pinSnapshot();
-      return null;
-    }
-    return this.flushing.then(() => this.refresh());
+    if (this.unsynced > 0) return this.flushing.then(() => this.refresh());
+    this.refresh();
+    return null;
   }
 
   close(): void {
