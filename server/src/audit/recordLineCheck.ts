@@ -75,7 +75,8 @@ export function isCanonical(value: unknown, text: string): boolean {
   }
 }
 
-function bad(problem: LineProblem, seq = 0): RecordCheck {
+/** The check of a record line found bad (its hashes are zeros). */
+export function bad(problem: LineProblem, seq = 0): RecordCheck {
   return { problem, seq, hash: ZERO, prevHash: ZERO, leaf: ZERO };
 }
 

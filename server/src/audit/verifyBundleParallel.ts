@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BundleVerifier, verifyBundleFile, type BundleReport, type VerifyOptions } from './BundleVerifier.js';
 import type { BlockEntry } from './LineBlockChecker.js';
+import { bad } from './recordLineCheck.js';
 import type { WorkerResult, WorkerSetup } from './verifyWorker.js';
 
 const WORKER_FILE = fileURLToPath(new URL('./verifyWorker.js', import.meta.url));
-const ZERO = Buffer.alloc(32);
 /** Blocks handed to each worker ahead of the one it is on, so that it never waits for this thread. */
 const AHEAD = 2;
 
@@ -118,7 +118,7 @@ function take(verifier: BundleVerifier, entries: readonly BlockEntry[]): boolean
         if (!verifier.pushOther(Buffer.from(entry.bytes.buffer, entry.bytes.byteOffset, entry.bytes.byteLength))) return false;
         break;
       case 'bad':
-        if (!verifier.pushRecord({ problem: entry.problem, seq: entry.seq, hash: ZERO, prevHash: ZERO, leaf: ZERO })) return false;
+        if (!verifier.pushRecord(bad(entry.problem, entry.seq))) return false;
         break;
     }
   }
