@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { ConfigError, resolveConfig, type ConfigFlags } from './config.js';
 import { ApiError } from './errors.js';
 import type { KeyKind, Organisation, Store } from './repositories/types.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 import { createApiKey } from './services/apiKeys.js';
 import { createOrganisation } from './services/organisations.js';
 import { sealModeChange } from './services/OrgModeService.js';
@@ -88,9 +88,9 @@ export function serve(io: CliIo, options: ConfigFlags): Promise<void> {
       const config = resolveConfig(options);
       // Listening before the server prints that it is ready: a supervisor may send SIGTERM as
       // soon as it reads the line, and that must still be a graceful shutdown.
-      let server: Awaited<ReturnType<typeof startServer>> | null = null;
+      let server: RunningServer | null = null;
       let stopping: NodeJS.Signals | null = null;
-      const shutDown = (running: Awaited<ReturnType<typeof startServer>>, signal: NodeJS.Signals): void => {
+      const shutDown = (running: RunningServer, signal: NodeJS.Signals): void => {
         running.app.log.info({ signal }, 'shutting down');
         void running.close().catch((error: unknown) => {
           io.err(`axiru: shutdown failed: ${String(error)}`);
