@@ -7,6 +7,7 @@ import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { projectionsPlugin, type ProjectionsPluginOptions } from './plugins/projections.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -57,6 +58,8 @@ export interface AppOptions {
   readonly exportRetryBaseMs?: number | undefined;
   /** Checkpoint signing (default: AXIRU_AUDIT_CHECKPOINT_RECORDS / _SECONDS, polled every second). */
   readonly auditCheckpoints?: AuditCheckpointsOptions | undefined;
+  /** How the projections catch up behind the ledger. */
+  readonly projections?: ProjectionsPluginOptions | undefined;
   /** Where the Stripe SDK connects, e.g. a local Stripe-shaped server in tests (default: AXIRU_STRIPE_API_BASE, else Stripe). */
   readonly stripeApi?: StripeApiOverride | undefined;
   /** The largest history upload, in bytes (default: AXIRU_REPLAY_MAX_BYTES, else 1 GiB). */
@@ -71,6 +74,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs });
   await fastify.register(repositoriesPlugin);
   await fastify.register(metricsPlugin, { token: options.metricsToken });
+  await fastify.register(projectionsPlugin, options.projections ?? {});
   await fastify.register(servicesPlugin, {
     maxBatch: options.maxBatch, clock: options.clock,
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
@@ -163,6 +167,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     exportPollMs: options.exportPollMs,
     exportRetryBaseMs: options.exportRetryBaseMs,
     auditCheckpoints: options.auditCheckpoints,
+    projections: options.projections,
     stripeApi: options.stripeApi,
     replayMaxBytes: options.replayMaxBytes,
   });

@@ -137,6 +137,16 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .action((options: { data?: string; org?: string; since: string; policy?: string; json?: boolean; stripeApi?: string }) =>
       import('./cliStripeActions.js').then((cli) => cli.stripeImport(io, options)));
 
+  const db = program.command('db').description('the database: truth (the ledger) and its projections');
+  db
+    .command('rebuild')
+    .description('drop the projections (intents view, Merkle trees) and apply every ledger record to them again')
+    .addOption(dataOption())
+    .option('--projection <name>', 'only this projection (intents, merkle)')
+    .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
+    .action((options: { data?: string; projection?: string; batch?: string }) =>
+      import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));
+
   const audit = program.command('audit').description('audit the ledger');
   audit
     .command('verify')

@@ -6,11 +6,10 @@ import { recordLeafHash } from './recordLine.js';
 const CATCH_UP_PAGE = 1000;
 
 /**
- * Grows organisations' Merkle trees inside the transaction that appends their records (the
- * ChainAppender calls it), so a committed record is always covered by its tree. Each
- * organisation's frontier is read once per transaction (O(log n) rows); each record then costs
- * one leaf hash and about two node rows. A tree that is behind its chain (records sealed before
- * the trees existed) is first caught up from the ledger, once.
+ * Grows organisations' Merkle trees inside one write transaction (the Merkle projection and
+ * the checkpointer use it). Each organisation's frontier is read once per transaction
+ * (O(log n) rows); each record then costs one leaf hash and about two node rows. A tree that
+ * is behind its chain is caught up from the ledger by `catchUp`.
  */
 export class TreeAppender {
   private readonly trees = new Map<string, MerkleFrontier>();
@@ -23,6 +22,11 @@ export class TreeAppender {
       throw new Error(`the Merkle tree of ${record.org_id} covers ${tree.size} records but record ${record.seq} is being appended`);
     }
     await this.tx.merkle.putNodes(record.org_id, tree.appendLeafHash(recordLeafHash(record)));
+  }
+
+  /** How many records the organisation's tree covers, in this transaction. */
+  async size(orgId: string): Promise<number> {
+    return (await this.tree(orgId, 0)).size;
   }
 
   /** Brings the organisation's tree up to its chain head (a no-op when it is there). */

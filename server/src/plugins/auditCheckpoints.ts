@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import { AuditCheckpointer } from '../audit/AuditCheckpointer.js';
 import { resolveAuditConfig } from '../audit/auditConfig.js';
-import { catchUpTree } from '../audit/signCheckpoint.js';
 import { ensureSigningKey, privateKeyOf, protectStoredKeys } from '../audit/signingKeys.js';
 
 declare module 'fastify' {
@@ -34,9 +33,8 @@ export const auditCheckpointsPlugin = fp<AuditCheckpointsOptions>(async (app, op
   // A key that cannot be opened (encrypted, and no or another passphrase) stops the start here,
   // with the reason, rather than the first checkpoint an hour later.
   privateKeyOf(current);
-  // Records sealed before the trees existed (an upgraded data folder) are hashed in now, once,
-  // rather than inside the first decision batch of each organisation.
-  for (const orgId of await app.store.ledger.chainOrgIds()) await app.store.transaction((tx) => catchUpTree(tx, orgId));
+  // Trees are a projection (projections/merkleProjection.ts): the background catch-up builds
+  // them, and signing a checkpoint first brings its tree up to the chain head.
   const checkpointer = new AuditCheckpointer(app.store, {
     everyRecords: options.everyRecords ?? config.checkpointRecords,
     intervalMs: options.intervalMs ?? config.checkpointIntervalMs,

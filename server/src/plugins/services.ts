@@ -71,6 +71,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   app.decorate('slack', slack);
   const email = options.email ? new EmailNotifier(app.store, cache, {
     ...options.email,
+    intent: (orgId, intentId) => app.intent(orgId, intentId),
     onSent: () => app.metrics.notifications.inc({ channel: 'email', result: 'sent' }),
     onError: (error) => {
       app.metrics.notifications.inc({ channel: 'email', result: 'failed' });
@@ -99,6 +100,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
       if (failed) app.log.error({ size }, 'a decision batch failed to commit; its requests got 503');
     },
     onStorageError: (error) => app.log.error({ err: error }, 'sealing failed'),
+    onSealed: (orgId) => app.projections.sealed(orgId),
   });
   app.decorate('decisions', decisions);
   app.decorate('policies', new PolicyService(app.store, cache, clock));
@@ -137,4 +139,4 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
       email.close();
     }
   });
-}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics'] });
+}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics', 'axiru-projections'] });

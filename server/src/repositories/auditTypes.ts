@@ -16,6 +16,10 @@ export interface MerkleRepository {
   putNodes(orgId: string, nodes: readonly MerkleNode[]): Promise<void>;
   /** The stored subtree hashes at these coordinates, in order; null where none is stored. */
   getNodes(orgId: string, coordinates: readonly NodeCoordinate[]): Promise<(Buffer | null)[]>;
+  /** Deletes every tree (rebuilding the Merkle projection). */
+  clear(): Promise<void>;
+  /** Records in all chains that their trees do not cover yet. */
+  behind(): Promise<number>;
 }
 
 export interface SigningKeyRow {

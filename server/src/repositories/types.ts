@@ -204,6 +204,8 @@ export interface IntentRepository {
   setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
   /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
   dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;
+  /** Deletes every intent (rebuilding the intents projection). */
+  clear(): Promise<void>;
 }
 
 export interface UserRepository {
@@ -220,6 +222,8 @@ export interface UserRepository {
 export interface ApprovalRepository {
   insert(row: ApprovalRow): Promise<void>;
   forIntent(orgId: string, intentId: string): Promise<readonly ApprovalRow[]>;
+  /** Deletes every approval row (rebuilding the intents projection). */
+  clear(): Promise<void>;
 }
 
 export interface ControlRepository {
@@ -391,6 +395,8 @@ export interface ShadowRepository {
   insertDecision(row: ShadowDecisionRow): Promise<void>;
   /** Marks an intent's decision as recorded but not enforced (observe mode). */
   markNotEnforced(orgId: string, intentId: string): Promise<void>;
+  /** Deletes every shadow decision row (rebuilding the intents projection). */
+  clearDecisions(): Promise<void>;
   /** Shadow decisions of `version` with received_ms in [sinceMs, untilMs): how many, and how many differ. */
   counts(orgId: string, version: number, sinceMs: number, untilMs: number): Promise<{ compared: number; differing: number }>;
   /** Differing decisions grouped by (live outcome, shadow outcome, currency). */
@@ -448,6 +454,17 @@ export interface ExportSinkRepository {
   recordFailure(id: string, failure: { attempts: number; next_attempt_ms: number; last_error: string; last_error_at: string }): Promise<void>;
 }
 
+/** Where each projection (server/src/projections) stands in each organisation's chain. */
+export interface ProjectionRepository {
+  /** The seq of the last record of `orgId` applied to `projection` (0: none). */
+  cursor(projection: string, orgId: string): Promise<number>;
+  setCursor(projection: string, orgId: string, seq: number): Promise<void>;
+  /** Forgets every cursor of `projection` (it starts again from record zero). */
+  reset(projection: string): Promise<void>;
+  /** Records in all chains not yet applied to `projection`. */
+  lag(projection: string): Promise<number>;
+}
+
 export interface Repositories {
   readonly organisations: OrganisationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -469,6 +486,7 @@ export interface Repositories {
   readonly exportSinks: ExportSinkRepository;
   readonly shadows: ShadowRepository;
   readonly sessions: SessionRepository;
+  readonly projections: ProjectionRepository;
 }
 
 /**

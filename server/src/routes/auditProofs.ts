@@ -125,7 +125,7 @@ export const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preValidation: readers,
   }, async (request) => {
     const { org } = authOf(request);
-    const intent = await app.store.intents.get(org.id, request.params.id);
+    const intent = await app.intent(org.id, request.params.id);
     if (!intent) throw notFound('intent', 'id');
     const checkpoint = await app.store.checkpoints.latest(org.id);
     const size = checkpoint?.tree_size ?? 0;

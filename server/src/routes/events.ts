@@ -67,7 +67,7 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
                 raw.write(`id: ${record.seq}\nevent: record\ndata: ${JSON.stringify(base)}\n\n`);
                 continue;
               }
-              const intent = await app.store.intents.get(org.id, record.intent_id);
+              const intent = await app.intent(org.id, record.intent_id);
               const data = {
                 intent_id: record.intent_id, ...base,
                 outcome: intent?.outcome ?? null, status: intent?.status ?? null, source: intent?.source ?? null,

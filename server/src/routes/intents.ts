@@ -199,7 +199,7 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { org } = authOf(request);
     // Scoped by organisation in the query itself: another organisation's id is simply not found.
-    const intent = await app.store.intents.get(org.id, request.params.id);
+    const intent = await app.intent(org.id, request.params.id);
     if (!intent) throw notFound('intent', 'id');
     const records = await app.store.ledger.byIntent(org.id, intent.id);
     const decisionRecord = records.find((record) => record.seq === intent.seq);

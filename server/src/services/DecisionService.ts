@@ -4,6 +4,8 @@ import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
 import { defaultCommitDelay, GroupCommitter } from './GroupCommitter.js';
 import { uuidv7 } from './uuidv7.js';
+import { intentsProjection } from '../projections/intentsProjection.js';
+import { ProjectionSession } from '../projections/ProjectionSession.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
@@ -42,6 +44,8 @@ export interface DecisionServiceOptions {
   readonly onEvents?: EventSink;
   /** Called with each batch's events once it committed. */
   readonly afterCommit?: (events: readonly IntentEvent[]) => void;
+  /** Told, once a batch committed, each organisation it sealed records for (projections catch up). */
+  readonly onSealed?: (orgId: string) => void;
 }
 
 /**
@@ -67,9 +71,15 @@ export class DecisionService {
       async (items) => {
         const events: IntentEvent[] = [];
         const results = await this.store.transaction((tx) => sealDecisions(tx, items, this.cache, {
-          idempotencyTtlMs: this.ttlMs, events, ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+          idempotencyTtlMs: this.ttlMs, events, facts: new ProjectionSession(tx, [intentsProjection]),
+          ...(options.onEvents ? { onEvents: options.onEvents } : {}),
         }));
         if (events.length > 0) options.afterCommit?.(events);
+        if (options.onSealed) {
+          const orgs = new Set<string>();
+          results.forEach((result, index) => { if (result.kind === 'sealed') orgs.add(items[index]!.orgId); });
+          for (const orgId of orgs) options.onSealed(orgId);
+        }
         return results;
       },
       {

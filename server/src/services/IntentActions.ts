@@ -10,6 +10,8 @@ import type { LoadedPolicy } from '@axiru/runtime';
 import type { JsonValue } from '@axiru/runtime';
 import { ApiError, notFound } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
+import { intentsProjection } from '../projections/intentsProjection.js';
+import { ProjectionSession } from '../projections/ProjectionSession.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type {
   ApprovalRow, ControlKind, ControlRow, IntentRow, IntentStatus, Organisation, Repositories, Store, UserRecord,
@@ -89,11 +91,17 @@ export class IntentActions {
   /**
    * Runs `work` in one write transaction with a chain appender; emits its events. Public so
    * that other sealed actions (Stripe confirming an execution) go through the same path.
+   * The intents view of `orgId` (of every organisation when null) is caught up first, and each
+   * record appended is applied to it at once, so every rule is checked against exact state.
    */
-  async inChain<T>(work: (tx: Repositories, chain: ChainAppender, events: IntentEvent[]) => Promise<T | Refusal>): Promise<T> {
+  async inChain<T>(
+    orgId: string | null, work: (tx: Repositories, chain: ChainAppender, events: IntentEvent[]) => Promise<T | Refusal>,
+  ): Promise<T> {
     const events: IntentEvent[] = [];
     const outcome = await this.store.transaction(async (tx) => {
-      const chain = new ChainAppender(tx);
+      const session = new ProjectionSession(tx, [intentsProjection]);
+      for (const id of orgId === null ? await tx.ledger.chainOrgIds() : [orgId]) await session.catchUp(id);
+      const chain = new ChainAppender(tx, session);
       const result = await work(tx, chain, events);
       await chain.finish();
       if (events.length > 0 && this.options.onEvents) await this.options.onEvents(tx, events);
@@ -131,7 +139,6 @@ export class IntentActions {
         status: 'expired',
       },
     });
-    await tx.intents.setStatus(intent.org_id, intent.id, 'expired', null);
     events.push({ type: 'intent.expired', org_id: intent.org_id, intent_id: intent.id, time, data: { status: 'expired' } });
     return record;
   }
@@ -144,7 +151,7 @@ export class IntentActions {
    * one denial makes it `denied`.
    */
   act(org: Organisation, user: UserRecord, intentId: string, verdict: 'approve' | 'deny', comment: string | null, channel: 'api' | 'slack'): Promise<ActionResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const intent = await tx.intents.get(org.id, intentId);
       if (!intent) return new Refusal(notFound('intent', 'id'));
@@ -199,10 +206,7 @@ export class IntentActions {
           original_decision: await this.originalDecision(tx, intent),
         },
       });
-      const row: ApprovalRow = { org_id: org.id, intent_id: intent.id, user_id: user.id, verdict, role, seq: record.seq, time };
-      await tx.approvals.insert(row);
       if (status !== intent.status) {
-        await tx.intents.setStatus(org.id, intent.id, status, null);
         events.push({
           type: status === 'approved' ? 'intent.approved' : 'intent.denied', org_id: org.id, intent_id: intent.id, time,
           data: { status, decided_by: user.id, decided_by_name: user.name, role, comment },
@@ -219,7 +223,7 @@ export class IntentActions {
   async expireDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const count = await this.inChain(async (tx, chain, events) => {
+      const count = await this.inChain(null, async (tx, chain, events) => {
         const now = this.now();
         const due = await tx.intents.dueForExpiry(now.getTime(), 100);
         for (const intent of due) await this.expire(tx, chain, events, intent, now);
@@ -232,7 +236,7 @@ export class IntentActions {
 
   /** Holds an intent: it cannot be approved or executed until released; its decision is untouched. */
   hold(org: Organisation, actor: Actor, intentId: string, reason: string | null): Promise<ActionResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const intent = await tx.intents.get(org.id, intentId);
       if (!intent) return new Refusal(notFound('intent', 'id'));
@@ -246,7 +250,6 @@ export class IntentActions {
         org_id: org.id, kind: 'control', intent_id: intent.id, time, actor: actor.id,
         body: { control: 'hold', action: 'on', scope: `intent:${intent.id}`, reason, from_status: intent.status, status: 'held' },
       });
-      await tx.intents.setStatus(org.id, intent.id, 'held', intent.status);
       events.push({ type: 'intent.held', org_id: org.id, intent_id: intent.id, time, data: { status: 'held', by: actor.id, reason } });
       return this.result(tx, intent, 'held', record);
     });
@@ -254,7 +257,7 @@ export class IntentActions {
 
   /** Releases a hold: the intent returns to the status it had. */
   release(org: Organisation, actor: Actor, intentId: string, reason: string | null): Promise<ActionResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const intent = await tx.intents.get(org.id, intentId);
       if (!intent) return new Refusal(notFound('intent', 'id'));
@@ -267,7 +270,6 @@ export class IntentActions {
         org_id: org.id, kind: 'control', intent_id: intent.id, time, actor: actor.id,
         body: { control: 'hold', action: 'off', scope: `intent:${intent.id}`, reason, status },
       });
-      await tx.intents.setStatus(org.id, intent.id, status, null);
       events.push({ type: 'intent.released', org_id: org.id, intent_id: intent.id, time, data: { status, by: actor.id, reason } });
       return this.result(tx, intent, status, record);
     });
@@ -275,7 +277,7 @@ export class IntentActions {
 
   /** Records that the caller made the refund; only an allowed or approved intent can be executed. */
   executed(org: Organisation, actor: Actor, intentId: string, stripeRefundId: string): Promise<ActionResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const intent = await tx.intents.get(org.id, intentId);
       if (!intent) return new Refusal(notFound('intent', 'id'));
@@ -288,7 +290,6 @@ export class IntentActions {
         org_id: org.id, kind: 'execution', intent_id: intent.id, time, actor: actor.id,
         body: { stripe_refund_id: stripeRefundId, from_status: intent.status, status: 'executed' },
       });
-      await tx.intents.setStatus(org.id, intent.id, 'executed', null);
       events.push({ type: 'intent.executed', org_id: org.id, intent_id: intent.id, time, data: { status: 'executed', stripe_refund_id: stripeRefundId } });
       return this.result(tx, intent, 'executed', record);
     });
@@ -296,7 +297,7 @@ export class IntentActions {
 
   /** Turns a freeze or kill switch on. */
   controlOn(org: Organisation, actor: Actor, kind: ControlKind, scope: string, reason: string): Promise<ControlResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const existing = await tx.controls.get(org.id, kind, scope);
       if (existing) {
@@ -317,7 +318,7 @@ export class IntentActions {
 
   /** Turns a freeze or kill switch off. */
   controlOff(org: Organisation, actor: Actor, kind: ControlKind, scope: string, reason: string | null): Promise<ControlResult> {
-    return this.inChain(async (tx, chain, events) => {
+    return this.inChain(org.id, async (tx, chain, events) => {
       const now = this.now();
       const existing = await tx.controls.get(org.id, kind, scope);
       if (!existing) {

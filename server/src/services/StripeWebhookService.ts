@@ -167,7 +167,7 @@ export class StripeWebhookService {
 
   /** Handles a verified event in one write transaction; a redelivered event id does nothing. */
   handle(org: Organisation, event: Stripe.Event): Promise<WebhookResult> {
-    return this.actions.inChain(async (tx, chain, events) => {
+    return this.actions.inChain(org.id, async (tx, chain, events) => {
       const now = this.options.clock();
       const fresh = await tx.stripe.noteEvent(org.id, event.id, event.type, now.toISOString());
       const base = { received: true as const, event_id: event.id, type: event.type };
@@ -226,7 +226,6 @@ export class StripeWebhookService {
         org_id: org.id, kind: 'execution', intent_id: intent.id, time, actor: STRIPE_ACTOR,
         body: { stripe_refund_id: refund.id, from_status: intent.status, status: 'executed', confirmed_by: 'stripe_webhook', ...money, stripe },
       });
-      await tx.intents.setStatus(org.id, intent.id, 'executed', null);
       events.push({ type: 'intent.executed', org_id: org.id, intent_id: intent.id, time, data: { status: 'executed', stripe_refund_id: refund.id, over_amount: overAmount } });
       result = 'executed';
     } else if (intent.status === 'executed') {
@@ -283,23 +282,16 @@ export class StripeWebhookService {
       stripe_charge_id: refund.chargeId, customer_id: refund.customerId, stripe_account: refund.account,
       ...(Object.keys(refund.metadata).length > 0 ? { metadata: refund.metadata } : {}),
     };
+    const receivedAt = new Date(createdMs).toISOString();
     const record = await chain.append({
       org_id: org.id, kind: 'observation', intent_id: intentId, time, actor: STRIPE_ACTOR,
       body: {
-        observed: 'refund', bypass: true, status: 'observed',
+        observed: 'refund', bypass: true, status: 'observed', received_at: receivedAt,
         // Shaped like a decision record so the intent view reads it the same way; no policy decided it.
         request, facts: {}, decision: null,
         policy: live ? { name: live.name, version: `v${live.version}`, ir_hash: live.ir_hash } : { name: '', version: '', ir_hash: '' },
         stripe,
       },
-    });
-    const receivedAt = new Date(createdMs).toISOString();
-    await tx.intents.insert({
-      org_id: org.id, id: intentId, seq: record.seq, received_at: receivedAt, received_ms: createdMs, source: STRIPE_ACTOR,
-      outcome: 'observed', status: 'observed', amount_cents: refund.amount, currency: refund.currency,
-      customer_id: refund.customerId, stripe_account: refund.account, stripe_charge_id: refund.chargeId,
-      policy_version: live?.version ?? 0, matched_rule: null, requested_by: null, approver_roles: null, approvals_required: null,
-      expires_ms: null, held_from: null,
     });
     const row: StripeRefundRow = {
       org_id: org.id, refund_id: refund.id, charge_id: refund.chargeId, amount_cents: refund.amount, currency: refund.currency,
@@ -319,14 +311,12 @@ export class StripeWebhookService {
         org_id: org.id, kind: 'execution', intent_id: intent.id, time, actor: STRIPE_ACTOR,
         body: { stripe_refund_id: existing.refund_id, from_status: 'executed', status: 'failed', confirmed_by: 'stripe_webhook', stripe },
       });
-      await tx.intents.setStatus(org.id, intent.id, 'failed', null);
       return record;
     }
     const record = await chain.append({
       org_id: org.id, kind: 'observation', intent_id: intent?.id ?? null, time, actor: STRIPE_ACTOR,
       body: { observed: 'refund_failed', bypass: existing.bypass === 1, intent_status: intent?.status ?? null, stripe },
     });
-    if (intent && intent.status === 'observed') await tx.intents.setStatus(org.id, intent.id, 'failed', null);
     return record;
   }
 }

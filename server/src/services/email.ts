@@ -33,6 +33,8 @@ export interface EmailOptions extends EmailSettings {
   readonly onError?: (error: unknown) => void;
   /** Called after each message the SMTP server accepted. */
   readonly onSent?: () => void;
+  /** Reads an intent read-your-writes (the intents view may lag the decision that made it). */
+  readonly intent?: (orgId: string, intentId: string) => Promise<IntentRow | null>;
 }
 
 const RESOLUTIONS: Readonly<Record<string, string>> = {
@@ -130,7 +132,9 @@ export class EmailNotifier {
 
   /** Tells the requester, when they are a user of the organisation, how the request ended. */
   private async sendResolution(event: IntentEvent): Promise<void> {
-    const intent = await this.store.intents.get(event.org_id, event.intent_id as string);
+    const intent = this.options.intent
+      ? await this.options.intent(event.org_id, event.intent_id as string)
+      : await this.store.intents.get(event.org_id, event.intent_id as string);
     if (!intent?.requested_by) return;
     const requester = (await this.store.users.list(event.org_id))
       .find((user) => user.disabled_at === null && (user.id === intent.requested_by || user.email === intent.requested_by));

@@ -1,14 +1,17 @@
 // Sealing a batch of decisions in one write transaction: for each request, in arrival order,
 // the authoritative checks (idempotency, live policy, declared source), the computed facts,
-// the decision, the hash-chained record, the intent row and the idempotency row. Everything a
+// the decision, the hash-chained record and the idempotency row. The intent row, shadow rows
+// and Merkle nodes are projections of the record, applied later (server/src/projections). Everything a
 // request writes is written after everything it could be rejected for, so a rejected request
 // leaves nothing behind and the rest of the batch proceeds.
 
 import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
+import { DEFAULT_APPROVAL_TTL_MS } from '../projections/intentsProjection.js';
+import type { ProjectionSession } from '../projections/ProjectionSession.js';
 import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
-import type { ControlRow, IntentStatus, Organisation, Repositories } from '../repositories/types.js';
+import type { ControlRow, Organisation, Repositories } from '../repositories/types.js';
 import { controlBlocking, type ControlView } from './controls.js';
 import type { Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
@@ -52,20 +55,7 @@ export function decisionResponseJson(decision: DecisionView, intentId: string, r
   return JSON.stringify({ decision, intent_id: intentId, received_at: receivedAt });
 }
 
-/** The lifecycle status a fresh decision puts its intent in; a flag lets the refund through. */
-export function statusForOutcome(outcome: Outcome): IntentStatus {
-  switch (outcome) {
-    case 'allow':
-    case 'flag':
-      return 'allowed';
-    case 'pending_approval':
-      return 'pending_approval';
-    case 'block':
-      return 'blocked';
-  }
-}
-
-export const DEFAULT_APPROVAL_TTL_MS = 72 * 3_600_000;
+export { DEFAULT_APPROVAL_TTL_MS, statusForOutcome } from '../projections/intentsProjection.js';
 
 export interface SealOptions {
   readonly idempotencyTtlMs: number;
@@ -73,6 +63,11 @@ export interface SealOptions {
   readonly events?: IntentEvent[];
   /** Receives the batch's events inside the transaction (the webhook outbox). */
   readonly onEvents?: EventSink;
+  /**
+   * The intents projection, in this transaction: caught up before the facts of a policy that
+   * uses facts are computed, so they count every earlier decision of the organisation.
+   */
+  readonly facts: ProjectionSession;
 }
 
 export async function sealDecisions(
@@ -94,6 +89,7 @@ export async function sealDecisions(
     results.push(await sealOne(tx, chain, item, cache, livePolicies, options, active));
   }
   await chain.finish();
+  await options.facts.finish();
   if (options.events && options.events.length > 0) await options.onEvents?.(tx, options.events);
   return results;
 }
@@ -155,6 +151,7 @@ async function sealOne(
       ...(observing ? { enforced: true } : {}),
     };
   } else {
+    if (usesFacts(policy, shadows)) await options.facts.catchUp(item.orgId);
     try {
       evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs);
     } catch {
@@ -164,9 +161,6 @@ async function sealOne(
     facts = evaluation.facts;
     decision = respondedDecision(evaluation, observing);
   }
-  // What the policy said (the would-be decision in observe mode) is what the intent's outcome
-  // and matched rule record; the status follows what the caller was told.
-  const policyDecision = decision.would_be ?? decision;
 
   const body: Record<string, JsonValue> = {
     request: request as unknown as JsonValue,
@@ -178,6 +172,10 @@ async function sealOne(
     body['shadow_policies'] = shadows.map((shadow) => ({ name: shadow.policy, version: shadow.policyVersion, ir_hash: shadow.hash }));
   }
   if (item.idempotency) body['idempotency_key'] = item.idempotency.key;
+  // The intents view reads the approval deadline from the record (the TTL may change later).
+  if (decision.outcome === 'pending_approval') {
+    body['expires_at'] = new Date(item.receivedMs + (org?.approval_ttl_ms ?? DEFAULT_APPROVAL_TTL_MS)).toISOString();
+  }
   let record;
   try {
     record = await chain.append({
@@ -190,40 +188,6 @@ async function sealOne(
       return { kind: 'rejected', error: new ApiError(400, 'invalid_request', 'The request holds a value that cannot be sealed (e.g. an unpaired surrogate).') };
     }
     throw error;
-  }
-
-  await tx.intents.insert({
-    org_id: item.orgId,
-    id: item.intentId,
-    seq: record.seq,
-    received_at: item.receivedAt,
-    received_ms: item.receivedMs,
-    source: request.source,
-    outcome: policyDecision.outcome,
-    status: statusForOutcome(decision.outcome),
-    amount_cents: request.amount_cents,
-    currency: request.currency,
-    customer_id: request.customer_id ?? null,
-    stripe_account: request.stripe_account ?? null,
-    stripe_charge_id: request.stripe_charge_id ?? null,
-    policy_version: policy.version,
-    matched_rule: policyDecision.matched_rule,
-    requested_by: request.requested_by ?? null,
-    approver_roles: decision.outcome === 'pending_approval' ? JSON.stringify(decision.approver_roles ?? []) : null,
-    approvals_required: decision.outcome === 'pending_approval' ? (decision.approvals_required ?? 1) : null,
-    expires_ms: decision.outcome === 'pending_approval' ? item.receivedMs + (org?.approval_ttl_ms ?? DEFAULT_APPROVAL_TTL_MS) : null,
-    held_from: null,
-  });
-  if (decision.enforced === false) await tx.shadows.markNotEnforced(item.orgId, item.intentId);
-  if (evaluation?.shadow) {
-    for (const [index, shadow] of evaluation.shadow.entries()) {
-      await tx.shadows.insertDecision({
-        org_id: item.orgId, policy_version: shadows[index]!.version, seq: record.seq, intent_id: item.intentId,
-        received_ms: item.receivedMs, amount_cents: request.amount_cents, currency: request.currency,
-        live_version: policy.version, live_outcome: policyDecision.outcome, live_rule: policyDecision.matched_rule,
-        outcome: shadow.outcome, matched_rule: shadow.matched_rule,
-      });
-    }
   }
 
   if (decision.outcome === 'pending_approval' && options.events) {
@@ -254,6 +218,10 @@ async function sealOne(
     });
   }
   return { kind: 'sealed', statusCode: 200, body: response, outcome: decision.outcome, seq: record.seq };
+}
+
+function usesFacts(policy: LoadedPolicy, shadows: readonly LoadedPolicy[]): boolean {
+  return policy.ir.facts.length > 0 || shadows.some((shadow) => shadow.ir.facts.length > 0);
 }
 
 /** What the caller is told: the live decision, or in observe mode an allow carrying it as `would_be`. */

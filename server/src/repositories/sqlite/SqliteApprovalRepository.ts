@@ -5,7 +5,7 @@ export class SqliteApprovalRepository implements ApprovalRepository {
   private readonly insertStmt;
   private readonly forIntentStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(private readonly db: SqliteConnection) {
     this.insertStmt = db.prepare(
       `INSERT INTO approvals (org_id, intent_id, user_id, verdict, role, seq, time)
        VALUES (@org_id, @intent_id, @user_id, @verdict, @role, @seq, @time)`,
@@ -19,5 +19,9 @@ export class SqliteApprovalRepository implements ApprovalRepository {
 
   async forIntent(orgId: string, intentId: string): Promise<readonly ApprovalRow[]> {
     return this.forIntentStmt.all(orgId, intentId) as ApprovalRow[];
+  }
+
+  async clear(): Promise<void> {
+    this.db.exec('DELETE FROM approvals');
   }
 }

@@ -87,6 +87,10 @@ export class SqliteIntentRepository implements IntentRepository {
     return this.dueStmt.all(nowMs, limit) as IntentRow[];
   }
 
+  async clear(): Promise<void> {
+    this.db.exec('DELETE FROM intents');
+  }
+
   private statusStatement(cache: Map<number, Statement>, count: number, sql: (placeholders: string) => string): Statement {
     let stmt = cache.get(count);
     if (!stmt) {

@@ -7,14 +7,18 @@ export class SqliteMerkleRepository implements MerkleRepository {
   private readonly setSizeStmt;
   private readonly putStmt;
   private readonly getStmt;
+  private readonly behindStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(private readonly db: SqliteConnection) {
     this.sizeStmt = db.prepare('SELECT size FROM merkle_sizes WHERE org_id = ?').pluck();
     this.setSizeStmt = db.prepare(
       'INSERT INTO merkle_sizes (org_id, size) VALUES (?, ?) ON CONFLICT (org_id) DO UPDATE SET size = excluded.size',
     );
     this.putStmt = db.prepare('INSERT INTO merkle_nodes (org_id, level, idx, hash) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare('SELECT hash FROM merkle_nodes WHERE org_id = ? AND level = ? AND idx = ?').pluck();
+    this.behindStmt = db.prepare(
+      'SELECT COALESCE(SUM(h.seq - COALESCE(s.size, 0)), 0) FROM chain_heads h LEFT JOIN merkle_sizes s ON s.org_id = h.org_id',
+    ).pluck();
   }
 
   async size(orgId: string): Promise<number> {
@@ -32,5 +36,13 @@ export class SqliteMerkleRepository implements MerkleRepository {
 
   async getNodes(orgId: string, coordinates: readonly NodeCoordinate[]): Promise<(Buffer | null)[]> {
     return coordinates.map((at) => (this.getStmt.get(orgId, at.level, at.index) as Buffer | undefined) ?? null);
+  }
+
+  async clear(): Promise<void> {
+    this.db.exec('DELETE FROM merkle_nodes; DELETE FROM merkle_sizes');
+  }
+
+  async behind(): Promise<number> {
+    return Number(this.behindStmt.get());
   }
 }

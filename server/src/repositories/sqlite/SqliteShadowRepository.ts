@@ -20,7 +20,7 @@ export class SqliteShadowRepository implements ShadowRepository {
   private readonly differingStmt;
   private readonly trafficStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(private readonly db: SqliteConnection) {
     this.runningStmt = db.prepare('SELECT * FROM shadow_policies WHERE org_id = ? AND stopped_seq IS NULL ORDER BY started_seq');
     this.startStmt = db.prepare(
       `INSERT INTO shadow_policies (org_id, version, started_seq, started_at, started_by, stopped_seq, stopped_at, stopped_by)
@@ -86,6 +86,10 @@ export class SqliteShadowRepository implements ShadowRepository {
 
   async markNotEnforced(orgId: string, intentId: string): Promise<void> {
     this.markStmt.run(orgId, intentId);
+  }
+
+  async clearDecisions(): Promise<void> {
+    this.db.exec('DELETE FROM shadow_decisions');
   }
 
   async counts(orgId: string, version: number, sinceMs: number, untilMs: number): Promise<{ compared: number; differing: number }> {

@@ -20,6 +20,7 @@ import { SqliteSessionRepository } from './SqliteSessionRepository.js';
 import { SqliteNumbersRepository } from './SqliteNumbersRepository.js';
 import { SqliteReplayRepository } from './SqliteReplayRepository.js';
 import { SqliteStripeRepository } from './SqliteStripeRepository.js';
+import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection): Repositories {
@@ -44,5 +45,6 @@ export function sqliteRepositories(db: SqliteConnection): Repositories {
     exportSinks: new SqliteExportSinkRepository(db),
     shadows: new SqliteShadowRepository(db),
     sessions: new SqliteSessionRepository(db),
+    projections: new SqliteProjectionRepository(db),
   };
 }

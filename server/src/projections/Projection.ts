@@ -1,0 +1,29 @@
+// A projection is a table (or a few) derived from the ledger: a fold of each organisation's
+// records in seq order. Its cursor (the last seq applied) is written in the same transaction
+// as the rows, so a crash leaves the projection exactly at some cursor, and applying the
+// records after it — catching up — is the same code whether it resumes a lagging projection,
+// finishes an interrupted rebuild or rebuilds from record zero.
+
+import type { StoredRecord } from '../ledger/chain.js';
+import type { Repositories } from '../repositories/types.js';
+
+/** Applies records inside one write transaction. */
+export interface ProjectionWriter {
+  /** The seq of the last record of `orgId` this projection has applied (0: none). */
+  cursor(orgId: string): Promise<number>;
+  /** Applies the record after the cursor (record.seq = cursor + 1). */
+  apply(record: StoredRecord): Promise<void>;
+  /** Writes the advanced cursors; called once, last, inside the same transaction. */
+  finish(): Promise<void>;
+}
+
+export interface Projection {
+  /** As named on the command line (`axiru db rebuild --projection NAME`) and in metrics. */
+  readonly name: string;
+  /** A writer bound to one write transaction. */
+  open(tx: Repositories): ProjectionWriter;
+  /** Deletes every row and cursor of the projection (the start of a rebuild). */
+  clear(tx: Repositories): Promise<void>;
+  /** Records in all chains not applied yet. */
+  lag(repos: Repositories): Promise<number>;
+}

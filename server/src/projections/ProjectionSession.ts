@@ -1,0 +1,50 @@
+import type { Repositories } from '../repositories/types.js';
+import type { Projection, ProjectionWriter } from './Projection.js';
+
+/** Records read from the ledger at a time while catching up. */
+const PAGE = 500;
+
+/**
+ * Catches projections up inside one write transaction: for an organisation, reads the records
+ * after the lowest cursor and gives each projection the ones it has not applied. Call
+ * `finish()` once, last, to write the cursors with the rows.
+ */
+export class ProjectionSession {
+  private readonly writers: readonly ProjectionWriter[];
+
+  constructor(private readonly tx: Repositories, projections: readonly Projection[]) {
+    this.writers = projections.map((projection) => projection.open(tx));
+  }
+
+  /**
+   * Applies the organisation's records after each cursor, at most `limit` of them (in the
+   * ledger's order, so stopping anywhere leaves every projection at a record boundary).
+   * Returns how many records were read; fewer than `limit` means every projection is at the head.
+   */
+  async catchUp(orgId: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
+    const cursors = await Promise.all(this.writers.map((writer) => writer.cursor(orgId)));
+    let after = Math.min(...cursors);
+    let read = 0;
+    while (read < limit) {
+      const wanted = Math.min(PAGE, limit - read);
+      const page = await this.tx.ledger.scan(orgId, after, wanted);
+      for (const record of page) {
+        if (record.seq !== after + 1) throw new Error(`the ledger of ${orgId} has no record ${after + 1}`);
+        for (const [index, writer] of this.writers.entries()) {
+          if (record.seq > cursors[index]!) {
+            await writer.apply(record);
+            cursors[index] = record.seq;
+          }
+        }
+        after = record.seq;
+      }
+      read += page.length;
+      if (page.length < wanted) break;
+    }
+    return read;
+  }
+
+  async finish(): Promise<void> {
+    for (const writer of this.writers) await writer.finish();
+  }
+}
