@@ -37,6 +37,9 @@ interface SealedBody {
 
 export class ReplayError extends Error {}
 
+/** The intent was not decided by a policy (a refund observed in Stripe): nothing to replay. */
+export class NotDecidedError extends ReplayError {}
+
 function differences(sealed: Record<string, unknown>, replayed: Record<string, unknown>): string[] {
   const keys = [...new Set([...Object.keys(sealed), ...Object.keys(replayed)])].sort();
   return keys.filter((key) => {
@@ -53,6 +56,9 @@ export async function replayIntent(repos: Repositories, cache: PolicyCache, orgI
   const records = await repos.ledger.byIntent(orgId, intentId);
   if (records.length === 0) return null;
   const record = records[0]!;
+  if (record.kind === 'observation') {
+    throw new NotDecidedError(`intent ${intentId} is a refund observed in Stripe that no policy decided; there is no decision to replay`);
+  }
   if (record.kind !== 'decision') throw new ReplayError(`intent ${intentId} has no decision record at seq ${record.seq}`);
   const body = JSON.parse(record.body) as SealedBody;
   const policy = await cache.byIrHash(repos, body.policy.ir_hash);

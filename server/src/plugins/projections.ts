@@ -16,6 +16,9 @@ declare module 'fastify' {
   }
 }
 
+/** The one route that never waits for a projection. */
+const DECISION_ROUTE = '/api/decision';
+
 export interface ProjectionsPluginOptions {
   /** Most records applied per catch-up transaction. */
   readonly batchRecords?: number | undefined;
@@ -44,11 +47,12 @@ export const projectionsPlugin = fp<ProjectionsPluginOptions>(async (app, option
     await app.store.refreshReads(true);
     return app.store.intents.get(orgId, intentId);
   });
-  // Every read of the API sees every acknowledged record: a GET of an organisation whose views
-  // are behind its chain (decisions sealed in the last few milliseconds) catches them up first.
-  // The decision path never waits for the views; a reader waits at most for one catch-up.
+  // Every request but a decision sees every acknowledged record: one for an organisation whose
+  // views are behind its chain (decisions sealed in the last few milliseconds) catches them up
+  // first. The decision path never waits for the views; anything else waits at most for one
+  // catch-up, and reads (the intents list, numbers, diffs, impact) stay exact.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || request.auth === null) return;
+    if (!request.auth || request.routeOptions.url === DECISION_ROUTE) return;
     const orgId = request.auth.org.id;
     const head = await app.store.ledger.head(orgId);
     if (head === null || (await app.store.projections.cursor(INTENTS, orgId)) >= head.seq) return;

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { writeBundle } from '../audit/exportBundle.js';
 import { publicKeyInfo } from '../audit/signingKeys.js';
 import { recordLeafHash } from '../audit/recordLine.js';
-import { replayIntent } from '../audit/replayIntent.js';
+import { NotDecidedError, replayIntent } from '../audit/replayIntent.js';
 import { storedConsistencyProof, storedInclusionPath } from '../audit/storedTree.js';
 import { ApiError, notFound } from '../errors.js';
 import { authOf } from '../plugins/auth.js';
@@ -177,12 +177,18 @@ export const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
           explanation: Type.Object({ why: Type.String(), rules: Type.Unknown() }),
           shadow_replayed: Type.Integer(),
         }),
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 409),
       },
     },
     preValidation: readers,
   }, async (request) => {
-    const answer = await replayIntent(app.store, cache, authOf(request).org.id, request.params.id);
+    let answer;
+    try {
+      answer = await replayIntent(app.store, cache, authOf(request).org.id, request.params.id);
+    } catch (error) {
+      if (error instanceof NotDecidedError) throw new ApiError(409, 'not_decided', `${error.message}.`);
+      throw error;
+    }
     if (!answer) throw notFound('intent', 'id');
     return { ...answer, differences: [...answer.differences] };
   });

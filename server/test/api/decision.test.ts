@@ -66,15 +66,15 @@ describe('POST /api/decision', () => {
 
   it('defaults the currency to the organisation\'s and records it lower-case', async () => {
     const omitted = json<DecisionJson>(await t.decide({ source: 'support_tool', amount_cents: 2000, customer_tenure_days: 100 }));
-    const intent = await t.app.store.intents.get(t.demo.id, omitted.intent_id);
+    const intent = await t.app.intent(t.demo.id, omitted.intent_id);
     expect(intent?.currency).toBe('usd');
     expect(omitted.decision.outcome).toBe('allow');
     const euro = json<DecisionJson>(await t.decide({ source: 'support_tool', amount_cents: 2000, currency: 'EUR', customer_tenure_days: 100 }));
-    expect((await t.app.store.intents.get(t.demo.id, euro.intent_id))?.currency).toBe('eur');
+    expect((await t.app.intent(t.demo.id, euro.intent_id))?.currency).toBe('eur');
     // "small EUR refund falls to the default" (the policy's own example)
     expect(euro.decision).toMatchObject({ outcome: 'pending_approval', matched_rule: null, approver_role: 'support_lead' });
     const defaulted = json<DecisionJson>(await t.decide({ source: 'support_tool', amount_cents: 2000, currency: null, customer_tenure_days: 100 }));
-    expect((await t.app.store.intents.get(t.demo.id, defaulted.intent_id))?.currency).toBe('usd');
+    expect((await t.app.intent(t.demo.id, defaulted.intent_id))?.currency).toBe('usd');
   });
 
   it('accepts amounts up to 10^12 cents', async () => {

@@ -58,6 +58,8 @@ describe('Idempotency-Key', () => {
     for (const conflict of conflicts) expect(json<ErrorJson>(conflict).error.code).toBe('idempotency_in_flight');
     const intentId = json<DecisionJson>(ok[0]!).intent_id;
     expect(await decisionRecordsFor([intentId])).toBe(1);
+    // The intents view is a projection that may lag the answer by a few milliseconds.
+    await t.app.projections.catchUp();
     const rows = await t.app.store.intents.list(t.demo.id, { stripe_account: undefined }, 1000);
     expect(rows.filter((row) => row.id === intentId)).toHaveLength(1);
     // After the first completed, a retry replays it.

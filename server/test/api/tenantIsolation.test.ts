@@ -86,7 +86,7 @@ describe('tenant isolation', () => {
       method: 'POST', url: '/api/decision', payload: { org_api_key: b.decisionKey, source: 'support_tool', amount_cents: 100 },
     });
     const decision = json<DecisionJson>(response);
-    expect((await t.app.store.intents.get(b.id, decision.intent_id))?.org_id).toBe(b.id);
-    expect(await t.app.store.intents.get(a.id, decision.intent_id)).toBeNull();
+    expect((await t.app.intent(b.id, decision.intent_id))?.org_id).toBe(b.id);
+    expect(await t.app.intent(a.id, decision.intent_id)).toBeNull();
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   for (let i = 0; i < 8; i += 1) {
     const metadata = i === 4 ? { ticket: 'TAMPER-MARK-7' } : { ticket: `T-${i}` };
     const response = await t.decide({ source: 'support_tool', amount_cents: 1000 + i, metadata });
-    if (i === 4) markedSeq = (await t.app.store.intents.get(orgId, json<DecisionJson>(response).intent_id))!.seq;
+    if (i === 4) markedSeq = (await t.app.intent(orgId, json<DecisionJson>(response).intent_id))!.seq;
   }
   total = await t.app.store.ledger.size();
   await t.close();
