@@ -4,8 +4,6 @@ import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
 import { defaultCommitDelay, GroupCommitter } from './GroupCommitter.js';
 import { uuidv7 } from './uuidv7.js';
-import { intentsProjection } from '../projections/intentsProjection.js';
-import { ProjectionSession } from '../projections/ProjectionSession.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
@@ -71,7 +69,7 @@ export class DecisionService {
       async (items) => {
         const events: IntentEvent[] = [];
         const results = await this.store.transaction((tx) => sealDecisions(tx, items, this.cache, {
-          idempotencyTtlMs: this.ttlMs, events, facts: new ProjectionSession(tx, [intentsProjection]),
+          idempotencyTtlMs: this.ttlMs, events,
           ...(options.onEvents ? { onEvents: options.onEvents } : {}),
         }));
         if (events.length > 0) options.afterCommit?.(events);

@@ -8,8 +8,8 @@
 import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
-import { DEFAULT_APPROVAL_TTL_MS } from '../projections/intentsProjection.js';
-import type { ProjectionSession } from '../projections/ProjectionSession.js';
+import { DEFAULT_APPROVAL_TTL_MS, intentsProjection } from '../projections/intentsProjection.js';
+import { ProjectionSession } from '../projections/ProjectionSession.js';
 import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
 import type { ControlRow, Organisation, Repositories } from '../repositories/types.js';
 import { controlBlocking, type ControlView } from './controls.js';
@@ -63,17 +63,16 @@ export interface SealOptions {
   readonly events?: IntentEvent[];
   /** Receives the batch's events inside the transaction (the webhook outbox). */
   readonly onEvents?: EventSink;
-  /**
-   * The intents projection, in this transaction: caught up before the facts of a policy that
-   * uses facts are computed, so they count every earlier decision of the organisation.
-   */
-  readonly facts: ProjectionSession;
 }
 
 export async function sealDecisions(
   tx: Repositories, items: readonly PendingDecision[], cache: PolicyCache, options: SealOptions,
 ): Promise<SealResult[]> {
   const chain = new ChainAppender(tx);
+  // The intents view, in this transaction: caught up before the facts of a policy that uses
+  // facts are computed, so they count every earlier decision of the organisation, this batch's
+  // included. A batch whose policies use no facts leaves it behind the chain.
+  const intentsView = new ProjectionSession(tx, [intentsProjection]);
   const livePolicies = new Map<string, LiveOrg>();
   // Controls are read inside this write transaction, and every control change is its own
   // write transaction: a control sealed before this batch applies to all of it, and none can
@@ -86,10 +85,10 @@ export async function sealDecisions(
       active = await tx.controls.active(item.orgId);
       controls.set(item.orgId, active);
     }
-    results.push(await sealOne(tx, chain, item, cache, livePolicies, options, active));
+    results.push(await sealOne(tx, chain, intentsView, item, cache, livePolicies, options, active));
   }
   await chain.finish();
-  await options.facts.finish();
+  await intentsView.finish();
   if (options.events && options.events.length > 0) await options.onEvents?.(tx, options.events);
   return results;
 }
@@ -115,6 +114,7 @@ async function livePolicy(
 async function sealOne(
   tx: Repositories,
   chain: ChainAppender,
+  intentsView: ProjectionSession,
   item: PendingDecision,
   cache: PolicyCache,
   livePolicies: Map<string, LiveOrg>,
@@ -151,7 +151,7 @@ async function sealOne(
       ...(observing ? { enforced: true } : {}),
     };
   } else {
-    if (usesFacts(policy, shadows)) await options.facts.catchUp(item.orgId);
+    if (usesFacts(policy, shadows)) await intentsView.catchUp(item.orgId);
     try {
       evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs);
     } catch {

@@ -81,7 +81,7 @@ describe('DecisionService', () => {
     expect(results[0]?.kind).toBe('sealed');
     expect(results[1]).toMatchObject({ kind: 'replayed', body: (results[0] as { body: string }).body });
     expect(await inner.ledger.size()).toBe(size + 1);
-    expect(await inner.intents.get(org.id, 'b')).toBeNull();
+    expect(await inner.ledger.byIntent(org.id, 'b')).toEqual([]);
   });
 
   it('refuses an unsealable request alone, and seals the rest of its batch', async () => {
@@ -93,8 +93,9 @@ describe('DecisionService', () => {
     const results = await inner.transaction((tx) =>
       sealDecisions(tx, [item('bad', 'x\ud800'), item('good', 'fine')], new PolicyCache(), { idempotencyTtlMs: 86_400_000 }));
     expect(results.map((result) => result.kind)).toEqual(['rejected', 'sealed']);
-    expect(await inner.intents.get(org.id, 'bad')).toBeNull();
-    expect(await inner.intents.get(org.id, 'good')).not.toBeNull();
+    // Sealing writes the record only (the intents view is a projection of it).
+    expect(await inner.ledger.byIntent(org.id, 'bad')).toEqual([]);
+    expect((await inner.ledger.byIntent(org.id, 'good')).map((record) => record.kind)).toEqual(['decision']);
   });
 
   it('answers 503 and seals nothing when the batch cannot be committed', async () => {
