@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { bootstrap, DEMO_POLICY_PATH } from '../../src/services/bootstrap.js';
 import { createOrganisation } from '../../src/services/organisations.js';
 import type { EmailSettings } from '../../src/services/email.js';
+import type { ProjectionsPluginOptions } from '../../src/plugins/projections.js';
 import { compilePolicy } from '../../src/services/PolicyService.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
@@ -58,6 +59,8 @@ export interface TestAppOptions {
   readonly now?: Date;
   /** Approval emails through a (local) SMTP server. */
   readonly email?: EmailSettings;
+  /** How projections catch up (`background: false` leaves them behind until a reader needs them). */
+  readonly projections?: ProjectionsPluginOptions;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -77,6 +80,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),
     ...(options.replayMaxBytes !== undefined ? { replayMaxBytes: options.replayMaxBytes } : {}),
     ...(options.email !== undefined ? { email: options.email } : {}),
+    ...(options.projections !== undefined ? { projections: options.projections } : {}),
   });
   await app.ready();
   let demo: TestOrg;
