@@ -16,7 +16,7 @@ export class TreeAppender {
 
   constructor(private readonly tx: Repositories) {}
 
-  async append(record: StoredRecord): Promise<void> {
+  async append(record: Pick<StoredRecord, 'org_id' | 'seq' | 'hash'>): Promise<void> {
     const tree = await this.tree(record.org_id, record.seq - 1);
     if (tree.size !== record.seq - 1) {
       throw new Error(`the Merkle tree of ${record.org_id} covers ${tree.size} records but record ${record.seq} is being appended`);

@@ -31,7 +31,7 @@ export class ChainAppender {
     await this.tx.ledger.append(stored);
     this.heads.set(draft.org_id, { seq: record.seq, hash: record.hash });
     this.dirty.add(draft.org_id);
-    if (this.session) await this.session.catchUp(draft.org_id);
+    if (this.session) await this.session.applyAppended(record, record.body);
     return record;
   }
 

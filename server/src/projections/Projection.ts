@@ -7,12 +7,15 @@
 import type { StoredRecord } from '../ledger/chain.js';
 import type { Repositories } from '../repositories/types.js';
 
+/** What a fold reads of a record: its envelope and hash; the body comes parsed beside it. */
+export type ProjectedRecord = Pick<StoredRecord, 'org_id' | 'seq' | 'kind' | 'intent_id' | 'time' | 'hash'>;
+
 /** Applies records inside one write transaction. */
 export interface ProjectionWriter {
   /** The seq of the last record of `orgId` this projection has applied (0: none). */
   cursor(orgId: string): Promise<number>;
-  /** Applies the record after the cursor (record.seq = cursor + 1). */
-  apply(record: StoredRecord): Promise<void>;
+  /** Applies the record after the cursor (record.seq = cursor + 1); `body` is its parsed body. */
+  apply(record: ProjectedRecord, body: unknown): Promise<void>;
   /** Writes the advanced cursors; called once, last, inside the same transaction. */
   finish(): Promise<void>;
 }

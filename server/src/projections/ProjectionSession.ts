@@ -1,5 +1,5 @@
 import type { Repositories } from '../repositories/types.js';
-import type { Projection, ProjectionWriter } from './Projection.js';
+import type { ProjectedRecord, Projection, ProjectionWriter } from './Projection.js';
 
 /** Records read from the ledger at a time while catching up. */
 const PAGE = 500;
@@ -30,9 +30,10 @@ export class ProjectionSession {
       const page = await this.tx.ledger.scan(orgId, after, wanted);
       for (const record of page) {
         if (record.seq !== after + 1) throw new Error(`the ledger of ${orgId} has no record ${after + 1}`);
+        const body: unknown = JSON.parse(record.body);
         for (const [index, writer] of this.writers.entries()) {
           if (record.seq > cursors[index]!) {
-            await writer.apply(record);
+            await writer.apply(record, body);
             cursors[index] = record.seq;
           }
         }
@@ -42,6 +43,20 @@ export class ProjectionSession {
       if (page.length < wanted) break;
     }
     return read;
+  }
+
+  /**
+   * Applies a record this transaction just appended, with its body as an object, without
+   * reading it back; a projection that is further behind is caught up from the ledger instead.
+   */
+  async applyAppended(record: ProjectedRecord, body: unknown): Promise<void> {
+    for (const writer of this.writers) {
+      if ((await writer.cursor(record.org_id)) !== record.seq - 1) {
+        await this.catchUp(record.org_id);
+        return;
+      }
+    }
+    for (const writer of this.writers) await writer.apply(record, body);
   }
 
   async finish(): Promise<void> {

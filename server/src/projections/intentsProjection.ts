@@ -13,9 +13,8 @@
 // policy that uses facts) apply them.
 
 import type { Outcome } from '@axiru/runtime';
-import type { StoredRecord } from '../ledger/chain.js';
 import type { IntentStatus, Repositories } from '../repositories/types.js';
-import type { Projection, ProjectionWriter } from './Projection.js';
+import type { ProjectedRecord, Projection, ProjectionWriter } from './Projection.js';
 
 export const DEFAULT_APPROVAL_TTL_MS = 72 * 3_600_000;
 
@@ -83,8 +82,8 @@ export const intentsProjection: Projection = {
         }
         return seq;
       },
-      async apply(record) {
-        await applyRecord(tx, record);
+      async apply(record, body) {
+        await applyRecord(tx, record, body);
         cursors.set(record.org_id, record.seq);
         dirty.add(record.org_id);
       },
@@ -103,14 +102,14 @@ export const intentsProjection: Projection = {
   lag: (repos) => repos.projections.lag(INTENTS),
 };
 
-async function applyRecord(tx: Repositories, record: StoredRecord): Promise<void> {
+async function applyRecord(tx: Repositories, record: ProjectedRecord, parsed: unknown): Promise<void> {
   const intentId = record.intent_id;
   if (intentId === null) return;
   switch (record.kind) {
     case 'decision':
-      return applyDecision(tx, record, intentId, JSON.parse(record.body) as DecisionBody);
+      return applyDecision(tx, record, intentId, parsed as DecisionBody);
     case 'observation': {
-      const body = JSON.parse(record.body) as {
+      const body = parsed as {
         observed: string; status?: string; decision?: null; request?: SealedRequest; policy?: { version: string };
         received_at?: string; intent_status?: string | null;
       };
@@ -131,7 +130,7 @@ async function applyRecord(tx: Repositories, record: StoredRecord): Promise<void
     }
     case 'approval':
     case 'denial': {
-      const body = JSON.parse(record.body) as { user_id: string; role: string; status: IntentStatus };
+      const body = parsed as { user_id: string; role: string; status: IntentStatus };
       await tx.approvals.insert({
         org_id: record.org_id, intent_id: intentId, user_id: body.user_id, verdict: record.kind === 'approval' ? 'approve' : 'deny',
         role: body.role, seq: record.seq, time: record.time,
@@ -144,12 +143,12 @@ async function applyRecord(tx: Repositories, record: StoredRecord): Promise<void
       await tx.intents.setStatus(record.org_id, intentId, 'expired', null);
       return;
     case 'execution': {
-      const body = JSON.parse(record.body) as { status: IntentStatus };
+      const body = parsed as { status: IntentStatus };
       await tx.intents.setStatus(record.org_id, intentId, body.status, null);
       return;
     }
     case 'control': {
-      const body = JSON.parse(record.body) as { control: string; action: string; status: IntentStatus; from_status?: IntentStatus };
+      const body = parsed as { control: string; action: string; status: IntentStatus; from_status?: IntentStatus };
       if (body.control !== 'hold') return;
       if (body.action === 'on') await tx.intents.setStatus(record.org_id, intentId, 'held', body.from_status ?? null);
       else await tx.intents.setStatus(record.org_id, intentId, body.status, null);
@@ -160,7 +159,7 @@ async function applyRecord(tx: Repositories, record: StoredRecord): Promise<void
   }
 }
 
-async function applyDecision(tx: Repositories, record: StoredRecord, intentId: string, body: DecisionBody): Promise<void> {
+async function applyDecision(tx: Repositories, record: ProjectedRecord, intentId: string, body: DecisionBody): Promise<void> {
   const { request, decision } = body;
   // What the policy said (the would-be decision in observe mode) is what the intent's outcome
   // and matched rule record; the status follows what the caller was told.

@@ -4,7 +4,6 @@
 // brings a tree up to its chain head before signing it. Its cursor is the tree's size.
 
 import { TreeAppender } from '../audit/TreeAppender.js';
-import type { StoredRecord } from '../ledger/chain.js';
 import type { Repositories } from '../repositories/types.js';
 import type { Projection, ProjectionWriter } from './Projection.js';
 
@@ -14,7 +13,7 @@ export const merkleProjection: Projection = {
     const tree = new TreeAppender(tx);
     return {
       cursor: (orgId) => tree.size(orgId),
-      apply: (record: StoredRecord) => tree.append(record),
+      apply: (record) => tree.append(record),
       finish: () => tree.finish(),
     };
   },

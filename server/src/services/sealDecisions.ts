@@ -151,6 +151,7 @@ async function sealOne(
       ...(observing ? { enforced: true } : {}),
     };
   } else {
+    // Applies what earlier batches left behind; this batch's records are applied as sealed (below).
     if (usesFacts(policy, shadows)) await intentsView.catchUp(item.orgId);
     try {
       evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs);
@@ -189,6 +190,8 @@ async function sealOne(
     }
     throw error;
   }
+  // The next decision of this batch counts this one in its facts.
+  if (usesFacts(policy, shadows)) await intentsView.applyAppended(record, body);
 
   if (decision.outcome === 'pending_approval' && options.events) {
     options.events.push({
