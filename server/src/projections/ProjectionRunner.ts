@@ -23,7 +23,7 @@ export interface ProjectionRunnerOptions {
 }
 
 export const DEFAULT_BATCH_RECORDS = 2000;
-export const DEFAULT_DELAY_MS = 10;
+export const DEFAULT_DELAY_MS = 50;
 
 export class ProjectionRunner {
   private readonly dirty = new Set<string>();
