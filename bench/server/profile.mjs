@@ -47,8 +47,12 @@ await run(2);
 const before = cpu();
 const result = await run(DURATION);
 const cpuSeconds = cpu() - before;
+const loadEnded = performance.now();
 child.kill('SIGTERM');
 await exited;
+// The profile covers the whole process (start-up included); only the measured load counts: the
+// samples of the DURATION seconds that ended when the shutdown began (its length measured here).
+const shutdownUs = (performance.now() - loadEnded) * 1000;
 rmSync(dataDir, { recursive: true, force: true });
 
 const decisions = result['2xx'];
@@ -58,9 +62,16 @@ const profiles = readdirSync(out).filter((name) => name.endsWith('.cpuprofile') 
   .sort((a, b) => b.profile.samples.length - a.profile.samples.length);
 const { name: file, profile } = profiles[0];
 // Self time per node: samples × the mean interval.
-const interval = (profile.endTime - profile.startTime) / profile.samples.length;
+const windowEnd = profile.endTime - shutdownUs;
+const windowStart = windowEnd - DURATION * 1e6;
 const selfUs = new Map();
-for (const id of profile.samples) selfUs.set(id, (selfUs.get(id) ?? 0) + interval);
+let at = profile.startTime;
+for (const [index, id] of profile.samples.entries()) {
+  const delta = profile.timeDeltas[index];
+  at += delta;
+  if (at < windowStart || at > windowEnd) continue;
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index + 1] ?? delta));
+}
 const groups = new Map();
 const functions = new Map();
 function group(frame) {

@@ -1,8 +1,9 @@
 // Part (c) of npm run bench:server: the decision service without HTTP. The same application as
 // `axiru serve`, on a fresh data folder, but its DecisionService is called directly by
 // BENCH_CONNECTIONS concurrent callers, so what is measured is validation-free sealing alone:
-// facts, evaluation, the hash-chained record, the intent row, the Merkle tree, the group commit
-// and its WAL fsync. It bounds what the HTTP server can reach, whatever the HTTP stack costs.
+// facts (with the intents view brought up to the head in the sealing transaction, as a policy
+// with facts needs), evaluation, the hash-chained record, the group commit and its WAL fsync,
+// and the background catch-up of the projections (Merkle trees) that shares the writer. It bounds what the HTTP server can reach, whatever the HTTP stack costs.
 //
 // Also measured in the same folder: the latency of the fsync itself (a 40 KB write and
 // fdatasync, like a batch's WAL frames), since with C requests in flight and each one waiting

@@ -14,8 +14,11 @@ export type ProjectedRecord = Pick<StoredRecord, 'org_id' | 'seq' | 'kind' | 'in
 export interface ProjectionWriter {
   /** The seq of the last record of `orgId` this projection has applied (0: none). */
   cursor(orgId: string): Promise<number>;
-  /** Applies the record after the cursor (record.seq = cursor + 1); `body` is its parsed body. */
-  apply(record: ProjectedRecord, body: unknown): Promise<void>;
+  /**
+   * Applies the record after the cursor (record.seq = cursor + 1). `body()` parses its body
+   * (once, shared by the projections; one that needs only the hash never pays for it).
+   */
+  apply(record: ProjectedRecord, body: () => unknown): Promise<void>;
   /** Writes the advanced cursors; called once, last, inside the same transaction. */
   finish(): Promise<void>;
 }

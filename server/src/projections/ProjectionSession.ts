@@ -11,6 +11,8 @@ const PAGE = 500;
  */
 export class ProjectionSession {
   private readonly writers: readonly ProjectionWriter[];
+  /** Organisations caught up to their head in this transaction and kept there by applyAppended. */
+  private readonly current = new Set<string>();
 
   constructor(private readonly tx: Repositories, projections: readonly Projection[]) {
     this.writers = projections.map((projection) => projection.open(tx));
@@ -22,6 +24,7 @@ export class ProjectionSession {
    * Returns how many records were read; fewer than `limit` means every projection is at the head.
    */
   async catchUp(orgId: string, limit = Number.POSITIVE_INFINITY): Promise<number> {
+    if (this.current.has(orgId)) return 0;
     const cursors = await Promise.all(this.writers.map((writer) => writer.cursor(orgId)));
     let after = Math.min(...cursors);
     let read = 0;
@@ -30,7 +33,8 @@ export class ProjectionSession {
       const page = await this.tx.ledger.scan(orgId, after, wanted);
       for (const record of page) {
         if (record.seq !== after + 1) throw new Error(`the ledger of ${orgId} has no record ${after + 1}`);
-        const body: unknown = JSON.parse(record.body);
+        let parsed: unknown;
+        const body = (): unknown => (parsed ??= JSON.parse(record.body));
         for (const [index, writer] of this.writers.entries()) {
           if (record.seq > cursors[index]!) {
             await writer.apply(record, body);
@@ -40,7 +44,10 @@ export class ProjectionSession {
         after = record.seq;
       }
       read += page.length;
-      if (page.length < wanted) break;
+      if (page.length < wanted) {
+        this.current.add(orgId);
+        break;
+      }
     }
     return read;
   }
@@ -52,11 +59,12 @@ export class ProjectionSession {
   async applyAppended(record: ProjectedRecord, body: unknown): Promise<void> {
     for (const writer of this.writers) {
       if ((await writer.cursor(record.org_id)) !== record.seq - 1) {
+        this.current.delete(record.org_id);
         await this.catchUp(record.org_id);
         return;
       }
     }
-    for (const writer of this.writers) await writer.apply(record, body);
+    for (const writer of this.writers) await writer.apply(record, () => body);
   }
 
   async finish(): Promise<void> {

@@ -102,9 +102,11 @@ export const intentsProjection: Projection = {
   lag: (repos) => repos.projections.lag(INTENTS),
 };
 
-async function applyRecord(tx: Repositories, record: ProjectedRecord, parsed: unknown): Promise<void> {
+async function applyRecord(tx: Repositories, record: ProjectedRecord, body: () => unknown): Promise<void> {
   const intentId = record.intent_id;
+  // Organisation-level records (policies, modes, freezes, kill switches) change no intent.
   if (intentId === null) return;
+  const parsed = body();
   switch (record.kind) {
     case 'decision':
       return applyDecision(tx, record, intentId, parsed as DecisionBody);
