@@ -1,5 +1,6 @@
 // The dashboard end to end: the real `axiru serve` process (built dist, fresh data folder, a
-// loopback port) driven by Debian's Chromium through playwright-core. Each step acts in the
+// loopback port) driven by Chromium (or Chrome) through playwright-core; support/findChromium.ts
+// says which one. Each step acts in the
 // browser and checks the result both on the page and, where it matters, through the API.
 // Screenshots of every main view go to artifacts/screenshots/ (git-ignored, kept by CI).
 
@@ -10,16 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startServerProcess, type ServerProcess } from '../../server/test/support/serverProcess.js';
+import { findChromium } from './support/findChromium.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const SCREENSHOTS = join(REPO, 'artifacts', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 const STEP_MS = 120_000;
 
+// Set by beforeAll one after the other: when a step fails (no browser, no build), the later ones
+// stay undefined and afterAll cleans up only what exists.
 let server: ServerProcess;
 let dataDir: string;
 let profileDir: string;
@@ -68,9 +71,9 @@ async function go(label: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  const chromiumPath = findChromium().path;
   assertBuilt();
   if (!existsSync(join(REPO, 'dashboard/dist/index.html'))) throw new Error('dashboard/dist is missing: npm run build -w @axiru/dashboard');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-data-'));
   profileDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-chromium-'));
@@ -87,20 +90,19 @@ beforeAll(async () => {
   demo.userId = users.json.data.find((u) => u.email === demo.email)?.id ?? '';
   expect(demo.userId).toMatch(/^usr_/);
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
+    executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
   });
   page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(30_000);
 }, STEP_MS);
 
 afterAll(async () => {
-  await context?.close();
+  if (context) await context.close();
   if (server) {
     server.child.kill('SIGTERM');
     await server.exited;
   }
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(profileDir, { recursive: true, force: true });
+  for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 }, STEP_MS);
 
 describe('the dashboard in a real browser', () => {
