@@ -10,7 +10,8 @@
 // chain must verify.
 //
 // Options (env): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
-// (default 10), BENCH_KEEP=1 keeps the data folder.
+// (default 10), BENCH_KEEP=1 keeps the data folder. `--quick` (npm run bench:server -- --quick):
+// 1 s warm-up and 1 s measured, the same code and checks, for CI; its figures mean nothing.
 
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -23,6 +24,11 @@ import { fileURLToPath } from 'node:url';
 import { decisionRequest } from './requests.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+if (process.argv.includes('--quick')) {
+  // Set in the environment, so that sealing.mjs, started from here, runs as short.
+  process.env.BENCH_DURATION ??= '1';
+  process.env.BENCH_WARMUP ??= '1';
+}
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, startServerProcess, type ServerProcess } from '../../server/test/support/serverProcess.js';
+import { assertBuilt, SERVER_READY_MS, startServerProcess, type ServerProcess } from '../../server/test/support/serverProcess.js';
 import { findChromium } from './support/findChromium.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,7 +78,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-data-'));
   profileDir = mkdtempSync(join(tmpdir(), 'axiru-e2e-chromium-'));
   // A checkpoint every record (signed within a second), so an intent page can show its proof.
-  server = await startServerProcess(dataDir, 30_000, { AXIRU_AUDIT_CHECKPOINT_RECORDS: '1' });
+  server = await startServerProcess(dataDir, SERVER_READY_MS, { AXIRU_AUDIT_CHECKPOINT_RECORDS: '1' });
   const keys = server.keys;
   demo = {
     email: keys['AXIRU_DEMO_EMAIL'] ?? '', password: keys['AXIRU_DEMO_PASSWORD'] ?? '',
@@ -93,7 +93,7 @@ beforeAll(async () => {
     executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 },
   });
   page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(60_000);
 }, STEP_MS);
 
 afterAll(async () => {
@@ -188,7 +188,7 @@ describe('the dashboard in a real browser', () => {
       const note = await page.getByTestId('inclusion').textContent();
       if (note?.startsWith('not in a signed checkpoint')) await page.getByRole('button', { name: 'Check again' }).click();
       return note;
-    }, { timeout: 15_000 }).toMatch(/^✓ in signed checkpoint of \d+ records/);
+    }).toMatch(/^✓ in signed checkpoint of \d+ records/);
     await shot('05-intent-approved');
     const record = await callApi<{ status: string }>('GET', `/api/intents/${pending.intent_id}`, demo.adminKey);
     expect(record.json.status).toBe('approved');

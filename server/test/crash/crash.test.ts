@@ -155,5 +155,5 @@ describe(`crash safety (seed ${seed})`, () => {
     expect(verify).toMatchObject({ ok: true, records: size, first_bad_seq: null });
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
-  }, 120_000);
+  });
 });
