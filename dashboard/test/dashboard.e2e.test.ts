@@ -1,7 +1,7 @@
 // The dashboard end to end: the real `axiru serve` process (built dist, fresh data folder, a
-// loopback port) driven by Chromium (or Chrome) through playwright-core; support/findChromium.ts
-// says which one. Each step acts in the
-// browser and checks the result both on the page and, where it matters, through the API.
+// loopback port) driven by Chromium (or Chrome; support/findChromium.ts says which) through
+// playwright-core. Each step acts in the browser and checks the result both on the page and,
+// where it matters, through the API.
 // Screenshots of every main view go to artifacts/screenshots/ (git-ignored, kept by CI).
 
 import { existsSync, readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +19,8 @@ const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
-const STEP_MS = 120_000;
+/** A guard against a hang, not a speed requirement: every step waits for what it needs. */
+const STEP_MS = 300_000;
 
 // Set by beforeAll one after the other: when a step fails (no browser, no build), the later ones
 // stay undefined and afterAll cleans up only what exists.
