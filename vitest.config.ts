@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** The documented commands rebuild the tree (`npm start`, the benchmarks): they run last, alone. */
+const DOCUMENTED_COMMANDS = 'docs/test/**/*.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -12,7 +15,21 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['*/test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Safety nets against a hang, not speed requirements: a test waits for conditions, and a
+    // machine busy with other work may take several times as long as a quiet one.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    // expect.poll() returns as soon as its condition holds; its default 1 s would be a race.
+    expect: { poll: { timeout: 60_000 } },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'packages', include: ['*/test/**/*.test.ts'], exclude: [...configDefaults.exclude, DOCUMENTED_COMMANDS], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'documented commands', include: [DOCUMENTED_COMMANDS], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -9,6 +9,8 @@
 // fastest of BENCH_RUNS runs (default 3). Prints records/s, seconds and the ratios to both ceilings;
 // the target (at least 1/2) is judged against the whole-file one. BENCH_KEEP=1 keeps the bundle;
 // BENCH_AUDIT_BUNDLE=FILE measures an existing bundle (FILE.pem its key) instead of generating one.
+// `--quick` (npm run bench:audit -- --quick): 2,000 records and one run of each, the same code and
+// checks, for CI; its figures mean nothing.
 
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -20,6 +22,7 @@ import { verifyBundleFile } from '../../server/dist/audit/BundleVerifier.js';
 import { verifyBundleParallel } from '../../server/dist/audit/verifyBundleParallel.js';
 import { parsePublicKeys } from '../../server/dist/audit/checkpoint.js';
 
+const QUICK = process.argv.includes('--quick');
 const existing = process.env.BENCH_AUDIT_BUNDLE;
 const dir = mkdtempSync(join(tmpdir(), 'axiru-bench-audit-'));
 const bundle = existing ?? join(dir, 'bundle.jsonl');
@@ -33,10 +36,10 @@ function headerOf(file) {
     closeSync(fd);
   }
 }
-const RECORDS = existing ? headerOf(bundle).records : Number(process.env.BENCH_AUDIT_RECORDS ?? 1_000_000);
+const RECORDS = existing ? headerOf(bundle).records : Number(process.env.BENCH_AUDIT_RECORDS ?? (QUICK ? 2_000 : 1_000_000));
 
 /** Seconds of the fastest of RUNS runs of `work` (the ceilings and the verification alike). */
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 3));
 function best(work) {
   let fastest = Infinity;
   for (let run = 0; run < RUNS; run += 1) {

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { refundProgressBar } from './cachedHistory.js';
 import { DEFAULT_END, generateHistory } from './generateHistory.js';
 
 const USAGE = 'usage: gen:history [--refunds N] [--days N] [--seed N] [--out DIR] [--end DATE] [--extra-payments X]';
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
   }
   // Compiled to examples/history/dist/generate.js: the default output is examples/history/out.
   const outDir = values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'out');
+  const bar = refundProgressBar();
   try {
     const extra = values['extra-payments'] === undefined ? undefined : Number(values['extra-payments']);
     if (extra !== undefined && !(extra >= 0 && extra <= 1)) throw new Error('--extra-payments must be between 0 and 1');
@@ -49,7 +51,9 @@ async function main(): Promise<number> {
       outDir,
       end: values.end ?? DEFAULT_END,
       ...(extra === undefined ? {} : { extraPayments: extra }),
+      onProgress: (written, total) => bar.update(written, total),
     });
+    bar.stop();
     const size = (path: string): string => `${(statSync(path).size / 1e6).toFixed(1)} MB`;
     const shown = (path: string): string => relative(process.cwd(), path) || path;
     process.stdout.write(
@@ -62,6 +66,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (error) {
+    bar.stop();
     process.stderr.write(`gen:history: ${(error as Error).message}\n`);
     return 1;
   }

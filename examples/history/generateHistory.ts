@@ -35,6 +35,8 @@ export interface GenerateOptions {
   readonly end?: string;
   /** Unrefunded payments written per refund episode, besides each customer's first payment. */
   readonly extraPayments?: number;
+  /** Called after each generated day with the refunds written so far (for a progress bar). */
+  readonly onProgress?: (written: number, total: number) => void;
 }
 
 export interface GenerateSummary {
@@ -527,6 +529,7 @@ export async function generateHistory(options: GenerateOptions): Promise<Generat
       lastAt = refund.created;
       written++;
     }
+    options.onProgress?.(written, total);
   }
   if (followUps.size > 0 || written !== total) throw new Error(`internal: wrote ${written} of ${total} refunds`);
   await payments.close();

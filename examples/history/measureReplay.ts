@@ -1,18 +1,23 @@
 // Replay throughput against its ceiling, in one run: node examples/history/dist/measureReplay.js
-//   [--history FILE] [--policy POLICY.axiru] [--runs N]
+//   [--history FILE] [--policy POLICY.axiru] [--runs N] [--quick]
+// Without --history it measures examples/history/out/unified_payments.csv, generating it first
+// when missing (100,000 refunds, 90 days, seed 7: `npm run gen:history`'s defaults), and keeps it
+// for the next run. `--quick` measures a 1,000-refund history kept in .bench-tmp/replay instead:
+// the same code, for CI; its figures mean nothing.
 // Each measurement runs in its own child process so that its peak RSS is its own:
 // - parse: the same CSV through csv-parse alone (streaming, arrays, nothing else): the ceiling;
 // - replay: `replay()` of the same file through the policy (reading, facts, time order, decisions).
 // Rates are CSV data rows per second for both, so they compare directly.
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { compile, replay } from '@axiru/compiler';
 import { loadPolicy } from '@axiru/runtime';
+import { cachedHistory, type HistorySize } from './cachedHistory.js';
 
 interface Measurement {
   readonly rows: number;
@@ -55,14 +60,29 @@ function child(mode: 'parse' | 'replay', file: string, policy: string): Measurem
 
 const { values } = parseArgs({
   options: {
-    history: { type: 'string', default: join(here, '..', 'out', 'unified_payments.csv') },
+    history: { type: 'string' },
     policy: { type: 'string', default: join(here, '..', '..', 'acme.axiru') },
     runs: { type: 'string', default: '1' },
     child: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const file = values.history;
 const policy = values.policy;
+
+/** The history to measure: the one named, else the cached generated one (made on first use). */
+async function historyFile(): Promise<string> {
+  if (values.history !== undefined) {
+    if (existsSync(values.history)) return values.history;
+    process.stderr.write(`bench:replay: ${values.history} does not exist; make one with: npm run gen:history -- --refunds 100000 --out DIR (or leave out --history)\n`);
+    process.exit(1);
+  }
+  const root = join(here, '..', '..', '..');
+  const [dir, size]: [string, HistorySize] = values.quick
+    ? [join(root, '.bench-tmp', 'replay', 'history-1000'), { refunds: 1_000, days: 30, seed: 7 }]
+    : [join(here, '..', 'out'), { refunds: 100_000, days: 90, seed: 7 }];
+  return cachedHistory(dir, size, (line) => process.stdout.write(`${line}\n`));
+}
+const file = values.child === undefined ? await historyFile() : (values.history as string);
 
 if (values.child === 'parse') process.stdout.write(JSON.stringify(await parseOnly(file)));
 else if (values.child === 'replay') process.stdout.write(JSON.stringify(await replayOnly(file, policy)));

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 
 import fp from 'fastify-plugin';
 import type { LogLevel } from './config.js';
 import { errorBody } from './errors.js';
+import { loggerOptions, type LogFormat } from './logFormat.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
@@ -111,6 +112,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
 export interface BuildOptions extends Partial<AppOptions> {
   readonly dataDir: string;
   readonly logLevel?: LogLevel;
+  /** JSON Lines unless told otherwise (see logFormat.ts). */
+  readonly logFormat?: LogFormat;
 }
 
 /**
@@ -121,7 +124,7 @@ export interface BuildOptions extends Partial<AppOptions> {
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const logLevel = options.logLevel ?? 'silent';
   const fastify = Fastify({
-    logger: logLevel === 'silent' ? false : { level: logLevel },
+    logger: logLevel === 'silent' ? false : await loggerOptions(logLevel, options.logFormat ?? 'json'),
     // Per-request log lines only when debugging: at info they would cost more than a decision.
     logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' }),
     bodyLimit: BODY_LIMIT_BYTES,

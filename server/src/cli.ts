@@ -33,7 +33,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--port <port>', 'port to listen on (env AXIRU_PORT)', undefined)
     .option('--host <host>', 'interface to listen on (env AXIRU_HOST)', undefined)
     .addOption(dataOption())
-    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AXIRU_LOG_LEVEL)'))
+    .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AXIRU_LOG_LEVEL); lines are readable on a terminal, JSON otherwise (env AXIRU_LOG_FORMAT=json|pretty to choose)'))
     .option('--config <file>', 'a JSON config file, e.g. export sinks (env AXIRU_CONFIG)')
     .action((options: ConfigFlags) => runLazy(io, (actions) => actions.serve(io, options)));
 

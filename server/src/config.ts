@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ConfiguredSink } from './exports/ExportService.js';
 import { parseConfigLine, SinkConfigError } from './exports/sinkConfig.js';
 import type { EmailSettings } from './services/email.js';
+import { LOG_FORMATS, type LogFormat } from './logFormat.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,6 +14,8 @@ export interface ServerConfig {
   /** Absolute path of the data folder. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /** Readable lines on a terminal, JSON otherwise (AXIRU_LOG_FORMAT). */
+  readonly logFormat: LogFormat;
   /** Most decisions sealed in one transaction. */
   readonly maxBatch: number;
   /** Milliseconds between background WAL checkpoints (0: never). */
@@ -52,11 +55,21 @@ function integer(value: string | number, name: string, min: number, max: number)
   return number;
 }
 
+/** AXIRU_LOG_FORMAT (json or pretty) when set, otherwise pretty exactly when standard output is a terminal. */
+function logFormat(setting: string | undefined, stdoutIsTTY: boolean): LogFormat {
+  if (setting === undefined || setting.trim() === '') return stdoutIsTTY ? 'pretty' : 'json';
+  const format = setting.trim().toLowerCase();
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError(`AXIRU_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}; got ${JSON.stringify(setting)}`);
+  }
+  return format as LogFormat;
+}
+
 /**
  * Flags, then AXIRU_* environment variables, then defaults. Invalid values are errors that
  * name the setting, never silently replaced by a default.
  */
-export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, stdoutIsTTY = process.stdout.isTTY === true): ServerConfig {
   const port = integer(flags.port ?? env['AXIRU_PORT'] ?? 4000, flags.port !== undefined ? '--port' : 'AXIRU_PORT', 0, 65535);
   const host = flags.host ?? env['AXIRU_HOST'] ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('the host must not be empty');
@@ -69,6 +82,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     host,
     dataDir: resolve(flags.data ?? env['AXIRU_DATA'] ?? './axiru-data'),
     logLevel: logLevel as LogLevel,
+    logFormat: logFormat(env['AXIRU_LOG_FORMAT'], stdoutIsTTY),
     maxBatch: integer(env['AXIRU_MAX_BATCH'] ?? 256, 'AXIRU_MAX_BATCH', 1, 10_000),
     checkpointIntervalMs: integer(env['AXIRU_CHECKPOINT_INTERVAL_MS'] ?? 100, 'AXIRU_CHECKPOINT_INTERVAL_MS', 0, 3_600_000),
     metricsToken: env['AXIRU_METRICS_TOKEN'] || undefined,

@@ -15,6 +15,11 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** A path as one shell word, quoted only when it needs to be, so a printed command can be pasted. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * Builds the app, creates the demo organisation on a first start (printing its keys, the only
  * time they are ever shown), and listens. Nothing else happens here.
@@ -23,6 +28,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
   const app = await buildApp({
     dataDir: config.dataDir,
     logLevel: config.logLevel,
+    logFormat: config.logFormat,
     maxBatch: config.maxBatch,
     checkpointIntervalMs: config.checkpointIntervalMs,
     metricsToken: config.metricsToken,
@@ -49,6 +55,12 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
       out('The demo admin signs in to the dashboard with (shown this once):');
       out(`AXIRU_DEMO_EMAIL=${first.demoEmail}`);
       out(`AXIRU_DEMO_PASSWORD=${first.demoPassword}`);
+    } else {
+      // The keys of the first start are never shown again: say how to make new ones.
+      const data = shellWord(config.dataDir);
+      out(`Data folder: ${config.dataDir} (its keys were printed on its first start and are stored only as hashes).`);
+      out(`New keys: npx axiru keys create --data ${data} --kind decision (or --kind admin)`);
+      out(`A dashboard sign-in: npx axiru users add --data ${data} --email you@example.com --name "Your Name" --roles admin --password`);
     }
     out(`Dashboard: ${url}/`);
     out(`Axiru API: ${url}/api/decision`);

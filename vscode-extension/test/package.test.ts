@@ -44,7 +44,7 @@ beforeAll(() => {
     if (build.status !== 0) throw new Error(`packaging failed:\n${build.stdout}\n${build.stderr}`);
   }
   entries = readZip(readFileSync(VSIX));
-}, 180_000);
+});
 
 describe('the .vsix', () => {
   it('holds the bundled client, server and worker, the grammar and the manifest’s documents', () => {
@@ -125,5 +125,5 @@ describe('the bundled server, unpacked alone', () => {
     await connection.sendNotification(ExitNotification.type);
     expect(await exit).toBe(0);
     connection.dispose();
-  }, 60_000);
+  });
 });

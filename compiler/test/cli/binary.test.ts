@@ -20,7 +20,7 @@ beforeAll(() => {
     execFileSync('npx', ['tsc', '-b', 'compiler'], { cwd: REPO, stdio: 'inherit' });
   }
   dir = mkdtempSync(join(tmpdir(), 'axiru-bin-'));
-}, 180_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('node compiler/bin/axiru.js', () => {

@@ -20,7 +20,7 @@ const pack = readdirSync(PACK)
 let small: GenerateSummary;
 beforeAll(async () => {
   small = await generateHistory({ refunds: 3000, days: 30, seed: 7, outDir: join(TMP, 'small') });
-}, 60_000);
+});
 
 describe('the generator', () => {
   test('writes identical bytes for the same seed, and other bytes for another', async () => {

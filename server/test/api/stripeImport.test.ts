@@ -198,5 +198,5 @@ describe('POST /api/stripe/import', () => {
       expect(bad.statusCode, since).toBe(400);
       expect(json<ErrorJson>(bad).error.field).toBe('since');
     }
-  }, 30_000);
+  });
 });

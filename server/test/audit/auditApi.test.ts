@@ -21,7 +21,7 @@ beforeAll(async () => {
   ledger = await buildVariedLedger(t, 120);
   userKey = (await addUser(t, ['support_lead'])).key;
   await t.app.auditCheckpoints.tick();
-}, 120_000);
+});
 
 afterAll(async () => {
   await t.close();

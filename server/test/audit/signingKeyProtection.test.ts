@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkpointSignatureValid, parsePublicKey, type SignedCheckpoint } from '../../src/audit/checkpoint.js';
 import { ensureSigningKey, privateKeyOf, protectStoredKeys, SigningKeyLocked } from '../../src/audit/signingKeys.js';
 import { SqliteStore } from '../../src/storage/sqlite/SqliteStore.js';
-import { startServerProcess } from '../support/serverProcess.js';
+import { SERVER_READY_MS, startServerProcess } from '../support/serverProcess.js';
 import { createTestApp, json, SEED_REQUEST, tempDir } from '../support/testApp.js';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -68,7 +68,7 @@ describe('signing keys at rest', () => {
     });
     await store.close();
     for (const env of [{ AXIRU_SIGNING_KEY_PASSPHRASE: '' }, { AXIRU_SIGNING_KEY_PASSPHRASE: 'some other passphrase' }]) {
-      const failed = await startServerProcess(dir.path, 30_000, env).then(
+      const failed = await startServerProcess(dir.path, SERVER_READY_MS, env).then(
         (server) => { server.child.kill('SIGKILL'); return null; },
         (error: unknown) => String(error),
       );
@@ -76,7 +76,7 @@ describe('signing keys at rest', () => {
       expect(failed).toMatch(env.AXIRU_SIGNING_KEY_PASSPHRASE === '' ? /stored encrypted: set AXIRU_SIGNING_KEY_PASSPHRASE/ : /does not open with AXIRU_SIGNING_KEY_PASSPHRASE/);
     }
     // With the passphrase it starts (and answers).
-    const server = await startServerProcess(dir.path, 30_000, { AXIRU_SIGNING_KEY_PASSPHRASE: PASSPHRASE });
+    const server = await startServerProcess(dir.path, SERVER_READY_MS, { AXIRU_SIGNING_KEY_PASSPHRASE: PASSPHRASE });
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {

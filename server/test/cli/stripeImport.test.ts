@@ -56,7 +56,7 @@ describe('axiru stripe import', () => {
     // store's snapshot refresh, not instantly.
     await vi.waitFor(async () => {
       expect(json<{ status: string }>(await t.get(`/api/replays/${id}`, t.demo.adminKey)).status).toBe('done');
-    }, { timeout: 5000, interval: 20 });
+    }, { timeout: 60_000, interval: 20 });
     const stored = json<{ status: string; origin: string; created_by: string; report: unknown }>(await t.get(`/api/replays/${id}`, t.demo.adminKey));
     expect(stored).toMatchObject({ status: 'done', origin: 'stripe_import', created_by: 'cli' });
     expect(stored.report).toEqual(report);

@@ -163,7 +163,7 @@ describe(`crash safety (seed ${seed})`, () => {
     expect(verify).toMatchObject({ ok: true, records: size, first_bad_seq: null });
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
-  }, 120_000);
+  });
 });
 
 /** Every row of every projection, in a fixed order. */

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectWholeChain, type SinkJson } from '../support/exportsHelpers.js';
 import { waitFor } from '../support/receiver.js';
-import { assertBuilt, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
+import { assertBuilt, SERVER_READY_MS, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { HEC_SUCCESS, recordOf, startSiemReceiver, type SiemReceiver } from '../support/siemReceiver.js';
 import { tempDir } from '../support/testApp.js';
 
@@ -89,11 +89,11 @@ describe('exports across SIGKILL', () => {
     // Two batches are acknowledged, the third is received but never answered: the kill lands
     // while that batch is in flight.
     receiver.script = [{ status: 200, body: HEC_SUCCESS }, { status: 200, body: HEC_SUCCESS }, 'hold'];
-    server = await startServerProcess(data.path, 30_000, env);
+    server = await startServerProcess(data.path, SERVER_READY_MS, env);
     const decisionKey = server.keys['AXIRU_DECISION_KEY']!;
     const adminKey = server.keys['AXIRU_ADMIN_KEY']!;
     expect(await decide(server.url, decisionKey, 120, 'a')).toBe(120);
-    await waitFor(() => receiver.requests.length >= 3, 1500);
+    await waitFor(() => receiver.requests.length >= 3);
     const held = receiver.requests[2]!;
     expect(held.status).toBe('hold');
     const heldSeqs = held.events.map((event) => recordOf(event).seq);
@@ -109,7 +109,7 @@ describe('exports across SIGKILL', () => {
     // moment while decisions and exports are both under way.
     // A slow receiver, so that batches are in flight when the kill comes.
     receiver.delayMs = 40;
-    server = await startServerProcess(data.path, 30_000, env);
+    server = await startServerProcess(data.path, SERVER_READY_MS, env);
     expect(server.keys).toEqual({});
     const load = decide(server.url, decisionKey, 200, 'b');
     await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 400)));
@@ -118,10 +118,10 @@ describe('exports across SIGKILL', () => {
     await load;
 
     receiver.delayMs = 0;
-    server = await startServerProcess(data.path, 30_000, env);
+    server = await startServerProcess(data.path, SERVER_READY_MS, env);
     expect(await decide(server.url, decisionKey, 30, 'c')).toBe(30);
     const url = server.url;
-    await waitFor(async () => (await sinks(url, adminKey)).every((sink) => sink.records_behind === 0 && sink.in_flight === null), 3000);
+    await waitFor(async () => (await sinks(url, adminKey)).every((sink) => sink.records_behind === 0 && sink.in_flight === null));
     const final = await sinks(url, adminKey);
     const head = final[0]!.head_seq;
     expect(final.map((sink) => [sink.name, sink.origin, sink.cursor_seq]).sort()).toEqual([['files', 'config', head], ['hec', 'config', head]]);
@@ -176,5 +176,5 @@ describe('exports across SIGKILL', () => {
 
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
-  }, 120_000);
+  });
 });

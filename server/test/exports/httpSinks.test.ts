@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATADOG_MAX_BYTES } from '../../src/exports/DatadogSink.js';
 import { addSink, expectWholeChain, headSeq, manualDeliverer, seedDecisions, sinkState } from '../support/exportsHelpers.js';
+import { waitFor } from '../support/receiver.js';
 import { recordOf, startSiemReceiver, type SiemReceiver } from '../support/siemReceiver.js';
 import { createTestApp, type TestApp } from '../support/testApp.js';
 
@@ -122,7 +123,7 @@ describe('Splunk HTTP Event Collector sink', () => {
     await seedDecisions(t, 12);
     const sink = await addSink(t, { type: 'splunk', url: `${receiver.url}/services/collector/event`, token: 'tok', format: 'ecs' });
     // The app's own loop, on its own schedule.
-    for (let i = 0; i < 500 && (await sinkState(t, sink.id)).records_behind > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(async () => (await sinkState(t, sink.id)).records_behind === 0);
     const head = await headSeq(t);
     expectWholeChain(receiver.acknowledged(), head);
     expect(receiver.acknowledged()[0]).toMatchObject({ ecs: { version: expect.any(String) }, event: { kind: 'event', sequence: 1 } });

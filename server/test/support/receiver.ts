@@ -52,11 +52,14 @@ export async function startReceiver(
   };
 }
 
-/** Bounded polling: waits until `condition` holds, at most `attempts` event-loop turns of 10 ms. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, attempts = 500): Promise<void> {
-  for (let i = 0; i < attempts; i += 1) {
-    if (await condition()) return;
+/**
+ * Polls every 10 ms until `condition` holds. The deadline only turns a hang into a failure: it is
+ * far beyond what a busy machine needs, so the result never depends on the machine's speed.
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, deadlineMs = 90_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${deadlineMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error('condition not reached in time');
 }

@@ -21,11 +21,14 @@ export interface ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** How long a server may take to say it is ready: a safety net far beyond a busy machine's start-up. */
+export const SERVER_READY_MS = 120_000;
+
 /**
  * `axiru serve` on an ephemeral loopback port. Readiness is the line announcing the API URL,
  * which the server prints only after it listens; the deadline is only a safety net.
  */
-export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
+export function startServerProcess(dataDir: string, readyDeadlineMs = SERVER_READY_MS, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50', ...extraEnv },
