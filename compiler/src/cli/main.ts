@@ -11,7 +11,7 @@ import { fmtCommand } from './commands/fmtCommand.js';
 import { impactCommand, type ImpactCommandOptions } from './commands/impactCommand.js';
 import { publishCommand, type PublishCommandOptions } from './commands/publishCommand.js';
 import { replayCommand, type ReplayCommandOptions } from './commands/replayCommand.js';
-import { testCommand } from './commands/testCommand.js';
+import { testCommand, type TestCommandOptions } from './commands/testCommand.js';
 import { processIo, type Io } from './Io.js';
 import { UsageError } from './readSource.js';
 import { loadPlugins } from './plugins.js';
@@ -28,7 +28,7 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .command('check')
     .description('report every error and warning in policy files')
     .argument('<files...>', '.axiru policy files')
-    .option('--format <format>', 'text, json or github', 'text')
+    .option('--format <format>', 'text, json, github (workflow annotations) or sarif (SARIF 2.1.0, for code scanning)', 'text')
     .action((files: string[], options: { format: string }) => setStatus(check(files, options, io)));
 
   program
@@ -51,7 +51,9 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .command('test')
     .description("run policies' example blocks and report rule coverage")
     .argument('<files...>', '.axiru policy files')
-    .action((files: string[]) => setStatus(testCommand(files, io)));
+    .option('--reporter <reporter>', 'text, or junit (JUnit XML: one test case per example, unreached rules skipped)', 'text')
+    .option('--out <file>', 'write the JUnit report to this file (the text report still goes to standard output)')
+    .action((files: string[], options: TestCommandOptions) => setStatus(testCommand(files, options, io)));
 
   program
     .command('fmt')
@@ -65,8 +67,9 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .description('show, with a concrete refund, every way decisions change between two policies')
     .argument('<old>', '.axiru source or compiled .json IR')
     .argument('<new>', '.axiru source or compiled .json IR')
-    .option('--json', 'print the transitions as JSON')
-    .action((oldPath: string, newPath: string, options: { json?: boolean }) => setStatus(diffCommand(oldPath, newPath, options, io)));
+    .option('--format <format>', 'text, json, or markdown (a pull-request comment)')
+    .option('--json', 'print the transitions as JSON (the same as --format json)')
+    .action((oldPath: string, newPath: string, options: { json?: boolean; format?: string }) => setStatus(diffCommand(oldPath, newPath, options, io)));
 
   program
     .command('replay')
