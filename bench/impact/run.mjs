@@ -10,6 +10,7 @@
 // Target: p95 under 1 s from request to answer. Prints one JSON line; BENCH_KEEP=1 keeps the folder.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,17 +67,27 @@ try {
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address();
-  async function ask(source) {
+  /** One question on a fresh connection (no keep-alive socket the server may be closing). */
+  function ask(source) {
+    const payload = JSON.stringify({ source, days: 30 });
     const t0 = performance.now();
-    const response = await fetch(`http://127.0.0.1:${port}/api/policies/impact`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${demo.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ source, days: 30 }),
+    return new Promise((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1', port, path: '/api/policies/impact', method: 'POST', agent: false,
+        headers: { authorization: `Bearer ${demo.adminKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => {
+          const ms = performance.now() - t0;
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (response.statusCode !== 200) reject(new Error(`impact answered ${response.statusCode}: ${JSON.stringify(body)}`));
+          else resolve({ ms, body });
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
     });
-    const body = await response.json();
-    const ms = performance.now() - t0;
-    if (response.status !== 200) throw new Error(`impact answered ${response.status}: ${JSON.stringify(body)}`);
-    return { ms, body };
   }
 
   const first = await ask(candidate);
