@@ -208,6 +208,21 @@ const IMPACT: ImpactAnswer = {
 };
 const NAME = { file: 'policies/refunds.axiru', policy: 'acme-refunds', version: 'v4' };
 
+describe('axiru --help', () => {
+  test('lists the CI commands and formats', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^ {2}publish \[options\] <file>/m);
+    expect(help.out).toMatch(/^ {2}impact \[options\] <file>/m);
+    const impact = await run('impact', '--help');
+    for (const flag of ['--server <url>', '--key <key>', '--days <days>', '--format <format>', '--fail-on <gates>', 'AXIRU_URL', 'AXIRU_ADMIN_KEY']) expect(impact.out).toContain(flag);
+    const publish = await run('publish', '--help');
+    for (const flag of ['--shadow', '--activate', '--yes', '--json']) expect(publish.out).toContain(flag);
+    expect((await run('check', '--help')).out).toContain('sarif');
+    expect((await run('test', '--help')).out).toContain('--reporter <reporter>');
+  });
+});
+
 describe('axiru impact formats and gates', () => {
   test('Markdown: a summary table, the newest changed refunds per change, and the rules', () => {
     const markdown = impactMarkdown(IMPACT, NAME);

@@ -21,7 +21,7 @@ const seqs = (list: ReadonlyArray<{ seq: number }>) => list.map((d) => d.seq);
 beforeAll(async () => {
   t = await createTestApp({ now: new Date(START) });
   for (let day = 0; day < 40; day += 2) await decideAt(START + day * DAY, 1000 + day * 100);
-});
+}, 120_000);
 afterAll(async () => {
   await t.close();
 });
