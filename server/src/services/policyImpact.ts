@@ -88,9 +88,16 @@ function byCount(a: { count: number; from: Outcome; to: Outcome }, b: { count: n
  * any fact it needs that was not sealed, computed as of the intent's received time.
  */
 async function inputFor(store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<DecisionInput> {
-  const unsealed = facts.filter((fact) => !(fact.name in sealed.facts));
-  if (unsealed.length === 0) return sealed.input;
+  const unsealed = unsealedFacts(facts, sealed);
+  if (unsealed === null) return sealed.input;
   return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed)) };
+}
+
+/** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
+function unsealedFacts(facts: readonly FactIR[], sealed: SealedDecision): FactIR[] | null {
+  let missing: FactIR[] | null = null;
+  for (const fact of facts) if (!(fact.name in sealed.facts)) (missing ??= []).push(fact);
+  return missing;
 }
 
 /**
@@ -99,7 +106,7 @@ async function inputFor(store: Store, orgId: string, facts: readonly FactIR[], s
  * keeps no status history): a refund denied since then no longer counts.
  */
 async function factsAsOf(intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<Facts> {
-  const values = await computeFacts(intents, orgId, facts, sealed.request, sealed.receivedMs);
+  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs);
   const intent = await intents.get(orgId, sealed.intentId);
   if (!intent || !COUNTED_STATUSES.includes(intent.status)) return values;
   for (const fact of facts) {
@@ -179,7 +186,7 @@ export async function candidateImpact(
   for (let i = decisions.length - 1; i >= 0; i -= 1) {
     const sealed = decisions[i]!;
     if (sealed.control) continue;
-    const input = await inputFor(store, orgId, facts, sealed);
+    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed);
     const before = against ? against.decide(input) : null;
     const after = candidate.decide(input);
     evaluated += 1;

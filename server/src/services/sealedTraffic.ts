@@ -14,11 +14,10 @@ export interface SealedDecision {
   readonly receivedMs: number;
   readonly amountCents: number;
   readonly currency: string;
-  readonly request: DecisionRequest;
   /** The facts computed and sealed with the decision (those the deciding policies needed). */
   readonly facts: Facts;
-  /** The request with its sealed facts: what the deciding policy saw. */
-  readonly input: DecisionInput;
+  /** The sealed request with its sealed facts: what the deciding policy saw. */
+  readonly input: DecisionInput & DecisionRequest;
   /** What callers were told (always allow in observe mode, unless a control blocked). */
   readonly told: Outcome;
   /** What the policy decided (the would-be decision in observe mode). */
@@ -56,9 +55,8 @@ export function decodeTraffic({ intent, record }: DecisionTraffic): SealedDecisi
     receivedMs: intent.received_ms,
     amountCents: intent.amount_cents,
     currency: intent.currency,
-    request: body.request,
     facts: body.facts ?? {},
-    input: { ...body.request, ...body.facts } as DecisionInput,
+    input: { ...body.request, ...body.facts } as DecisionInput & DecisionRequest,
     told: body.decision.outcome,
     decided: policyDecision.outcome,
     decidedRule: policyDecision.matched_rule ?? null,

@@ -51,7 +51,7 @@ beforeAll(async () => {
   expect((await decide({ source: 'support_tool', amount_cents: 99000, customer_tenure_days: 5 })).decision.outcome).toBe('block');
   expect((await t.app.inject({ method: 'DELETE', url: '/api/controls/kill-switch/org', headers: { authorization: `Bearer ${t.demo.adminKey}` } })).statusCode).toBe(200);
   t.now = NOW;
-});
+}, 120_000);
 afterAll(async () => {
   await t.close();
 });

@@ -50,7 +50,7 @@ async function api(method: string, path: string, key: string, body?: unknown): P
 
 beforeAll(async () => {
   assertBuilt();
-  server = await startServerProcess(join(dir.path, 'data'));
+  server = await startServerProcess(join(dir.path, 'data'), 180_000);
   admin = server.keys['AXIRU_ADMIN_KEY']!;
   decisionKey = server.keys['AXIRU_DECISION_KEY']!;
   // Under acme v3: three $120 refunds allowed, one $400 to a new customer waiting for approval.
@@ -58,7 +58,7 @@ beforeAll(async () => {
     expect((await api('POST', '/api/decision', decisionKey, { source: 'support_tool', amount_cents: amount, customer_tenure_days: 400 })).status).toBe(200);
   }
   expect((await api('POST', '/api/decision', decisionKey, { source: 'support_tool', amount_cents: 40000, customer_tenure_days: 5 })).status).toBe(200);
-}, 60_000);
+}, 240_000);
 afterAll(async () => {
   server?.child.kill('SIGTERM');
   await server?.exited;

@@ -158,7 +158,8 @@ const dir = tempDir('axiru-ci-workflows-');
 const servers: ServerProcess[] = [];
 
 async function serverWithTraffic(name: string): Promise<{ server: ServerProcess; admin: string }> {
-  const server = await startServerProcess(join(dir.path, name));
+  // The ready line is waited for; the deadline is only a safety net on a busy machine.
+  const server = await startServerProcess(join(dir.path, name), 180_000);
   servers.push(server);
   // Three $120 refunds allowed under acme v3 (the live policy).
   for (let i = 0; i < 3; i += 1) {
@@ -210,7 +211,7 @@ describe('examples/ci/github-actions.yml', () => {
     mkdirSync(calls);
     writeFileSync(join(bin, 'gh'), `#!/bin/sh\nn=$(ls "${calls}" | wc -l)\nprintf '%s\\n' "$@" > "${calls}/$n.args"\nwhile [ $# -gt 0 ]; do if [ "$1" = --body-file ]; then cp "$2" "${calls}/$n.body"; fi; shift; done\n`);
     chmodSync(join(bin, 'gh'), 0o755);
-  }, 60_000);
+  }, 240_000);
 
   it('on a pull request: check, SARIF, JUnit, and the impact posted as a comment; on merge: a shadow policy', async () => {
     const repo = policyRepository(V4);
@@ -271,7 +272,7 @@ describe('examples/ci/gitlab-ci.yml', () => {
       });
     });
     await new Promise<void>((resolve) => gitlab.listen(0, '127.0.0.1', resolve));
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     await new Promise((resolve) => gitlab.close(resolve));
   });
