@@ -209,7 +209,7 @@ describe('examples/ci/github-actions.yml', () => {
     // `gh pr comment N --body-file FILE ...`: records the arguments and the body it would post.
     mkdirSync(bin);
     mkdirSync(calls);
-    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nn=$(ls "${calls}" | wc -l)\nprintf '%s\\n' "$@" > "${calls}/$n.args"\nwhile [ $# -gt 0 ]; do if [ "$1" = --body-file ]; then cp "$2" "${calls}/$n.body"; fi; shift; done\n`);
+    writeFileSync(join(bin, 'gh'), `#!/bin/sh\nn=$(ls "${calls}" | grep -c 'args$')\nprintf '%s\\n' "$@" > "${calls}/$n.args"\nwhile [ $# -gt 0 ]; do if [ "$1" = --body-file ]; then cp "$2" "${calls}/$n.body"; fi; shift; done\n`);
     chmodSync(join(bin, 'gh'), 0o755);
   }, 240_000);
 
