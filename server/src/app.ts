@@ -22,6 +22,7 @@ import { decisionRoutes } from './routes/decision.js';
 import { healthRoutes } from './routes/health.js';
 import { intentRoutes } from './routes/intents.js';
 import { policyRoutes } from './routes/policies.js';
+import { policyImpactRoutes } from './routes/policyImpact.js';
 import { slackRoutes } from './routes/slack.js';
 import { userRoutes } from './routes/users.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -90,6 +91,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(decisionRoutes);
   await fastify.register(intentRoutes);
   await fastify.register(policyRoutes);
+  await fastify.register(policyImpactRoutes);
   await fastify.register(auditRoutes);
   await fastify.register(auditProofRoutes);
   await fastify.register(userRoutes);

@@ -8,6 +8,8 @@ import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
 import { ShadowService } from '../services/ShadowService.js';
 import { OrgModeService } from '../services/OrgModeService.js';
+import { ImpactService } from '../services/ImpactService.js';
+import { SealedTrafficCache } from '../services/SealedTrafficCache.js';
 import { LedgerFeed } from '../services/ledgerFeed.js';
 
 declare module 'fastify' {
@@ -16,6 +18,8 @@ declare module 'fastify' {
     policies: PolicyService;
     /** Shadow policies: start/stop, diff, promote. */
     shadows: ShadowService;
+    /** What an unpublished policy would have decided over recent traffic. */
+    impact: ImpactService;
     /** The organisation's observe/enforce mode. */
     orgMode: OrgModeService;
     /** Approvals, holds, executions and controls. */
@@ -106,6 +110,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   app.decorate('policies', new PolicyService(app.store, cache, clock));
   app.decorate('shadows', new ShadowService(app.store, cache, clock));
   app.decorate('orgMode', new OrgModeService(app.store, cache, clock));
+  app.decorate('impact', new ImpactService(app.store, cache, new SealedTrafficCache(), clock));
   const actions = new IntentActions(app.store, cache, { clock, onEvents, afterCommit });
   app.decorate('actions', actions);
   // Approval requests past their TTL are expired by this sweep (and on the spot when someone

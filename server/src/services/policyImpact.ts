@@ -1,16 +1,17 @@
 // What a change (promoting a version, switching the mode) would have done to the organisation's
 // recent traffic: every decision sealed in the window is re-evaluated from its sealed request and
 // facts, and compared with what was decided then. Facts the new policy needs that were not
-// sealed are computed from the intents table as of the intent's received time.
+// sealed are computed from the intents table as of the intent's received time. The same traversal
+// answers for an unpublished policy (POST /api/policies/impact): the candidate against another
+// version re-evaluated on the same inputs, with per-rule counts and the changed refunds.
 
 import type { DecisionInput, FactIR, LoadedPolicy, Outcome } from '@axiru/runtime';
-import type { IntentRow, IntentRepository, OrgMode, Store } from '../repositories/types.js';
+import type { IntentRepository, OrgMode, Store } from '../repositories/types.js';
 import { addAmount, amountsText, plural, sortedAmounts, transitionText, type Amounts } from './amounts.js';
 import { computeFacts, COUNTED_STATUSES, type Facts } from './computeFacts.js';
-import type { DecisionRequest } from './decisionRequest.js';
+import { directTraffic, type SealedDecision, type TrafficSource } from './sealedTraffic.js';
 
 export const IMPACT_WINDOW_MS = 30 * 24 * 3_600_000;
-const PAGE = 500;
 
 export interface ImpactChange {
   readonly from: Outcome;
@@ -47,50 +48,28 @@ export interface ImpactQuestion {
   readonly mode: OrgMode;
 }
 
-interface SealedDecision {
-  readonly outcome: Outcome;
-  readonly control?: unknown;
-  readonly would_be?: { readonly outcome: Outcome };
-}
-
-interface SealedBody {
-  readonly request: DecisionRequest;
-  readonly facts: Facts;
-  readonly decision: SealedDecision;
-}
-
-export async function trafficImpact(store: Store, question: ImpactQuestion): Promise<Impact> {
+export async function trafficImpact(store: Store, question: ImpactQuestion, traffic: TrafficSource = directTraffic): Promise<Impact> {
   const { orgId, policy } = question;
   const groups = new Map<string, { from: Outcome; to: Outcome; count: number; amounts: Amounts }>();
   let evaluated = 0;
-  let afterSeq = 0;
-  while (policy) {
-    const page = await store.shadows.traffic(orgId, question.sinceMs, question.untilMs, afterSeq, PAGE);
-    for (const { intent, record } of page) {
-      afterSeq = record.seq;
-      const body = JSON.parse(record.body) as SealedBody;
-      if (body.decision.control !== undefined) continue;
-      const from = question.kind === 'promote' ? (body.decision.would_be ?? body.decision).outcome : body.decision.outcome;
-      const facts: Record<string, number> = { ...body.facts };
-      const unsealed = policy.ir.facts.filter((fact) => !(fact.name in facts));
-      if (unsealed.length > 0) Object.assign(facts, await factsAsOf(store.intents, unsealed, body.request, intent));
-      const input: DecisionInput = { ...body.request, ...facts };
-      const to = question.kind === 'observe' ? 'allow' : policy.decide(input).outcome;
-      evaluated += 1;
-      if (from === to) continue;
-      const key = `${from} ${to}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { from, to, count: 0, amounts: {} };
-        groups.set(key, group);
-      }
-      group.count += 1;
-      addAmount(group.amounts, intent.currency, intent.amount_cents);
+  const decisions = policy ? await traffic.window(store, orgId, question.sinceMs, question.untilMs) : [];
+  for (const sealed of decisions) {
+    if (sealed.control || !policy) continue;
+    const from = question.kind === 'promote' ? sealed.decided : sealed.told;
+    const to = question.kind === 'observe' ? 'allow' : policy.decide(await inputFor(store, orgId, policy.ir.facts, sealed)).outcome;
+    evaluated += 1;
+    if (from === to) continue;
+    const key = `${from} ${to}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { from, to, count: 0, amounts: {} };
+      groups.set(key, group);
     }
-    if (page.length < PAGE) break;
+    group.count += 1;
+    addAmount(group.amounts, sealed.currency, sealed.amountCents);
   }
   const changes = [...groups.values()]
-    .sort((a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+    .sort(byCount)
     .map((group) => ({
       from: group.from, to: group.to, count: group.count, amounts: sortedAmounts(group.amounts),
       text: transitionText(group.from, group.to, group.count, group.amounts),
@@ -100,22 +79,154 @@ export async function trafficImpact(store: Store, question: ImpactQuestion): Pro
   return { since, until, evaluated, changes, summary: summarize(question, evaluated, changes, since, until) };
 }
 
+function byCount(a: { count: number; from: Outcome; to: Outcome }, b: { count: number; from: Outcome; to: Outcome }): number {
+  return b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to);
+}
+
+/**
+ * What a policy needing `facts` sees for a sealed decision: the sealed request and facts, plus
+ * any fact it needs that was not sealed, computed as of the intent's received time.
+ */
+async function inputFor(store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<DecisionInput> {
+  const unsealed = unsealedFacts(facts, sealed);
+  if (unsealed === null) return sealed.input;
+  return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed)) };
+}
+
+/** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
+function unsealedFacts(facts: readonly FactIR[], sealed: SealedDecision): FactIR[] | null {
+  let missing: FactIR[] | null = null;
+  for (const fact of facts) if (!(fact.name in sealed.facts)) (missing ??= []).push(fact);
+  return missing;
+}
+
 /**
  * Facts as of an intent's received time. The intent itself is in the table now, which it was not
  * when it was sealed, so its own contribution is taken back out. Statuses are today's (the table
  * keeps no status history): a refund denied since then no longer counts.
  */
-async function factsAsOf(
-  intents: IntentRepository, facts: readonly FactIR[], request: DecisionRequest, intent: IntentRow,
-): Promise<Facts> {
-  const values = await computeFacts(intents, intent.org_id, facts, request, intent.received_ms);
-  if (!COUNTED_STATUSES.includes(intent.status)) return values;
+async function factsAsOf(intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<Facts> {
+  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs);
+  const intent = await intents.get(orgId, sealed.intentId);
+  if (!intent || !COUNTED_STATUSES.includes(intent.status)) return values;
   for (const fact of facts) {
     const value = values[fact.name];
     if (value === undefined) continue;
     values[fact.name] = fact.kind === 'customer_refund_count' ? value - 1 : value - intent.amount_cents;
   }
   return values;
+}
+
+/** How many changed refunds each transition of a candidate's impact lists. */
+export const REFUNDS_PER_TRANSITION = 50;
+
+export interface CandidateQuestion {
+  readonly orgId: string;
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  /** The unpublished policy. */
+  readonly candidate: LoadedPolicy;
+  /** What it is compared with, re-evaluated on the same inputs; null: what was decided then. */
+  readonly against: LoadedPolicy | null;
+}
+
+export interface ChangedRefund {
+  readonly intent_id: string;
+  readonly amount_cents: number;
+  readonly currency: string;
+  readonly received_at: string;
+  readonly before_rule: string | null;
+  readonly after_rule: string | null;
+}
+
+export interface CandidateTransition {
+  readonly from: Outcome;
+  readonly to: Outcome;
+  readonly count: number;
+  readonly amounts: Array<{ currency: string; amount_cents: number }>;
+  /** `allow → pending_approval: 12, $2,340.00` */
+  readonly text: string;
+  /** Newest first, at most REFUNDS_PER_TRANSITION. */
+  readonly refunds: ChangedRefund[];
+}
+
+export interface RuleCount {
+  readonly name: string;
+  /** Re-evaluated decisions whose request the rule matched. */
+  readonly matched: number;
+  /** Of those, how many it decided (it was the winning rule). */
+  readonly decided: number;
+}
+
+export interface CandidateImpact {
+  readonly evaluated: number;
+  readonly changed: number;
+  readonly transitions: CandidateTransition[];
+  /** Every rule of the candidate, in policy order. */
+  readonly rules: RuleCount[];
+  readonly summary: string[];
+}
+
+/**
+ * An unpublished policy over the window's sealed decisions, compared with another policy (or with
+ * what was decided), newest decision first so each transition keeps its newest refunds.
+ */
+export async function candidateImpact(
+  store: Store, question: CandidateQuestion, traffic: TrafficSource = directTraffic,
+): Promise<CandidateImpact> {
+  const { orgId, candidate, against } = question;
+  const facts = [...candidate.ir.facts, ...(against?.ir.facts ?? []).filter((fact) => !candidate.ir.facts.some((f) => f.name === fact.name))];
+  const ruleIndex = new Map(candidate.ir.rules.map((rule, index) => [rule.id, index]));
+  const matched = new Array<number>(candidate.ir.rules.length).fill(0);
+  const decided = new Array<number>(candidate.ir.rules.length).fill(0);
+  const groups = new Map<string, { from: Outcome; to: Outcome; count: number; amounts: Amounts; refunds: ChangedRefund[] }>();
+  let evaluated = 0;
+  let changed = 0;
+  const decisions = await traffic.window(store, orgId, question.sinceMs, question.untilMs);
+  for (let i = decisions.length - 1; i >= 0; i -= 1) {
+    const sealed = decisions[i]!;
+    if (sealed.control) continue;
+    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed);
+    const before = against ? against.decide(input) : null;
+    const after = candidate.decide(input);
+    evaluated += 1;
+    for (const rule of after.matched_rules) matched[ruleIndex.get(rule)!]! += 1;
+    if (after.matched_rule !== null) decided[ruleIndex.get(after.matched_rule)!]! += 1;
+    const from = before ? before.outcome : sealed.decided;
+    if (from === after.outcome) continue;
+    changed += 1;
+    const key = `${from} ${after.outcome}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { from, to: after.outcome, count: 0, amounts: {}, refunds: [] };
+      groups.set(key, group);
+    }
+    group.count += 1;
+    addAmount(group.amounts, sealed.currency, sealed.amountCents);
+    if (group.refunds.length < REFUNDS_PER_TRANSITION) {
+      group.refunds.push({
+        intent_id: sealed.intentId, amount_cents: sealed.amountCents, currency: sealed.currency,
+        received_at: new Date(sealed.receivedMs).toISOString(),
+        before_rule: before ? before.matched_rule : sealed.decidedRule, after_rule: after.matched_rule,
+      });
+    }
+  }
+  const sorted = [...groups.values()].sort(byCount);
+  const transitions = sorted.map((group) => ({
+    from: group.from, to: group.to, count: group.count,
+    amounts: Object.entries(sortedAmounts(group.amounts)).map(([currency, amount_cents]) => ({ currency, amount_cents })),
+    text: `${group.from} → ${group.to}: ${group.count}, ${amountsText(group.amounts)}`,
+    refunds: group.refunds,
+  }));
+  const rules = candidate.ir.rules.map((rule, index) => ({ name: rule.id, matched: matched[index]!, decided: decided[index]! }));
+  const since = new Date(question.sinceMs).toISOString();
+  const until = new Date(question.untilMs).toISOString();
+  const summary = [
+    `${plural(evaluated, 'refund')} decided between ${since} and ${until} evaluated ${against ? `against ${against.policyVersion}` : 'against what was decided then'}.`,
+  ];
+  if (changed === 0) summary.push(evaluated === 0 ? 'No recent traffic to compare.' : 'None of them would be decided differently.');
+  else summary.push(...sorted.map((group) => sentence('promote', { ...group, text: '' })));
+  return { evaluated, changed, transitions, rules, summary };
 }
 
 const WERE: Record<Outcome, (one: boolean) => string> = {
