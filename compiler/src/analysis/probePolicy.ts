@@ -38,7 +38,7 @@ function fieldsOf(expr: ExprIR, out: FieldIR[]): void {
 
 /** Whether a probe of these fields and lists needs IR version 2. */
 function needsVersion2(fields: readonly FieldIR[], lists: ReadonlySet<string>): boolean {
-  return lists.size > 0 || fields.some((field) => VERSION_2_FIELDS.has(field.kind) || ('fact' in field && VELOCITY_FACT.test(field.fact)));
+  return lists.size > 0 || fields.some((field) => VERSION_2_FIELDS.has(field.kind) || ('fact' in field && field.kind !== 'customer_refunds'));
 }
 
 function sourceLiterals(expr: ExprIR, out: Set<string>): void {
@@ -77,7 +77,7 @@ export function factsOf(expr: ExprIR): FactIR[] {
       facts.set(field.fact, { name: field.fact, kind: 'customer_refund_count', window_hours: window });
     }
     const velocity = 'fact' in field ? VELOCITY_FACT.exec(field.fact) : null;
-    if (velocity !== null && 'fact' in field) {
+    if (velocity !== null && 'fact' in field && field.kind !== 'customer_refunds') {
       const window = Number(velocity[3]) * (velocity[4] === 'days' ? 24 : 1);
       const scope = velocity[1] as 'customer' | 'source' | 'merchant';
       facts.set(field.fact, { name: field.fact, kind: 'velocity', scope, measure: velocity[2] === 'refunds' ? 'count' : 'sum', window_hours: window });
