@@ -140,8 +140,9 @@ function hasCodeBetween(file: A.PolicyFile, from: number, to: number): boolean {
   return file.items.some((item) => item.span.start >= from && item.span.start < to);
 }
 
-/** Rules and examples stand apart; so does the header. Declarations may sit together. */
+/** Rules and examples stand apart; so does the header (with its `timezone`). Declarations may sit together. */
 function needsBlankLine(previous: A.Item, next: A.Item): boolean {
+  if (previous.kind === 'Header' && next.kind === 'TimezoneDecl') return false;
   const block = (item: A.Item) => item.kind === 'Rule' || item.kind === 'Example' || item.kind === 'Header';
   return block(previous) || block(next);
 }
