@@ -91,12 +91,19 @@ export class OverlapIndex {
   private readonly wildcards = new Map<string, BitSet>();
   /** Numeric dimensions' summaries, per dimension then per rule. */
   private readonly numeric: Summary[][] = [];
+  /** Per rule, the numeric dimensions (positions in `numeric`) it constrains. */
+  private readonly constrained: number[][];
+  private readonly scratch: BitSet;
+  private readonly meets: BitSet;
   private readonly present: BitSet;
 
   /** `regions[i]` is rule i's TRUE region, or null when it is unknown (never a candidate). */
   constructor(space: Space, regions: readonly (Region | null)[]) {
     this.size = regions.length;
     this.present = new BitSet(this.size);
+    this.scratch = new BitSet(this.size);
+    this.meets = new BitSet(this.size);
+    this.constrained = regions.map(() => []);
     const keys = new Set<string>();
     regions.forEach((region, i) => {
       if (region === null || region.boxes.length === 0) return;
@@ -108,6 +115,9 @@ export class OverlapIndex {
       const perRule = regions.map((region) => (region === null || region.boxes.length === 0 ? ANY : summarize(dimension, region.boxes.map((box) => box.get(key)))));
       this.summaries.set(key, perRule);
       if (dimension.kind !== 'symbol') {
+        perRule.forEach((summary, i) => {
+          if (summary.kind === 'hull') this.constrained[i]!.push(this.numeric.length);
+        });
         this.numeric.push(perRule);
         continue;
       }
@@ -138,13 +148,13 @@ export class OverlapIndex {
    * those `accept` keeps.
    */
   candidates(i: number, accept: (j: number) => boolean = () => true): number[] {
-    const result = new BitSet(this.size);
-    result.or(this.present);
+    const result = this.scratch;
+    result.words.set(this.present.words);
+    const meets = this.meets;
     for (const [key, buckets] of this.buckets) {
       const own = this.summaries.get(key)![i]!;
       if (own.kind !== 'symbols') continue;
-      const meets = new BitSet(this.size);
-      meets.or(this.wildcards.get(key)!);
+      meets.words.set(this.wildcards.get(key)!.words);
       for (const value of own.values) {
         const bucket = buckets.get(value);
         if (bucket !== undefined) meets.or(bucket);
@@ -156,9 +166,10 @@ export class OverlapIndex {
       result.and(meets);
     }
     const out: number[] = [];
+    const mine = this.constrained[i]!;
     for (const j of result.members()) {
       if (j === i || !accept(j)) continue;
-      if (this.numeric.every((perRule) => hullsMeet(perRule[i]!, perRule[j]!))) out.push(j);
+      if (mine.every((d) => hullsMeet(this.numeric[d]![i]!, this.numeric[d]![j]!))) out.push(j);
     }
     return out;
   }

@@ -7,7 +7,7 @@
 
 import { validateIR, type DecisionInput, type ExprIR, type PolicyIR, type ValueIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
-import { ruleBeats } from './candidateOrder.js';
+import { rulePriorities } from './candidateOrder.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
@@ -31,6 +31,9 @@ export interface RuleAnalysis {
   readonly inconclusive: readonly { readonly rule: string | null; readonly why: string }[];
 }
 
+/** Box operations a call may spend per rule of the policy, beyond the fixed total budget. */
+const WORK_PER_RULE = 4_000;
+
 export function analyzeRules(ir: PolicyIR, options: AnalysisOptions = {}): RuleFinding[] {
   return [...analyzeRulesReport(ir, options).findings];
 }
@@ -46,7 +49,9 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   // One algebra (one work budget) per question, so that one hard rule cannot starve the rest;
   // all of them share the call's total budget.
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const meter = new WorkMeter(limits.maxTotalWork ?? limits.maxWork);
+  // The call's budget grows with the policy: each rule is one question of bounded work, so a
+  // large policy is not left unanalysed merely for being large.
+  const meter = new WorkMeter(Math.max(limits.maxTotalWork ?? limits.maxWork, ir.rules.length * WORK_PER_RULE));
   const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
 
   const truths: (Region | null)[] = ir.rules.map((rule) => {
@@ -94,9 +99,11 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
  */
 function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], overlaps: OverlapIndex, algebra: RegionAlgebra): string[] | null {
   const own = truths[index]!;
+  const priority = rulePriorities(ir);
+  const mine = priority[index] ?? Number.POSITIVE_INFINITY;
   const strongestFirst = overlaps
-    .candidates(index, (j) => truths[j] != null && ruleBeats(ir, j, index))
-    .sort((x, y) => (ruleBeats(ir, x, y) ? -1 : ruleBeats(ir, y, x) ? 1 : 0));
+    .candidates(index, (j) => truths[j] != null && (priority[j] ?? Number.POSITIVE_INFINITY) < mine)
+    .sort((x, y) => (priority[x] ?? 0) - (priority[y] ?? 0));
   if (strongestFirst.length === 0) return null;
   // A point of the rule's region that no stronger rule matches settles it: it decides there.
   for (const box of own.boxes) {
@@ -120,11 +127,14 @@ function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null
     if (algebra.isEmpty(left)) break;
   }
   if (!algebra.isEmpty(left) || used.length === 0) return null;
-  const coverOf = (set: readonly number[]): Region => algebra.union(...set.map((j) => truths[j]!));
+  // kept covers own throughout, so j can go exactly when the part of own only j was needed for
+  // is covered by the others: (own ∩ j) minus the others is empty. No union is built.
   let kept = [...used];
-  for (const j of [...used].reverse()) {
+  for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
-    if (without.length > 0 && algebra.covers(coverOf(without), own)) kept = without;
+    if (without.length === 0) continue;
+    const others: Region = { boxes: without.flatMap((k) => truths[k]!.boxes) };
+    if (algebra.isEmpty(algebra.subtract(algebra.intersect(own, truths[j]!), others))) kept = without;
   }
   return kept.sort((a, b) => a - b).map((j) => ir.rules[j]!.id);
 }
