@@ -20,7 +20,7 @@ export type { SourceMap, RuleSource } from './emit/emitPolicy.js';
 export { lex } from './syntax/lex.js';
 export { policyParser } from './syntax/PolicyParser.js';
 export * as Tokens from './syntax/tokens.js';
-export { readMoney, readDuration } from './semantics/literals.js';
+export { readMoney, readDuration, readTimeOfDay } from './semantics/literals.js';
 export { OUTCOMES } from './checks/ExampleCheck.js';
 export { printVerdict } from './format/printSyntax.js';
 export * from './history/index.js';
