@@ -27,3 +27,4 @@ export * from './history/index.js';
 // For the language server: parsing item by item as you type, and compile() in two stages.
 export { IncrementalParser, type ItemsParse } from './syntax/IncrementalParser.js';
 export { checkPolicy, finishCompile, type CheckedPolicy } from './compileInStages.js';
+export { analyzeRulesReport, diffPolicies, type PolicyDiff, type RuleAnalysis } from './analysis/index.js';
