@@ -1,11 +1,13 @@
 // Compiler benchmark: compile time of a generated 10,000-rule policy (front end and IR
-// emission), the static analysis on a 1,000-rule policy, and `axiru check examples/*.axiru`
-// wall time including Node start-up, against `node -e ''` measured in the same run.
+// emission), the static analysis on 1,000- and 10,000-rule policies, `axiru diff` of two
+// 1,000-rule policies that differ in 10 rules, and `axiru check examples/*.axiru` wall time
+// including Node start-up, against `node -e ''` measured in the same run. Analysis times are
+// given as wall time and as this process's CPU time (steadier on a busy machine).
 // `--quick`: 500- and 50-rule policies, one run of each, the same code, for CI; its figures mean nothing.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compile } from '@axiru/compiler';
+import { analyzeRulesReport, compile, diffPolicies } from '@axiru/compiler';
 import { generatePolicySource } from './policySource.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +28,43 @@ function best<T>(runs: number, work: () => T): { seconds: number; value: T } {
   return { seconds, value };
 }
 
+/** Wall and CPU seconds of one run. */
+function timed<T>(work: () => T): { wall: number; cpu: number; value: T } {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const value = work();
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1e6, value };
+}
+
+/** The generated policy with every 100th `over $N` threshold moved: 10 changed rules in 1,000. */
+function changedTen(source: string): string {
+  let n = 0;
+  return source.replace(/over \$(\d+)/g, (match, digits: string) => (n++ % 100 === 7 ? `over $${Number(digits) + 37}` : match));
+}
+
+function analysisFigures(): void {
+  for (const [rules, target] of [[MEDIUM_RULES, '< 0.3 s for 1,000'], [BIG_RULES, '< 5 s for 10,000']] as const) {
+    const ir = compile(generatePolicySource(rules, 11), { analysis: false, examples: false }).ir;
+    if (!ir) throw new Error(`the generated ${rules}-rule policy does not compile`);
+    const run = timed(() => analyzeRulesReport(ir));
+    const { findings, inconclusive } = run.value;
+    console.log(
+      `analysis of the ${rules.toLocaleString('en-US')}-rule policy: ${run.wall.toFixed(3)} s wall, ${run.cpu.toFixed(3)} s CPU (target ${target}); ${findings.length} findings, ${inconclusive.length} left inconclusive`,
+    );
+  }
+  const source = generatePolicySource(MEDIUM_RULES, 11);
+  const before = compile(source, { analysis: false, examples: false }).ir;
+  const after = compile(changedTen(source), { analysis: false, examples: false }).ir;
+  if (!before || !after) throw new Error('the generated policies do not compile');
+  const diff = timed(() => diffPolicies(before, after));
+  const verdict = diff.value.inconclusive ? `inconclusive: ${diff.value.why ?? ''}` : diff.value.equivalent ? 'equivalent' : `${diff.value.transitions.length} kinds of change`;
+  console.log(`diff of two ${count(MEDIUM_RULES)}-rule policies differing in ${Math.ceil(MEDIUM_RULES / 100)} rules: ${diff.wall.toFixed(3)} s wall, ${diff.cpu.toFixed(3)} s CPU (target < 0.3 s); ${verdict}`);
+}
+
 function main(): void {
+  analysisFigures();
   const big = generatePolicySource(BIG_RULES, 11);
   const front = best(runs(3), () => compile(big, { analysis: false, examples: false }));
   if (!front.value.ir) throw new Error(`the generated ${count(BIG_RULES)}-rule policy does not compile`);

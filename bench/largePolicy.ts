@@ -1,7 +1,7 @@
 // A generated policy of many rules over every kind of comparison, for measuring how decide()
 // scales with policy size. Seeded, so every run measures the same policy.
 
-import { IR_VERSION, type ExprIR, type Outcome, type PolicyIR, type RuleIR, type ValueIR } from '@axiru/runtime';
+import { type ExprIR, type Outcome, type PolicyIR, type RuleIR, type ValueIR } from '@axiru/runtime';
 import { integer, mulberry32, pick, type Random } from './inputs.js';
 
 const SOURCES = ['support_tool', 'ai_agent', 'automation', 'stripe_direct'];
@@ -53,7 +53,7 @@ function rule(random: Random, index: number): RuleIR {
 export function generateLargePolicy(ruleCount: number, seed: number): PolicyIR {
   const random = mulberry32(seed);
   return {
-    ir_version: IR_VERSION,
+    ir_version: 1,
     policy: `generated-${ruleCount}`,
     version: 1,
     hash: `sha256:${'0'.repeat(64)}`,

@@ -30,7 +30,7 @@ export interface Comment {
   readonly span: Span;
 }
 
-export type Item = Header | RolesDecl | SourcesDecl | OtherwiseDecl | OnMissingDecl | RuleDecl | ExampleDecl;
+export type Item = Header | RolesDecl | SourcesDecl | ListsDecl | TimezoneDecl | OtherwiseDecl | OnMissingDecl | RuleDecl | ExampleDecl;
 
 export interface Header {
   readonly kind: 'Header';
@@ -50,6 +50,20 @@ export interface RolesDecl {
 export interface SourcesDecl {
   readonly kind: 'SourcesDecl';
   readonly names: readonly Name[];
+  readonly span: Span;
+}
+
+/** `lists vip_customers, trainees`: names of the organisation's lists the policy reads. */
+export interface ListsDecl {
+  readonly kind: 'ListsDecl';
+  readonly names: readonly Name[];
+  readonly span: Span;
+}
+
+/** `timezone "Europe/Berlin"`: the zone of `local time` and `weekday`. */
+export interface TimezoneDecl {
+  readonly kind: 'TimezoneDecl';
+  readonly zone: StringLit | null;
   readonly span: Span;
 }
 
@@ -180,12 +194,16 @@ export interface Comparison {
   readonly kind: 'Comparison';
   readonly subject: Subject;
   readonly op: ComparisonOp;
-  /** One value for most ops, two for between, the list for in / not in. */
+  /** One value for most ops, two for between, the list for in / not in, none for in list. */
   readonly values: readonly Value[];
+  /** The list of `in list NAME` / `not in list NAME`. */
+  readonly list?: Name | null;
   readonly span: Span;
 }
 
-export type ComparisonOp = RangeOp | 'between' | 'is' | 'is_not' | 'in' | 'not_in';
+export type TimeOp = 'before' | 'after' | 'at';
+
+export type ComparisonOp = RangeOp | TimeOp | 'between' | 'is' | 'is_not' | 'in' | 'not_in' | 'in_list' | 'not_in_list';
 
 export type SubjectField =
   | 'amount'
@@ -199,12 +217,26 @@ export type SubjectField =
   | 'merchant'
   | 'currency'
   | 'metadata'
+  | 'customer'
+  | 'requested_by'
+  | 'local_time'
+  | 'weekday'
+  | 'customer_refunded'
+  | 'source_refunds'
+  | 'source_refunded'
+  | 'merchant_refunds'
+  | 'merchant_refunded'
   | 'unknown';
+
+/** Subjects with a window: `customer refunds in last 30 days`, `source refunded in last 1 hour`. */
+export const WINDOWED_FIELDS: ReadonlySet<SubjectField> = new Set([
+  'customer_refunds', 'customer_refunded', 'source_refunds', 'source_refunded', 'merchant_refunds', 'merchant_refunded',
+]);
 
 export interface Subject {
   readonly kind: 'Subject';
   readonly field: SubjectField;
-  /** `customer refunds in last N UNIT`. */
+  /** `customer refunds in last N UNIT` and the other velocity subjects. */
   readonly window: { readonly amount: string; readonly unit: Name; readonly span: Span } | null;
   /** The metadata key, and whether it was written `metadata["..."]`. */
   readonly key: { readonly value: string; readonly bracketed: boolean } | null;
@@ -213,7 +245,14 @@ export interface Subject {
   readonly span: Span;
 }
 
-export type Value = MoneyValue | NumberValue | PercentValue | StringValue | SymbolValue;
+export type Value = MoneyValue | NumberValue | PercentValue | StringValue | SymbolValue | TimeValue;
+
+/** `22:00`, as written; checked to be HH:MM from 00:00 to 23:59. */
+export interface TimeValue {
+  readonly kind: 'Time';
+  readonly text: string;
+  readonly span: Span;
+}
 
 export interface MoneyValue {
   readonly kind: 'Money';
@@ -273,7 +312,14 @@ export interface ExampleObject {
 export interface ExampleField {
   readonly kind: 'ExampleField';
   readonly key: Name;
-  readonly value: Value | ExampleObject | null;
+  readonly value: Value | ExampleObject | ExampleList | null;
+  readonly span: Span;
+}
+
+/** `[ann, bob]`: the values of `lists.NAME` in an example. */
+export interface ExampleList {
+  readonly kind: 'ExampleList';
+  readonly values: readonly Value[];
   readonly span: Span;
 }
 
@@ -292,6 +338,7 @@ export type Node =
   | Value
   | ExampleObject
   | ExampleField
+  | ExampleList
   | Comment;
 
 // Nodes never change, and every check walks the whole tree, so each node's children are listed
@@ -321,7 +368,14 @@ function listChildren(node: Node): Node[] {
       out.push(...node.chains.flat());
       break;
     case 'SourcesDecl':
+    case 'ListsDecl':
       out.push(...node.names);
+      break;
+    case 'TimezoneDecl':
+      out.push(node.zone);
+      break;
+    case 'ExampleList':
+      out.push(...node.values);
       break;
     case 'OtherwiseDecl':
     case 'OnMissingDecl':
@@ -364,7 +418,7 @@ function listChildren(node: Node): Node[] {
       out.push(node.inner);
       break;
     case 'Comparison':
-      out.push(node.subject, ...node.values);
+      out.push(node.subject, ...node.values, node.list);
       break;
     case 'Percent':
       out.push(node.of);

@@ -20,10 +20,11 @@ export type { SourceMap, RuleSource } from './emit/emitPolicy.js';
 export { lex } from './syntax/lex.js';
 export { policyParser } from './syntax/PolicyParser.js';
 export * as Tokens from './syntax/tokens.js';
-export { readMoney, readDuration } from './semantics/literals.js';
+export { readMoney, readDuration, readTimeOfDay } from './semantics/literals.js';
 export { OUTCOMES } from './checks/ExampleCheck.js';
 export { printVerdict } from './format/printSyntax.js';
 export * from './history/index.js';
 // For the language server: parsing item by item as you type, and compile() in two stages.
 export { IncrementalParser, type ItemsParse } from './syntax/IncrementalParser.js';
 export { checkPolicy, finishCompile, type CheckedPolicy } from './compileInStages.js';
+export { analyzeRulesReport, diffPolicies, type PolicyDiff, type RuleAnalysis } from './analysis/index.js';

@@ -17,12 +17,12 @@ const rule = (statement: string) => `${POLICY}\nrule r:\n  ${statement}`;
 
 describe('keywords from the grammar', () => {
   it('offers every kind of item in an empty file, the header first', () => {
-    expect(labels('|')).toEqual(['policy', 'roles', 'sources', 'otherwise', 'on missing', 'rule', 'example']);
+    expect(labels('|')).toEqual(['policy', 'roles', 'sources', 'lists', 'timezone', 'otherwise', 'on missing', 'rule', 'example']);
   });
 
   it('offers no second header, otherwise or on missing', () => {
     const withVerdicts = `${POLICY}otherwise allow\non missing block\n|`;
-    expect(labels(withVerdicts)).toEqual(['roles', 'sources', 'rule', 'example']);
+    expect(labels(withVerdicts)).toEqual(['roles', 'sources', 'lists', 'timezone', 'rule', 'example']);
   });
 
   it('offers the two statement shapes after `rule NAME:`', () => {
@@ -35,7 +35,7 @@ describe('keywords from the grammar', () => {
 
   it('offers `or`, `unless` and `because` after a requirement, and new items only at the start of a line', () => {
     expect(labels(rule('refunds over $1 require cfo |'))).toEqual(['or', 'unless', 'because']);
-    expect(labels(rule('refunds over $1 require cfo\n|'))).toEqual(['or', 'unless', 'because', 'roles', 'sources', 'otherwise', 'on missing', 'rule', 'example']);
+    expect(labels(rule('refunds over $1 require cfo\n|'))).toEqual(['or', 'unless', 'because', 'roles', 'sources', 'lists', 'timezone', 'otherwise', 'on missing', 'rule', 'example']);
   });
 
   it('completes the word being typed, replacing it', () => {
@@ -98,12 +98,13 @@ describe('names by context', () => {
 
   it('continues a subject already begun', () => {
     expect(labels(rule('refunds when charge |'))).toEqual(['amount', 'age', 'refunded']);
-    expect(labels(rule('refunds when customer |'))).toEqual(['tenure', 'refunds']);
+    // `customer` alone is the customer id: comparators follow, or the phrase goes on.
+    expect(labels(rule('refunds when customer |'))).toEqual(expect.arrayContaining(['tenure', 'refunds', 'refunded', 'is', 'in list', 'not in list']));
     expect(labels(rule('refunds when customer refunds in last 30 |'))).toEqual(['days', 'hours']);
   });
 
   it('offers comparators after a subject', () => {
-    expect(labels(rule('refunds when reason |'))).toEqual(['over', 'under', 'at least', 'at most', 'up to', 'between', 'is', 'is not', 'not in', 'in']);
+    expect(labels(rule('refunds when reason |'))).toEqual(['over', 'under', 'at least', 'at most', 'at', 'up to', 'between', 'is', 'is not', 'not in', 'not in list', 'in', 'in list', 'before', 'after']);
   });
 
   it('offers the symbols seen for `reason`, Stripe’s reasons among them', () => {

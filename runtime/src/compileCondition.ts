@@ -13,12 +13,26 @@
 // validated safe integers, so no IR text can inject code.
 
 import type { CompareOp, ExprIR, FieldIR, ValueIR } from './ir.js';
-import { FIELD_TYPES } from './fields.js';
+import { FIELD_TYPES, inputNameOf, listInputName } from './fields.js';
+
+/** A caller's list, read like a field: its slot holds the list's Set (present when given). */
+export interface ListRef {
+  readonly kind: 'list';
+  readonly list: string;
+}
+
+/** What a slot reads: a request field or a list. */
+export type SlotRef = FieldIR | ListRef;
+
+/** The name of what a slot reads, as `missing_fields` gives it. */
+export function slotName(ref: SlotRef): string {
+  return ref.kind === 'list' ? listInputName(ref.list) : inputNameOf(ref);
+}
 
 /** Where the generated code finds a field's value and its present-flag. */
 export interface Slots {
   /** Locals of the field's value and present-flag, e.g. { value: 'v0', present: 'k0', bit: 1 }. */
-  slotOf(field: FieldIR): { readonly value: string; readonly present: string; readonly bit: number };
+  slotOf(field: SlotRef): { readonly value: string; readonly present: string; readonly bit: number };
   /** Registers a constant (a Set for long `in` lists) and returns the expression that reads it. */
   constant(value: unknown): string;
 }
@@ -39,6 +53,8 @@ function literalSource(literal: ValueIR): string {
       return numberSource(literal.hours);
     case 'count':
       return numberSource(literal.value);
+    case 'time':
+      return numberSource(literal.minutes);
     case 'symbol':
     case 'text':
       return JSON.stringify(literal.value);
@@ -66,8 +82,8 @@ function currencyTest(literal: ValueIR): string | undefined {
   return literal.type === 'money' ? `(${CURRENCY_LOCAL} === ${JSON.stringify(literal.currency)})` : undefined;
 }
 
-/** The request fields (other than the always-known currency) a tree reads. */
-export function fieldsRead(expr: ExprIR, out: FieldIR[] = []): FieldIR[] {
+/** The request fields (other than the always-known currency) and lists a tree reads. */
+export function fieldsRead(expr: ExprIR, out: SlotRef[] = []): SlotRef[] {
   switch (expr.op) {
     case 'true':
       return out;
@@ -85,7 +101,14 @@ export function fieldsRead(expr: ExprIR, out: FieldIR[] = []): FieldIR[] {
     case 'ratio':
       out.push(expr.field, expr.of);
       return out;
+    case 'in_list':
+      out.push(expr.field, { kind: 'list', list: expr.list });
+      return out;
   }
+}
+
+function listSource(expr: Extract<ExprIR, { op: 'in_list' }>, slots: Slots): string {
+  return `${slots.slotOf({ kind: 'list', list: expr.list }).value}.has(${fieldValue(expr.field, slots)})`;
 }
 
 function betweenSource(expr: Extract<ExprIR, { op: 'between' }>, slots: Slots): string {
@@ -132,11 +155,13 @@ export function twoValued(expr: ExprIR, slots: Slots): string {
       return membershipSource(expr, slots);
     case 'ratio':
       return `(cr(${fieldValue(expr.field, slots)}, ${numberSource(expr.percent)}, ${fieldValue(expr.of, slots)}) ${JS_OP[expr.cmp]} 0)`;
+    case 'in_list':
+      return listSource(expr, slots);
   }
 }
 
 /** A present-test for the fields of a leaf, or undefined when it reads only the currency. */
-function presentTest(fields: readonly FieldIR[], slots: Slots): string | undefined {
+function presentTest(fields: readonly SlotRef[], slots: Slots): string | undefined {
   const flags = [...new Set(fields.filter((f) => f.kind !== 'currency').map((f) => slots.slotOf(f).present))];
   return flags.length === 0 ? undefined : flags.join(' && ');
 }
@@ -179,6 +204,8 @@ export function threeValued(expr: ExprIR, slots: Slots): string {
       return leafThreeValued(membershipSource(expr, slots), presentTest([expr.field], slots), undefined);
     case 'ratio':
       return leafThreeValued(twoValued(expr, slots), presentTest([expr.field, expr.of], slots), undefined);
+    case 'in_list':
+      return leafThreeValued(listSource(expr, slots), presentTest([expr.field, { kind: 'list', list: expr.list }], slots), undefined);
   }
 }
 
@@ -213,9 +240,11 @@ export function threeValuedWithMissing(expr: ExprIR, slots: Slots, out: string[]
       out.push(`const ${truth} = 2 - ${arg.truth};`);
       return { truth, mask: arg.mask };
     }
-    case 'ratio': {
+    case 'ratio':
+    case 'in_list': {
+      // Two slots, each missing one named on its own.
       const part = slots.slotOf(expr.field);
-      const whole = slots.slotOf(expr.of);
+      const whole = slots.slotOf(expr.op === 'ratio' ? expr.of : { kind: 'list', list: expr.list });
       out.push(`const ${truth} = ${threeValued(expr, slots)};`);
       out.push(`const ${mask} = ${truth} === 1 ? (${part.present} ? 0 : ${part.bit}) | (${whole.present} ? 0 : ${whole.bit}) : 0;`);
       return { truth, mask };

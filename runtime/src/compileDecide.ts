@@ -11,13 +11,12 @@
 // deep-equal decisions, which the tests check on random policies and inputs.
 
 import type { Decision, PolicyIR } from './ir.js';
-import { CURRENCY_LOCAL, fieldsRead, threeValued, threeValuedWithMissing, twoValued, type Slots } from './compileCondition.js';
+import { CURRENCY_LOCAL, fieldsRead, slotName, threeValued, threeValuedWithMissing, twoValued, type Slots } from './compileCondition.js';
 import type { DecisionBuilder } from './decisionBuilder.js';
 import { compareDaysToHours, compareRatio } from './exactCompare.js';
 import { evaluateCondition, TRUE, UNKNOWN } from './evaluateCondition.js';
-import { inputNameOf } from './fields.js';
 import { MAX_MASKED_SLOTS, planSlots, type InputSlot } from './inputSlots.js';
-import { asRecord } from './readInput.js';
+import { asRecord, isWeekday, listOf, minutesOfDay } from './readInput.js';
 
 export type DecideFunction = (input: unknown) => Decision;
 
@@ -67,6 +66,15 @@ function readSlotSource(slot: InputSlot): string {
       return `${read} const ${k} = typeof ${v} === "number" && isSafe(${v}) && ${v} >= 0;`;
     case 'string':
       return `${read} const ${k} = typeof ${v} === "string";`;
+    case 'weekday':
+      return `${read} const ${k} = isWeekday(${v});`;
+    case 'time':
+      // Minutes since midnight, or undefined when not an `HH:MM` string.
+      return `const ${v} = minutes(input.local_time); const ${k} = ${v} !== undefined;`;
+    case 'list': {
+      const name = JSON.stringify(slot.field.kind === 'list' ? slot.field.list : '');
+      return `const ${v} = listOf(input, ${name}); const ${k} = ${v} !== undefined;`;
+    }
     case 'metadata': {
       const key = JSON.stringify(slot.field.kind === 'metadata' ? slot.field.key : '');
       return `const ${v} = meta && hasOwn(md, ${key}) ? md[${key}] : undefined; const ${k} = typeof ${v} === "string";`;
@@ -113,7 +121,7 @@ function ruleBlock(ir: PolicyIR, index: number, builder: DecisionBuilder, slots:
   if (rule === undefined) throw new Error(`unreachable: no rule ${index}`);
   const priority = builder.order.rulePriority[index] ?? builder.noPriority;
   const matched = `H[nm++] = ${index}; if (${priority} < best) best = ${priority};`;
-  const used = [...new Set(fieldsRead(rule.condition).map((field) => slotIndex(inputNameOf(field))))].sort((a, b) => a - b);
+  const used = [...new Set(fieldsRead(rule.condition).map((field) => slotIndex(slotName(field))))].sort((a, b) => a - b);
   // The id as a comment, for whoever reads the generated code; anything but a plain name
   // character is replaced, since a line separator would end the comment.
   const header = `// rule ${rule.id.replace(/[^\w.-]/g, '?')}\n`;
@@ -149,7 +157,7 @@ export function generateDecide(ir: PolicyIR, builder: DecisionBuilder): DecideFu
   const constants: unknown[] = [];
   const slots: Slots = {
     slotOf: (field) => {
-      const index = slotIndex(inputNameOf(field));
+      const index = slotIndex(slotName(field));
       return { value: `v${index}`, present: `k${index}`, bit: masked ? 1 << index : 0 };
     },
     constant: (value) => {
@@ -207,12 +215,12 @@ ${finish}
 
   const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
   const factory = new Function(
-    'H', 'U', 'S', 'K', 'decided', 'undecided', 'isSafe', 'isArray', 'hasOwn', 'cd', 'cr', 'EMPTY',
+    'H', 'U', 'S', 'K', 'decided', 'undecided', 'isSafe', 'isArray', 'hasOwn', 'cd', 'cr', 'EMPTY', 'isWeekday', 'minutes', 'listOf',
     `"use strict";\n${source}`,
   ) as (...args: unknown[]) => DecideFunction;
   return factory(
     new Int32Array(ir.rules.length), new Int32Array(ir.rules.length), new Int32Array(4), constants,
     builder.decided, builder.undecided, Number.isSafeInteger, Array.isArray, hasOwn,
-    compareDaysToHours, compareRatio, Object.freeze({}),
+    compareDaysToHours, compareRatio, Object.freeze({}), isWeekday, minutesOfDay, listOf,
   );
 }

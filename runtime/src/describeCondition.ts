@@ -6,7 +6,7 @@ import type { CompareOp, ExprIR, FactIR, FieldIR, ValueIR } from './ir.js';
 import { formatMoney } from './currency.js';
 import { FIELD_TYPES, inputNameOf } from './fields.js';
 import { listText } from './outcome.js';
-import { rawValue, readField, refundCurrency, type InputRecord } from './readInput.js';
+import { listOf, rawValue, readField, refundCurrency, type InputRecord } from './readInput.js';
 
 const WORDS: Readonly<Record<CompareOp, string>> = {
   gt: 'over',
@@ -26,6 +26,25 @@ export function durationText(hours: number): string {
   return hours % 24 === 0 ? plural(hours / 24, 'day') : plural(hours, 'hour');
 }
 
+/** Minutes since midnight as `HH:MM`. */
+export function timeText(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+const VELOCITY_WORDS: Readonly<Record<string, string>> = {
+  customer_refunded: 'customer refunded',
+  source_refunds: 'source refunds',
+  source_refunded: 'source refunded',
+  merchant_refunds: 'merchant refunds',
+  merchant_refunded: 'merchant refunded',
+};
+
+/** `in last 1 hour` from a fact name ending `_last_1_hours`. */
+function windowWords(fact: string): string | null {
+  const named = /_last_(\d+)_(days|hours)$/.exec(fact);
+  return named === null ? null : `in last ${plural(Number(named[1]), named[2] === 'days' ? 'day' : 'hour')}`;
+}
+
 /** A literal as written for people: `$150.00`, `30 days`, `3`, `duplicate_charge`, `"Z-1234"`. */
 export function valueText(value: ValueIR): string {
   switch (value.type) {
@@ -35,6 +54,8 @@ export function valueText(value: ValueIR): string {
       return durationText(value.hours);
     case 'count':
       return String(value.value);
+    case 'time':
+      return timeText(value.minutes);
     case 'symbol':
       return value.value;
     case 'text':
@@ -61,6 +82,22 @@ export function fieldText(field: FieldIR, facts: readonly FactIR[]): string {
       return 'charge age';
     case 'metadata':
       return inputNameOf(field);
+    case 'customer':
+      return 'customer';
+    case 'requested_by':
+      return 'requested by';
+    case 'local_time':
+      return 'local time';
+    case 'weekday':
+      return 'weekday';
+    case 'customer_refunded':
+    case 'source_refunds':
+    case 'source_refunded':
+    case 'merchant_refunds':
+    case 'merchant_refunded': {
+      const window = windowWords(field.fact);
+      return window === null ? field.fact : `${VELOCITY_WORDS[field.kind] ?? field.kind} ${window}`;
+    }
     case 'customer_refunds': {
       // The fact's name keeps the unit the author wrote: `..._last_48_hours`, `..._last_30_days`.
       const named = /^customer_refunds_last_(\d+)_(days|hours)$/.exec(field.fact);
@@ -82,6 +119,8 @@ export function comparisonText(expr: ExprIR, facts: readonly FactIR[]): string {
       return `${fieldText(expr.field, facts)} is ${listText(expr.values.map(valueText), 'or')}`;
     case 'ratio':
       return `${fieldText(expr.field, facts)} ${WORDS[expr.cmp]} ${expr.percent}% of ${fieldText(expr.of, facts)}`;
+    case 'in_list':
+      return `${fieldText(expr.field, facts)} in list ${expr.list}`;
     default:
       return conditionText(expr, facts);
   }
@@ -110,6 +149,7 @@ function negatedText(arg: ExprIR, facts: readonly FactIR[]): string {
   if (arg.op === 'cmp' && (arg.cmp === 'eq' || arg.cmp === 'ne')) {
     return `${fieldText(arg.field, facts)} ${arg.cmp === 'eq' ? 'is not' : 'is'} ${valueText(arg.value)}`;
   }
+  if (arg.op === 'in_list') return `${fieldText(arg.field, facts)} not in list ${arg.list}`;
   if (arg.op === 'in') {
     const values = arg.values.map(valueText);
     const subject = fieldText(arg.field, facts);
@@ -141,6 +181,8 @@ export function actualText(field: FieldIR, input: InputRecord, facts: readonly F
       return `${subject} is ${formatMoney(value as number, refundCurrency(input))}`;
     case 'duration':
       return `${subject} is ${value === 1 ? '1 day' : `${String(value)} days`}`;
+    case 'time':
+      return `${subject} is ${timeText(value as number)}`;
     case 'text':
       return `${subject} is ${JSON.stringify(value)}`;
     default:
@@ -165,6 +207,11 @@ export function comparisonActualText(expr: ExprIR, input: InputRecord, facts: re
     }
     case 'ratio':
       return `${actualText(expr.field, input, facts)}; ${actualText(expr.of, input, facts)}`;
+    case 'in_list': {
+      const list = listOf(input, expr.list);
+      const given = list === undefined ? `the list ${expr.list} was not given` : `the list ${expr.list} has ${plural(list.size, 'value')}`;
+      return `${actualText(expr.field, input, facts)}; ${given}`;
+    }
     default:
       return '';
   }

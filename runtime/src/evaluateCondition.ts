@@ -7,8 +7,8 @@
 
 import type { CompareOp, ExprIR, FieldIR, ValueIR } from './ir.js';
 import { compareDaysToHours, compareRatio } from './exactCompare.js';
-import { inputNameOf } from './fields.js';
-import { readField, refundCurrency, type InputRecord } from './readInput.js';
+import { inputNameOf, listInputName } from './fields.js';
+import { listOf, readField, refundCurrency, type InputRecord } from './readInput.js';
 
 export const FALSE = 0;
 export const UNKNOWN = 1;
@@ -42,6 +42,8 @@ export function signAgainst(actual: number | string, literal: ValueIR): number {
       return compareDaysToHours(actual as number, literal.hours);
     case 'count':
       return Math.sign((actual as number) - literal.value);
+    case 'time':
+      return Math.sign((actual as number) - literal.minutes);
     case 'symbol':
     case 'text':
       return actual === literal.value ? 0 : actual < literal.value ? -1 : 1;
@@ -111,6 +113,12 @@ export function evaluateCondition(expr: ExprIR, input: InputRecord): Truth {
       if (part === undefined || whole === undefined) return UNKNOWN;
       return holds(expr.cmp, compareRatio(part as number, expr.percent, whole as number)) ? TRUE : FALSE;
     }
+    case 'in_list': {
+      const actual = readField(input, expr.field);
+      const list = listOf(input, expr.list);
+      if (actual === undefined || list === undefined) return UNKNOWN;
+      return list.has(actual) ? TRUE : FALSE;
+    }
   }
 }
 
@@ -140,6 +148,11 @@ export function collectMissing(expr: ExprIR, input: InputRecord, out: Set<string
     case 'ratio':
       if (readField(input, expr.field) === undefined) out.add(inputNameOf(expr.field));
       if (readField(input, expr.of) === undefined) out.add(inputNameOf(expr.of));
+      return;
+    case 'in_list':
+      // Both the subject and the list are needed; each one absent is named.
+      if (readField(input, expr.field) === undefined) out.add(inputNameOf(expr.field));
+      if (listOf(input, expr.list) === undefined) out.add(listInputName(expr.list));
       return;
   }
 }

@@ -3,9 +3,9 @@
 // request names (docs/language.md, "Subjects and their types"); the validator, the evaluator,
 // the code generator and the explanation all read it.
 
-import type { FieldIR, FieldKind } from './ir.js';
+import type { FieldIR, FieldKind, VelocityFieldKind } from './ir.js';
 
-export type FieldType = 'money' | 'duration' | 'count' | 'symbol' | 'text';
+export type FieldType = 'money' | 'duration' | 'count' | 'symbol' | 'text' | 'time';
 
 export const FIELD_TYPES: Readonly<Record<FieldKind, FieldType>> = {
   amount: 'money',
@@ -19,7 +19,26 @@ export const FIELD_TYPES: Readonly<Record<FieldKind, FieldType>> = {
   currency: 'symbol',
   customer_refunds: 'count',
   metadata: 'text',
+  customer: 'symbol',
+  requested_by: 'symbol',
+  local_time: 'time',
+  weekday: 'symbol',
+  customer_refunded: 'money',
+  source_refunds: 'count',
+  source_refunded: 'money',
+  merchant_refunds: 'count',
+  merchant_refunded: 'money',
 };
+
+/** Fields that read a computed fact named in the field itself. */
+export type FactFieldKind = 'customer_refunds' | VelocityFieldKind;
+
+export function isFactField(field: FieldIR): field is Extract<FieldIR, { readonly fact: string }> {
+  return 'fact' in field;
+}
+
+/** The day names `weekday` takes, Monday first (ISO 8601 order). */
+export const WEEKDAYS: readonly string[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** Request keys of the fields with a fixed name (customer_refunds and metadata name theirs). */
 export const FIXED_INPUT_NAMES = {
@@ -32,6 +51,10 @@ export const FIXED_INPUT_NAMES = {
   source: 'source',
   merchant: 'stripe_account',
   currency: 'currency',
+  customer: 'customer_id',
+  requested_by: 'requested_by',
+  local_time: 'local_time',
+  weekday: 'weekday',
 } as const;
 
 const PLAIN_METADATA_KEY = /^[A-Za-z0-9_-]+$/;
@@ -42,9 +65,8 @@ const PLAIN_METADATA_KEY = /^[A-Za-z0-9_-]+$/;
  * Two subjects share a name exactly when they read the same request value.
  */
 export function inputNameOf(field: FieldIR): string {
+  if (isFactField(field)) return field.fact;
   switch (field.kind) {
-    case 'customer_refunds':
-      return field.fact;
     case 'metadata':
       return PLAIN_METADATA_KEY.test(field.key) ? `metadata.${field.key}` : `metadata[${JSON.stringify(field.key)}]`;
     default:
@@ -52,7 +74,12 @@ export function inputNameOf(field: FieldIR): string {
   }
 }
 
-/** Whether a field's type has an order (over/under/between make sense). */
+/** Whether a field's type has an order (over/under/between make sense; before/after for time). */
 export function isOrdered(type: FieldType): boolean {
-  return type === 'money' || type === 'duration' || type === 'count';
+  return type === 'money' || type === 'duration' || type === 'count' || type === 'time';
+}
+
+/** The missing-field name of a list the caller did not pass: `lists.vip_customers`. */
+export function listInputName(list: string): string {
+  return `lists.${list}`;
 }

@@ -16,7 +16,21 @@ export type {
   RuleTrace,
   TruthValue,
 } from './explain.js';
-export { inputNameOf } from './fields.js';
+export { inputNameOf, listInputName, WEEKDAYS } from './fields.js';
+export {
+  canonicalTimeZone,
+  COUNTED_STATUSES,
+  computeFacts,
+  computeVelocityFacts,
+  isKnownTimeZone,
+  localTimeFacts,
+  longestWindowMs,
+  scopeField,
+  velocityFactsOf,
+  type EarlierRefund,
+  type RefundScope,
+  type VelocityFact,
+} from './computeFacts.js';
 export { conditionText } from './describeCondition.js';
 // The outcome order, for tools that reason about which rule can win (the compiler's analysis).
 export { approvalSatisfiers, approvalText, compareCandidates, orderCandidates, type Candidate, type CandidateOrder } from './outcome.js';

@@ -5,8 +5,16 @@
 //
 // Language reference: docs/language.md (sections "IR" and "Precise rules").
 
-/** Bumped on any change that an older runtime could misread. */
-export const IR_VERSION = 1;
+/**
+ * Bumped on any change that an older runtime could misread. Version 2 added lists, velocity
+ * facts and the time of day; the compiler emits version 1 for a policy that uses none of them,
+ * so policies written before round 2 keep their IR and hash, and runtimes that read only
+ * version 1 still load them.
+ */
+export const IR_VERSION = 2;
+
+/** Every version this runtime reads. */
+export const IR_VERSIONS: readonly number[] = [1, 2];
 
 export type Outcome = 'allow' | 'flag' | 'pending_approval' | 'block';
 
@@ -50,7 +58,21 @@ export type FieldIR =
   | { readonly kind: 'merchant' }          // stripe_account, symbol
   | { readonly kind: 'currency' }          // symbol, upper-case ISO 4217; defaults to USD when absent
   | { readonly kind: 'customer_refunds'; readonly fact: string }  // count, a computed fact by name
-  | { readonly kind: 'metadata'; readonly key: string };           // text
+  | { readonly kind: 'metadata'; readonly key: string }            // text
+  // IR version 2:
+  | { readonly kind: 'customer' }          // customer_id, symbol
+  | { readonly kind: 'requested_by' }      // requested_by, symbol
+  | { readonly kind: 'local_time' }        // local_time "HH:MM", time of day (minutes since midnight)
+  | { readonly kind: 'weekday' }           // weekday, symbol: monday ... sunday
+  | { readonly kind: VelocityFieldKind; readonly fact: string };   // a velocity fact by name
+
+/** Velocity subjects: `refunds` are counts, `refunded` are money in the refund's currency. */
+export type VelocityFieldKind =
+  | 'customer_refunded'
+  | 'source_refunds'
+  | 'source_refunded'
+  | 'merchant_refunds'
+  | 'merchant_refunded';
 
 export type FieldKind = FieldIR['kind'];
 
@@ -64,7 +86,9 @@ export type ValueIR =
   | { readonly type: 'duration'; readonly hours: number }
   | { readonly type: 'count'; readonly value: number }
   | { readonly type: 'symbol'; readonly value: string }
-  | { readonly type: 'text'; readonly value: string };
+  | { readonly type: 'text'; readonly value: string }
+  /** A time of day at minute resolution: 0 (00:00) to 1439 (23:59). IR version 2. */
+  | { readonly type: 'time'; readonly minutes: number };
 
 export type CompareOp = 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
 
@@ -84,7 +108,12 @@ export type ExprIR =
    * field CMP percent% of other, compared exactly as `field * 100 CMP percent * other`.
    * Both fields are money in the refund's currency; percent is a whole number.
    */
-  | { readonly op: 'ratio'; readonly field: FieldIR; readonly cmp: CompareOp; readonly percent: number; readonly of: FieldIR };
+  | { readonly op: 'ratio'; readonly field: FieldIR; readonly cmp: CompareOp; readonly percent: number; readonly of: FieldIR }
+  /**
+   * The field's value is a member of the caller's list `list` (exact string equality). Unknown
+   * when the field or the list is missing; `not in list` is `not` around this. IR version 2.
+   */
+  | { readonly op: 'in_list'; readonly field: FieldIR; readonly list: string };
 
 export interface RuleIR {
   /** The rule's name in the source; unique within a policy. */
@@ -98,10 +127,32 @@ export interface RuleIR {
   readonly condition: ExprIR;
 }
 
-/** A value the server computes from the ledger, because the request cannot carry it. */
+/** Whose earlier refunds a velocity fact counts: the same customer_id, source or stripe_account. */
+export type VelocityScope = 'customer' | 'source' | 'merchant';
+
+/**
+ * A value the server computes, because the request cannot carry it. Velocity facts and the
+ * local time/weekday are computed by computeFacts.ts (one implementation for the server and
+ * `axiru replay`).
+ */
 export type FactIR =
   | { readonly name: string; readonly kind: 'customer_refund_count'; readonly window_hours: number }
-  | { readonly name: 'charge_refunded_cents'; readonly kind: 'charge_refunded' };
+  | { readonly name: 'charge_refunded_cents'; readonly kind: 'charge_refunded' }
+  /**
+   * IR version 2. `count`: how many earlier refunds of the same scope in the window;
+   * `sum`: their amount_cents in the refund's own currency. Named
+   * `{scope}_refunds_last_{N}_{days|hours}` (count) or `{scope}_refunded_last_{N}_{days|hours}` (sum).
+   */
+  | {
+      readonly name: string;
+      readonly kind: 'velocity';
+      readonly scope: VelocityScope;
+      readonly measure: 'count' | 'sum';
+      readonly window_hours: number;
+    }
+  /** IR version 2: `local_time` ("HH:MM") and `weekday` (monday ... sunday) in the policy's time zone. */
+  | { readonly name: 'local_time'; readonly kind: 'local_time' }
+  | { readonly name: 'weekday'; readonly kind: 'weekday' };
 
 export interface PolicyIR {
   readonly ir_version: number;
@@ -120,6 +171,10 @@ export interface PolicyIR {
   readonly rules: readonly RuleIR[];
   /** Computed facts the policy needs, sorted by name. */
   readonly facts: readonly FactIR[];
+  /** IR version 2 (required there, absent in 1): the IANA zone of `local_time` and `weekday`. */
+  readonly timezone?: string;
+  /** IR version 2 (required there, absent in 1): the declared list names, sorted. */
+  readonly lists?: readonly string[];
 }
 
 /**
@@ -138,6 +193,17 @@ export interface DecisionInput {
   readonly charge_amount_cents?: number | null;
   readonly charge_age_days?: number | null;
   readonly metadata?: Readonly<Record<string, unknown>> | null;
+  readonly customer_id?: string | null;
+  readonly requested_by?: string | null;
+  /** "HH:MM", 24-hour, in the policy's time zone (computeFacts.ts derives it from received_at). */
+  readonly local_time?: string | null;
+  /** monday ... sunday, in the policy's time zone. */
+  readonly weekday?: string | null;
+  /**
+   * The organisation's lists by name. A ReadonlySet answers membership in O(1); an array is
+   * turned into a Set once and remembered (by identity) for later decisions.
+   */
+  readonly lists?: Readonly<Record<string, ReadonlySet<string> | readonly string[]>> | null;
   /** Computed facts by their IR names: customer_refunds_last_30_days, charge_refunded_cents, ... */
   readonly [fact: string]: unknown;
 }

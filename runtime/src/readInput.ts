@@ -10,7 +10,7 @@
 // checks that both paths agree.
 
 import type { FieldIR } from './ir.js';
-import { FIXED_INPUT_NAMES } from './fields.js';
+import { FIXED_INPUT_NAMES, isFactField, WEEKDAYS } from './fields.js';
 
 /** A request viewed as a bag of unknown values: decide() accepts anything. */
 export type InputRecord = Readonly<Record<string, unknown>>;
@@ -52,11 +52,50 @@ export function metadataValue(input: InputRecord, key: string): string | undefin
   return typeof value === 'string' ? value : undefined;
 }
 
+/** `HH:MM`, 24-hour, 00:00 to 23:59, exactly two digits each. */
+const TIME_OF_DAY = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
+
+/** Minutes since midnight of an `HH:MM` string, or undefined when it is not one. */
+export function minutesOfDay(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = TIME_OF_DAY.exec(value);
+  return match === null ? undefined : Number(match[1]) * 60 + Number(match[2]);
+}
+
+const WEEKDAY_SET: ReadonlySet<string> = new Set(WEEKDAYS);
+
+/** A weekday is one of the seven lower-case English day names; anything else is missing. */
+export function isWeekday(value: unknown): value is string {
+  return typeof value === 'string' && WEEKDAY_SET.has(value);
+}
+
+// Arrays the caller passed as lists, turned into Sets once: a server that keeps its lists as
+// arrays pays the conversion on the first decision only, then O(1) per membership test.
+const listSets = new WeakMap<readonly unknown[], ReadonlySet<unknown>>();
+
+/**
+ * The caller's list `name` as a Set, or undefined when the request carries no such list (then
+ * membership is unknown). Lists are own properties of `input.lists`, either Sets or arrays.
+ */
+export function listOf(input: InputRecord, name: string): ReadonlySet<unknown> | undefined {
+  const lists = input['lists'];
+  if (typeof lists !== 'object' || lists === null || Array.isArray(lists)) return undefined;
+  if (!Object.prototype.hasOwnProperty.call(lists, name)) return undefined;
+  const list = (lists as Record<string, unknown>)[name];
+  if (list instanceof Set) return list;
+  if (!Array.isArray(list)) return undefined;
+  let set = listSets.get(list);
+  if (set === undefined) {
+    set = new Set(list);
+    listSets.set(list, set);
+  }
+  return set;
+}
+
 /** The raw request value a field reads, before any type check (for explanations). */
 export function rawValue(input: InputRecord, field: FieldIR): unknown {
+  if (isFactField(field)) return input[field.fact];
   switch (field.kind) {
-    case 'customer_refunds':
-      return input[field.fact];
     case 'metadata': {
       const metadata = input['metadata'];
       if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return undefined;
@@ -89,15 +128,31 @@ export function readField(input: InputRecord, field: FieldIR): number | string |
     }
     case 'reason':
     case 'source':
-    case 'merchant': {
+    case 'merchant':
+    case 'customer':
+    case 'requested_by': {
       const value = input[FIXED_INPUT_NAMES[field.kind]];
       return typeof value === 'string' ? value : undefined;
     }
+    case 'weekday': {
+      const value = input['weekday'];
+      return isWeekday(value) ? value : undefined;
+    }
+    case 'local_time':
+      return minutesOfDay(input['local_time']);
     case 'currency':
       return refundCurrency(input);
-    case 'customer_refunds': {
+    case 'customer_refunds':
+    case 'source_refunds':
+    case 'merchant_refunds': {
       const value = input[field.fact];
       return isCount(value) ? value : undefined;
+    }
+    case 'customer_refunded':
+    case 'source_refunded':
+    case 'merchant_refunded': {
+      const value = input[field.fact];
+      return isMinorUnits(value) ? value : undefined;
     }
     case 'metadata':
       return metadataValue(input, field.key);

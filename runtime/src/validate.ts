@@ -7,9 +7,10 @@
 // on pending_approval verdicts and naming declared roles, a consistent seniority relation,
 // unique rule ids, declared sources and facts. It never throws, whatever it is given.
 
-import { IR_VERSION, type PolicyIR } from './ir.js';
+import { IR_VERSION, IR_VERSIONS, type PolicyIR } from './ir.js';
 import { isKnownCurrency } from './currency.js';
-import { FIELD_TYPES, isOrdered, type FieldType } from './fields.js';
+import { FIELD_TYPES, isOrdered, WEEKDAYS, type FieldType } from './fields.js';
+import { isKnownTimeZone } from './computeFacts.js';
 
 export type ValidationResult =
   | { readonly ok: true; readonly ir: PolicyIR }
@@ -24,9 +25,27 @@ const MAX_ERRORS = 100;
 const OUTCOMES: ReadonlySet<string> = new Set(['allow', 'flag', 'pending_approval', 'block']);
 const COMPARE_OPS: ReadonlySet<string> = new Set(['gt', 'lt', 'ge', 'le', 'eq', 'ne']);
 const EQUALITY_OPS: ReadonlySet<string> = new Set(['eq', 'ne']);
-const VALUE_TYPES: ReadonlySet<string> = new Set(['money', 'duration', 'count', 'symbol', 'text']);
+const VALUE_TYPES: ReadonlySet<string> = new Set(['money', 'duration', 'count', 'symbol', 'text', 'time']);
 const HASH = /^sha256:[0-9a-f]{64}$/;
 const REFUND_COUNT_FACT = /^customer_refunds_last_([1-9][0-9]*)_(days|hours)$/;
+const VELOCITY_FACT = /^(customer|source|merchant)_(refunds|refunded)_last_([1-9][0-9]*)_(days|hours)$/;
+/** The velocity field kind that reads each (scope, measure). */
+const VELOCITY_FIELDS: Readonly<Record<string, string>> = {
+  customer_refunds: 'customer_refund_count',
+  customer_refunded: 'customer:sum',
+  source_refunds: 'source:count',
+  source_refunded: 'source:sum',
+  merchant_refunds: 'merchant:count',
+  merchant_refunded: 'merchant:sum',
+};
+/** Fields that exist from IR version 2 on. */
+const VERSION_2_FIELDS: ReadonlySet<string> = new Set([
+  'customer', 'requested_by', 'local_time', 'weekday',
+  'customer_refunded', 'source_refunds', 'source_refunded', 'merchant_refunds', 'merchant_refunded',
+]);
+/** Subjects a list can hold values of (docs/language.md, "Lists"). */
+const LIST_SUBJECTS: ReadonlySet<string> = new Set(['customer', 'merchant', 'source', 'reason', 'requested_by', 'metadata']);
+const MINUTES_PER_DAY = 1440;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 const EXPR_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -38,6 +57,7 @@ const EXPR_KEYS: Readonly<Record<string, readonly string[]>> = {
   between: ['op', 'field', 'low', 'high'],
   in: ['op', 'field', 'values'],
   ratio: ['op', 'field', 'cmp', 'percent', 'of'],
+  in_list: ['op', 'field', 'list'],
 };
 
 const VALUE_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -46,6 +66,7 @@ const VALUE_KEYS: Readonly<Record<string, readonly string[]>> = {
   count: ['type', 'value'],
   symbol: ['type', 'value'],
   text: ['type', 'value'],
+  time: ['type', 'minutes'],
 };
 
 type Json = Readonly<Record<string, unknown>>;
@@ -90,7 +111,10 @@ class Checker {
   private omitted = 0;
   readonly roles = new Map<string, readonly string[]>();
   readonly sources = new Set<string>();
+  /** Fact name -> its kind, with `scope:measure` for velocity facts. */
   readonly facts = new Map<string, string>();
+  readonly lists = new Set<string>();
+  version = IR_VERSION;
 
   error(path: string, message: string): void {
     if (this.errors.length < MAX_ERRORS) this.errors.push(`${path}: ${message}`);
@@ -165,17 +189,24 @@ function checkPolicy(c: Checker, ir: unknown): void {
   // The version comes first: IR of another version may legitimately differ everywhere else.
   const version = get(ir, 'ir_version');
   if (version === undefined) {
-    c.error('ir_version', `missing; this runtime reads ir_version ${IR_VERSION}`);
+    c.error('ir_version', `missing; this runtime reads ir_version ${IR_VERSIONS.join(' or ')}`);
     return;
   }
-  if (version !== IR_VERSION) {
+  if (typeof version !== 'number' || !IR_VERSIONS.includes(version)) {
     // Not a path-prefixed message: the whole document is refused, not one field of it.
-    if (typeof version === 'number') c.refuse(`unsupported ir_version ${version}: this runtime reads ir_version ${IR_VERSION}`);
-    else c.error('ir_version', `expected the number ${IR_VERSION}, got ${describe(version)}`);
+    if (typeof version === 'number') c.refuse(`unsupported ir_version ${version}: this runtime reads ir_version ${IR_VERSIONS.join(' or ')}`);
+    else c.error('ir_version', `expected the number ${IR_VERSIONS.join(' or ')}, got ${describe(version)}`);
     return;
   }
+  c.version = version;
 
-  c.keys('', ir, ['ir_version', 'policy', 'version', 'hash', 'roles', 'sources', 'default', 'on_missing', 'rules', 'facts']);
+  const keys = ['ir_version', 'policy', 'version', 'hash', 'roles', 'sources', 'default', 'on_missing', 'rules', 'facts'];
+  c.keys('', ir, version >= 2 ? [...keys, 'timezone', 'lists'] : keys);
+  if (version >= 2) {
+    const zone = get(ir, 'timezone');
+    if (c.string('timezone', zone) && !isKnownTimeZone(zone)) c.error('timezone', `unknown IANA time zone ${describe(zone)}`);
+    checkLists(c, get(ir, 'lists'));
+  }
   c.string('policy', get(ir, 'policy'));
   c.integer('version', get(ir, 'version'), 1);
   const hash = get(ir, 'hash');
@@ -287,6 +318,39 @@ function checkSources(c: Checker, sources: unknown): void {
   });
 }
 
+function checkLists(c: Checker, lists: unknown): void {
+  if (!c.array('lists', lists, 'an array of list names')) return;
+  let previous: string | undefined;
+  lists.forEach((list, index) => {
+    const path = `lists[${index}]`;
+    if (!c.string(path, list)) return;
+    if (c.lists.has(list)) c.error(path, `duplicate list "${list}"`);
+    else if (previous !== undefined && list < previous) c.error(path, `lists must be sorted by name ("${list}" after "${previous}")`);
+    c.lists.add(list);
+    previous = list;
+  });
+}
+
+/** Checks a velocity fact; returns its `scope:measure`, or undefined when malformed. */
+function checkVelocityFact(c: Checker, path: string, fact: Json, name: unknown): string | undefined {
+  c.keys(path, fact, ['name', 'kind', 'scope', 'measure', 'window_hours']);
+  const window = get(fact, 'window_hours');
+  c.integer(`${path}.window_hours`, window, 1);
+  if (!c.string(`${path}.name`, name)) return undefined;
+  const match = VELOCITY_FACT.exec(name);
+  if (match === null) {
+    c.error(`${path}.name`, `expected a name like "source_refunded_last_1_hours" or "merchant_refunds_last_7_days", got ${describe(name)}`);
+    return undefined;
+  }
+  const [, scope, noun, amount, unit] = match;
+  const measure = noun === 'refunds' ? 'count' : 'sum';
+  if (get(fact, 'scope') !== scope) c.error(`${path}.scope`, `expected "${scope ?? ''}" for the fact "${name}", got ${describe(get(fact, 'scope'))}`);
+  if (get(fact, 'measure') !== measure) c.error(`${path}.measure`, `expected "${measure}" for the fact "${name}", got ${describe(get(fact, 'measure'))}`);
+  const hours = Number(amount) * (unit === 'days' ? 24 : 1);
+  if (typeof window === 'number' && hours !== window) c.error(`${path}.window_hours`, `expected ${hours} for the fact "${name}", got ${window}`);
+  return `${scope ?? ''}:${measure}`;
+}
+
 function checkFacts(c: Checker, facts: unknown): void {
   if (!c.array('facts', facts, 'an array of facts')) return;
   let previous: string | undefined;
@@ -310,8 +374,20 @@ function checkFacts(c: Checker, facts: unknown): void {
     } else if (kind === 'charge_refunded') {
       c.keys(path, fact, ['name', 'kind']);
       if (name !== 'charge_refunded_cents') c.error(`${path}.name`, `expected "charge_refunded_cents", got ${describe(name)}`);
+    } else if (c.version >= 2 && kind === 'velocity') {
+      const scoped = checkVelocityFact(c, path, fact, name);
+      if (scoped === undefined || typeof name !== 'string') return;
+      if (c.facts.has(name)) c.error(`${path}.name`, `duplicate fact "${name}"`);
+      else if (previous !== undefined && name < previous) c.error(`${path}.name`, `facts must be sorted by name ("${name}" after "${previous}")`);
+      c.facts.set(name, scoped);
+      previous = name;
+      return;
+    } else if (c.version >= 2 && (kind === 'local_time' || kind === 'weekday')) {
+      c.keys(path, fact, ['name', 'kind']);
+      if (name !== kind) c.error(`${path}.name`, `expected "${kind}", got ${describe(name)}`);
     } else {
-      c.error(`${path}.kind`, `expected "customer_refund_count" or "charge_refunded", got ${describe(kind)}`);
+      const kinds = c.version >= 2 ? '"customer_refund_count", "charge_refunded", "velocity", "local_time" or "weekday"' : '"customer_refund_count" or "charge_refunded"';
+      c.error(`${path}.kind`, `expected ${kinds}, got ${describe(kind)}`);
       return;
     }
     if (typeof name !== 'string') return;
@@ -382,9 +458,11 @@ function checkExpr(c: Checker, path: string, expr: unknown, depth: number): void
     return;
   }
   const op = get(expr, 'op');
-  const allowed = typeof op === 'string' && Object.prototype.hasOwnProperty.call(EXPR_KEYS, op) ? EXPR_KEYS[op] : undefined;
+  const known = typeof op === 'string' && Object.prototype.hasOwnProperty.call(EXPR_KEYS, op) && (op !== 'in_list' || c.version >= 2);
+  const allowed = known ? EXPR_KEYS[op] : undefined;
   if (allowed === undefined) {
-    c.error(`${path}.op`, `expected one of ${Object.keys(EXPR_KEYS).join(', ')}, got ${describe(op)}`);
+    const ops = Object.keys(EXPR_KEYS).filter((name) => name !== 'in_list' || c.version >= 2);
+    c.error(`${path}.op`, `expected one of ${ops.join(', ')}, got ${describe(op)}`);
     return;
   }
   c.keys(path, expr, allowed);
@@ -413,7 +491,7 @@ function checkExpr(c: Checker, path: string, expr: unknown, depth: number): void
       const kind = kindOf(get(expr, 'field'));
       const type = checkField(c, `${path}.field`, get(expr, 'field'));
       if (type !== undefined && !isOrdered(type)) {
-        c.error(`${path}.field`, `between needs an ordered field (money, duration or count), got the ${type} field ${kind}`);
+        c.error(`${path}.field`, `between needs an ordered field (money, duration, count or time), got the ${type} field ${kind}`);
       }
       const low = checkValue(c, `${path}.low`, get(expr, 'low'), type, kind);
       const high = checkValue(c, `${path}.high`, get(expr, 'high'), type, kind);
@@ -440,6 +518,18 @@ function checkExpr(c: Checker, path: string, expr: unknown, depth: number): void
       c.integer(`${path}.percent`, get(expr, 'percent'), 0);
       return;
     }
+    case 'in_list': {
+      const kind = kindOf(get(expr, 'field'));
+      const type = checkField(c, `${path}.field`, get(expr, 'field'));
+      if (type !== undefined && !LIST_SUBJECTS.has(kind)) {
+        c.error(`${path}.field`, `list membership tests customer, merchant, source, reason, requested_by or metadata, got ${kind}`);
+      }
+      const list = get(expr, 'list');
+      if (c.string(`${path}.list`, list) && !c.lists.has(list)) {
+        c.error(`${path}.list`, `list "${list}" is not declared in lists`);
+      }
+      return;
+    }
   }
 }
 
@@ -454,16 +544,29 @@ function checkField(c: Checker, path: string, field: unknown): FieldType | undef
   if (!c.object(path, field, 'a field { kind }')) return undefined;
   const kind = get(field, 'kind');
   if (typeof kind !== 'string' || !Object.prototype.hasOwnProperty.call(FIELD_TYPES, kind)) {
-    c.error(`${path}.kind`, `expected one of ${Object.keys(FIELD_TYPES).join(', ')}, got ${describe(kind)}`);
+    const kinds = Object.keys(FIELD_TYPES).filter((name) => c.version >= 2 || !VERSION_2_FIELDS.has(name));
+    c.error(`${path}.kind`, `expected one of ${kinds.join(', ')}, got ${describe(kind)}`);
     return undefined;
   }
   const type = FIELD_TYPES[kind as keyof typeof FIELD_TYPES];
-  if (kind === 'customer_refunds') {
+  if (c.version < 2 && VERSION_2_FIELDS.has(kind)) {
+    c.error(`${path}.kind`, `the field ${kind} needs ir_version 2`);
+    return undefined;
+  }
+  const factKind = VELOCITY_FIELDS[kind];
+  if (factKind !== undefined) {
     c.keys(path, field, ['kind', 'fact']);
     const fact = get(field, 'fact');
     if (!c.string(`${path}.fact`, fact)) return undefined;
-    if (c.facts.get(fact) !== 'customer_refund_count') {
-      c.error(`${path}.fact`, `the fact "${fact}" is not declared in facts as a customer_refund_count`);
+    if (c.facts.get(fact) !== factKind) {
+      const what = factKind === 'customer_refund_count' ? 'a customer_refund_count' : `a velocity fact (${factKind.replace(':', ', ')})`;
+      c.error(`${path}.fact`, `the fact "${fact}" is not declared in facts as ${what}`);
+      return undefined;
+    }
+  } else if (kind === 'local_time' || kind === 'weekday') {
+    c.keys(path, field, ['kind']);
+    if (c.facts.get(kind) !== kind) {
+      c.error(path, `${kind} needs the fact "${kind}" declared in facts`);
       return undefined;
     }
   } else if (kind === 'metadata') {
@@ -522,6 +625,19 @@ function checkValue(c: Checker, path: string, value: unknown, expected: FieldTyp
       const count = get(value, 'value');
       return c.integer(`${path}.value`, count, 0) && ok ? { type, amount: count } : undefined;
     }
+    case 'time': {
+      const minutes = get(value, 'minutes');
+      if (c.version < 2) {
+        c.error(`${path}.type`, 'time values need ir_version 2');
+        return undefined;
+      }
+      if (!c.integer(`${path}.minutes`, minutes, 0)) return undefined;
+      if (minutes >= MINUTES_PER_DAY) {
+        c.error(`${path}.minutes`, `expected minutes since midnight, 0 to ${MINUTES_PER_DAY - 1}, got ${minutes}`);
+        return undefined;
+      }
+      return ok ? { type, amount: minutes } : undefined;
+    }
     default: {
       const text = get(value, 'value');
       if (typeof text !== 'string') {
@@ -532,6 +648,8 @@ function checkValue(c: Checker, path: string, value: unknown, expected: FieldTyp
         c.error(`${path}.value`, `expected an upper-case ISO 4217 currency code, got ${describe(text)}`);
       } else if (type === 'symbol' && kind === 'source' && !c.sources.has(text)) {
         c.error(`${path}.value`, `source "${text}" is not declared in sources`);
+      } else if (type === 'symbol' && kind === 'weekday' && !WEEKDAYS.includes(text)) {
+        c.error(`${path}.value`, `expected a day name (${WEEKDAYS.join(', ')}), got ${describe(text)}`);
       }
       return ok ? { type, amount: text } : undefined;
     }

@@ -32,6 +32,37 @@ const symbolKind = fc.constantFrom('reason' as const, 'source' as const, 'mercha
 const metadataField = fc.constantFrom(...METADATA_KEYS).map((key): FieldIR => ({ kind: 'metadata', key }));
 const textValue = fc.constantFrom('Z-1', 'z-1', '').map((value): ValueIR => ({ type: 'text', value }));
 
+// IR version 2: lists, velocity facts, time of day, customer and requester.
+const LISTS = ['trainees', 'vip'];
+const PEOPLE = ['ann', 'bob', 'cus_1'];
+const DAYS = ['monday', 'tuesday', 'saturday', 'sunday'];
+const MINUTES = [0, 1, 359, 360, 361, 1319, 1320, 1321, 1439];
+const velocityCountField = fc.constantFrom<FieldIR>(
+  { kind: 'source_refunds', fact: 'source_refunds_last_1_hours' },
+  { kind: 'merchant_refunds', fact: 'merchant_refunds_last_7_days' },
+);
+const velocityMoneyField = fc.constantFrom<FieldIR>(
+  { kind: 'customer_refunded', fact: 'customer_refunded_last_30_days' },
+  { kind: 'source_refunded', fact: 'source_refunded_last_1_hours' },
+  { kind: 'merchant_refunded', fact: 'merchant_refunded_last_7_days' },
+);
+const timeValue = fc.constantFrom(...MINUTES).map((minutes): ValueIR => ({ type: 'time', minutes }));
+const listSubject = fc.constantFrom<FieldIR>({ kind: 'customer' }, { kind: 'requested_by' }, { kind: 'source' }, { kind: 'metadata', key: 'ticket' });
+const personValue = fc.constantFrom(...PEOPLE).map((value): ValueIR => ({ type: 'symbol', value }));
+
+const leafV2: fc.Arbitrary<ExprIR> = fc.oneof(
+  fc.record({ op: fc.constant('cmp' as const), field: velocityCountField, cmp: op, value: countValue }),
+  fc.record({ op: fc.constant('cmp' as const), field: velocityMoneyField, cmp: op, value: moneyValue }),
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constant<FieldIR>({ kind: 'local_time' }), cmp: op, value: timeValue }),
+  fc.tuple(timeValue, timeValue).map(([a, b]): ExprIR => {
+    const [low, high] = a.type === 'time' && b.type === 'time' && a.minutes > b.minutes ? [b, a] : [a, b];
+    return { op: 'between', field: { kind: 'local_time' }, low, high };
+  }),
+  fc.record({ op: fc.constant('in' as const), field: fc.constant<FieldIR>({ kind: 'weekday' }), values: fc.array(fc.constantFrom(...DAYS).map((value): ValueIR => ({ type: 'symbol', value })), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constantFrom<FieldIR>({ kind: 'customer' }, { kind: 'requested_by' }), cmp: equality, value: personValue }),
+  fc.record({ op: fc.constant('in_list' as const), field: listSubject, list: fc.constantFrom(...LISTS) }),
+);
+
 const leaf: fc.Arbitrary<ExprIR> = fc.oneof(
   fc.record({ op: fc.constant('cmp' as const), field: moneyField, cmp: op, value: moneyValue }),
   fc
@@ -52,6 +83,7 @@ const leaf: fc.Arbitrary<ExprIR> = fc.oneof(
   fc.record({ op: fc.constant('cmp' as const), field: metadataField, cmp: equality, value: textValue }),
   fc.record({ op: fc.constant('ratio' as const), field: moneyField, cmp: op, percent: fc.constantFrom(0, 50, 80, 100, 150), of: moneyField }),
   fc.constant<ExprIR>({ op: 'true' }),
+  leafV2,
 );
 
 export const condition: fc.Arbitrary<ExprIR> = fc.letrec<{ expr: ExprIR }>((tie) => ({
@@ -81,9 +113,27 @@ export function rulesOf(minLength: number, maxLength: number): fc.Arbitrary<Rule
   );
 }
 
+/** Facts of the generated policies: version 1's and the velocity and time ones, sorted by name. */
+const V2_FACTS: PolicyIR['facts'] = [
+  { name: 'charge_refunded_cents', kind: 'charge_refunded' },
+  { name: 'customer_refunded_last_30_days', kind: 'velocity', scope: 'customer', measure: 'sum', window_hours: 720 },
+  { name: 'customer_refunds_last_30_days', kind: 'customer_refund_count', window_hours: 720 },
+  { name: 'customer_refunds_last_48_hours', kind: 'customer_refund_count', window_hours: 48 },
+  { name: 'local_time', kind: 'local_time' },
+  { name: 'merchant_refunded_last_7_days', kind: 'velocity', scope: 'merchant', measure: 'sum', window_hours: 168 },
+  { name: 'merchant_refunds_last_7_days', kind: 'velocity', scope: 'merchant', measure: 'count', window_hours: 168 },
+  { name: 'source_refunded_last_1_hours', kind: 'velocity', scope: 'source', measure: 'sum', window_hours: 1 },
+  { name: 'source_refunds_last_1_hours', kind: 'velocity', scope: 'source', measure: 'count', window_hours: 1 },
+  { name: 'weekday', kind: 'weekday' },
+];
+
 export function policyOf(minRules: number, maxRules: number): fc.Arbitrary<PolicyIR> {
   return fc.record({ rules: rulesOf(minRules, maxRules), otherwise: verdict, onMissing: fc.option(verdict, { nil: null }) }).map(({ rules, otherwise, onMissing }) =>
     policy(rules, {
+      ir_version: 2,
+      timezone: 'Europe/Berlin',
+      lists: LISTS,
+      facts: V2_FACTS,
       default: otherwise,
       on_missing: onMissing,
       roles: [
@@ -121,6 +171,24 @@ export const input: fc.Arbitrary<Record<string, unknown>> = fc.record(
     charge_refunded_cents: field(minor),
     customer_refunds_last_30_days: field(fc.integer({ min: 0, max: 5 })),
     customer_refunds_last_48_hours: field(fc.integer({ min: 0, max: 5 })),
+    customer_id: field(fc.constantFrom(...PEOPLE)),
+    requested_by: field(fc.constantFrom(...PEOPLE)),
+    local_time: field(fc.oneof(fc.constantFrom('00:00', '05:59', '06:00', '06:01', '21:59', '22:00', '22:01', '23:59', '24:00', '7:5'), fc.string({ maxLength: 5 }))),
+    weekday: field(fc.constantFrom(...DAYS, 'Monday', 'someday')),
+    source_refunds_last_1_hours: field(fc.integer({ min: 0, max: 5 })),
+    merchant_refunds_last_7_days: field(fc.integer({ min: 0, max: 5 })),
+    customer_refunded_last_30_days: field(minor),
+    source_refunded_last_1_hours: field(minor),
+    merchant_refunded_last_7_days: field(minor),
+    lists: field(
+      fc.record(
+        {
+          vip: fc.oneof(fc.subarray(PEOPLE), fc.subarray(PEOPLE).map((values) => new Set(values))),
+          trainees: fc.oneof(fc.subarray([...PEOPLE, 'Z-1']), fc.constant(['z-1']).map((values) => new Set(values))),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
     metadata: field(fc.dictionary(fc.constantFrom(...METADATA_KEYS), fc.oneof(textValue.map((v) => (v.type === 'text' ? v.value : '')), fc.integer()))),
   },
   { requiredKeys: [] },

@@ -28,7 +28,7 @@ describe('loadPolicy', () => {
   });
 
   it('refuses IR of another version', () => {
-    expect(() => loadPolicy({ ...acmeIR(), ir_version: 2 })).toThrow('unsupported ir_version 2: this runtime reads ir_version 1');
+    expect(() => loadPolicy({ ...acmeIR(), ir_version: 3 })).toThrow('unsupported ir_version 3: this runtime reads ir_version 1 or 2');
   });
 
   it('shortens the message of a long list of errors, but keeps them all', () => {

@@ -52,10 +52,10 @@ describe('validateIR refuses', () => {
   });
 
   it('another ir_version, with a clear message and nothing else', () => {
-    expect(errorsAfter((ir) => (ir['ir_version'] = 2))).toEqual(['unsupported ir_version 2: this runtime reads ir_version 1']);
-    expect(errorsOf({ ir_version: 2, whatever: true })).toEqual(['unsupported ir_version 2: this runtime reads ir_version 1']);
-    expect(errorsAfter((ir) => (ir['ir_version'] = '1'))).toEqual(['ir_version: expected the number 1, got string "1"']);
-    expect(errorsAfter((ir) => delete ir['ir_version'])).toEqual(['ir_version: missing; this runtime reads ir_version 1']);
+    expect(errorsAfter((ir) => (ir['ir_version'] = 3))).toEqual(['unsupported ir_version 3: this runtime reads ir_version 1 or 2']);
+    expect(errorsOf({ ir_version: 3, whatever: true })).toEqual(['unsupported ir_version 3: this runtime reads ir_version 1 or 2']);
+    expect(errorsAfter((ir) => (ir['ir_version'] = '1'))).toEqual(['ir_version: expected the number 1 or 2, got string "1"']);
+    expect(errorsAfter((ir) => delete ir['ir_version'])).toEqual(['ir_version: missing; this runtime reads ir_version 1 or 2']);
   });
 
   it('unknown properties, anywhere', () => {
@@ -205,7 +205,7 @@ describe('validateIR refuses', () => {
       'rules[0].condition.high.currency: between needs both ends in one currency, got USD and EUR',
     ]);
     expect(errorsAfter((ir) => (at(ir, 'rules', 0)['condition'] = { op: 'between', field: { kind: 'reason' }, low: { type: 'symbol', value: 'a' }, high: { type: 'symbol', value: 'b' } }))).toEqual([
-      'rules[0].condition.field: between needs an ordered field (money, duration or count), got the symbol field reason',
+      'rules[0].condition.field: between needs an ordered field (money, duration, count or time), got the symbol field reason',
     ]);
     expect(errorsAfter((ir) => (at(ir, 'rules', 3, 'condition', 'args', 0)['values'] = []))).toEqual(['rules[3].condition.args[0].values: expected at least one value']);
   });

@@ -12,6 +12,7 @@ import { grammarFromYaml } from '../scripts/build.mjs';
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const fixtures = [
   root('vscode-extension/test/fixtures/every-token.axiru'),
+  root('vscode-extension/test/fixtures/round2.axiru'),
   ...readdirSync(root('examples')).filter((f) => f.endsWith('.axiru')).map((f) => root(`examples/${f}`)),
 ];
 
@@ -99,6 +100,28 @@ describe('every token of the language', () => {
     expect(scopesOf(text, 'metadata.ticket_id is', 'metadata.ticket_id')).toEqual(['variable.other.subject.metadata.axiru']);
     expect(scopesOf(text, 'unless source in', 'not in')).toEqual(['keyword.operator.comparison.axiru']);
     expect(scopesOf(text, 'unless source in', 'partner-portal')).toEqual(['string.quoted.double.axiru']);
+  });
+
+  it('reads the round 2 additions: lists, velocity, time of day, who asked', () => {
+    const text = readFileSync(fixtures[1]!, 'utf8');
+    expect(scopesOf(text, 'timezone "Europe', 'timezone')).toEqual(['keyword.other.timezone.axiru']);
+    expect(scopesOf(text, 'timezone "Europe', '"Europe/Berlin"')).toEqual(['string.quoted.double.timezone.axiru']);
+    expect(scopesOf(text, 'lists vip_customers', 'lists')).toEqual(['keyword.other.lists.axiru']);
+    expect(scopesOf(text, 'lists vip_customers', 'trainees')).toEqual(['variable.other.constant.list.axiru']);
+    expect(scopesOf(text, 'source refunded in last 1 hour', 'source refunded in last')).toEqual(['variable.other.subject.axiru']);
+    expect(scopesOf(text, 'source refunded in last 1 hour', 'hour')).toEqual(['keyword.other.unit.axiru']);
+    expect(scopesOf(text, 'unless customer in list', 'in list')).toEqual(['keyword.operator.comparison.axiru']);
+    expect(scopesOf(text, 'unless customer in list', 'vip_customers')).toEqual(['variable.other.constant.list.axiru']);
+    expect(scopesOf(text, 'requested by not in list', 'requested by')).toEqual(['variable.other.subject.axiru']);
+    expect(scopesOf(text, 'requested by not in list', 'not in list')).toEqual(['keyword.operator.comparison.axiru']);
+    expect(scopesOf(text, 'local time between 22:00', 'local time')).toEqual(['variable.other.subject.axiru']);
+    expect(scopesOf(text, 'local time between 22:00', '22:00')).toEqual(['constant.numeric.time.axiru']);
+    expect(scopesOf(text, 'local time between 22:00', 'weekday')).toEqual(['variable.other.subject.axiru']);
+    expect(scopesOf(text, 'local time after 12:00', 'after')).toEqual(['keyword.operator.comparison.axiru']);
+    expect(scopesOf(text, 'local time after 12:00', 'before')).toEqual(['keyword.operator.comparison.axiru']);
+    expect(scopesOf(text, 'local time after 12:00', 'at')).toEqual(['keyword.operator.comparison.axiru']);
+    expect(scopesOf(text, 'lists.trainees: [ann', 'lists.trainees')).toEqual(['meta.example-input.axiru', 'variable.other.property.input.axiru']);
+    expect(scopesOf(text, 'lists.trainees: [ann', '14:30')).toEqual(['meta.example-input.axiru', 'constant.numeric.time.axiru']);
   });
 
   it('ends an unterminated string with its line', () => {

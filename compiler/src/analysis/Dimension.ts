@@ -4,7 +4,7 @@
 // which over-approximates the inputs that exist: an empty region is still truly empty, but a
 // non-empty one must be realized as a concrete request and checked before anyone believes it.
 
-import type { FieldIR } from '@axiru/runtime';
+import { WEEKDAYS, type FieldIR } from '@axiru/runtime';
 import type { Interval } from './Interval.js';
 import { InconclusiveError } from './InconclusiveError.js';
 
@@ -16,7 +16,13 @@ export type DimensionTarget =
   | { readonly kind: 'count'; readonly input: string }
   | { readonly kind: 'symbol'; readonly input: string }
   | { readonly kind: 'metadata'; readonly key: string }
-  | { readonly kind: 'ratio'; readonly field: string; readonly of: string };
+  | { readonly kind: 'ratio'; readonly field: string; readonly of: string }
+  /** `local_time`, minutes since midnight written as HH:MM. */
+  | { readonly kind: 'time'; readonly input: string }
+  /** Whether the caller passed list `list` at all (the one value `given`, or missing). */
+  | { readonly kind: 'list'; readonly list: string }
+  /** Whether the value of dimension `subject` is in list `list`: `in` or `out`. */
+  | { readonly kind: 'membership'; readonly list: string; readonly subject: string };
 
 export type Dimension =
   | {
@@ -41,14 +47,19 @@ const AMOUNT_DOMAIN: Interval = { lo: 1, hi: 1e12, loOpen: false, hiOpen: false 
 const REFUNDED_DOMAIN: Interval = { lo: 0, hi: 1e12, loOpen: false, hiOpen: false };
 const NON_NEGATIVE: Interval = { lo: 0, hi: Infinity, loOpen: false, hiOpen: true };
 const POSITIVE: Interval = { lo: 0, hi: Infinity, loOpen: true, hiOpen: true };
+const MINUTES_OF_DAY: Interval = { lo: 0, hi: 1439, loOpen: false, hiOpen: false };
+
+/** The one value of a list-presence dimension; its absence is "missing". */
+export const LIST_GIVEN = 'given';
+export const MEMBER_IN = 'in';
+export const MEMBER_OUT = 'out';
 
 export const CURRENCY_KEY = 'currency';
 
 /** The dimension key of a field: two fields share a key exactly when they read the same request value. */
 export function dimensionKey(field: FieldIR): string {
+  if ('fact' in field) return `fact:${field.fact}`;
   switch (field.kind) {
-    case 'customer_refunds':
-      return `fact:${field.fact}`;
     case 'metadata':
       return `metadata:${field.key}`;
     default:
@@ -114,6 +125,27 @@ export class Space {
     return created;
   }
 
+  /**
+   * List membership as the analysis sees it (docs/language.md: "an opaque two-valued dimension"
+   * per subject and list): whether the caller gave the list, and whether the subject is in it.
+   */
+  listDimensions(field: FieldIR, list: string): { readonly given: Dimension; readonly member: Dimension; readonly subject: Dimension } {
+    const subject = this.field(field);
+    const givenKey = `list:${list}`;
+    let given = this.dimensions.get(givenKey);
+    if (given === undefined) {
+      given = { key: givenKey, kind: 'symbol', universe: [LIST_GIVEN], nullable: true, target: { kind: 'list', list } };
+      this.dimensions.set(givenKey, given);
+    }
+    const memberKey = `member:${list}:${subject.key}`;
+    let member = this.dimensions.get(memberKey);
+    if (member === undefined) {
+      member = { key: memberKey, kind: 'symbol', universe: [MEMBER_IN, MEMBER_OUT], nullable: false, target: { kind: 'membership', list, subject: subject.key } };
+      this.dimensions.set(memberKey, member);
+    }
+    return { given, member, subject };
+  }
+
   ratio(field: FieldIR, of: FieldIR): Dimension {
     const key = ratioKey(field, of);
     const known = this.dimensions.get(key);
@@ -159,6 +191,21 @@ export class Space {
         return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'metadata', key: field.key } };
       case 'currency':
         return this.currency();
+      case 'customer':
+        return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'symbol', input: 'customer_id' } };
+      case 'requested_by':
+        return { key, kind: 'symbol', universe: null, nullable: true, target: { kind: 'symbol', input: 'requested_by' } };
+      case 'weekday':
+        return { key, kind: 'symbol', universe: [...WEEKDAYS].sort(), nullable: true, target: { kind: 'symbol', input: 'weekday' } };
+      case 'local_time':
+        return { key, kind: 'integer', domain: MINUTES_OF_DAY, nullable: true, target: { kind: 'time', input: 'local_time' } };
+      case 'source_refunds':
+      case 'merchant_refunds':
+        return { key, kind: 'integer', domain: NON_NEGATIVE, nullable: true, target: { kind: 'count', input: field.fact } };
+      case 'customer_refunded':
+      case 'source_refunded':
+      case 'merchant_refunded':
+        return { key, kind: 'integer', domain: REFUNDED_DOMAIN, nullable: true, target: { kind: 'money', input: field.fact } };
       default:
         throw new InconclusiveError(`unsupported field ${(field as { kind: string }).kind}`);
     }

@@ -7,10 +7,13 @@
 
 import { validateIR, type DecisionInput, type ExprIR, type PolicyIR, type ValueIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
-import { ruleBeats } from './candidateOrder.js';
+import { rulePriorities } from './candidateOrder.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
+import { OverlapIndex } from './OverlapIndex.js';
+import { boxContainsPoint, boxPoints } from './samplePoints.js';
+import { boxContains, intersectBoxes } from './Box.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { regionOf } from './regionOf.js';
@@ -28,6 +31,9 @@ export interface RuleAnalysis {
   readonly inconclusive: readonly { readonly rule: string | null; readonly why: string }[];
 }
 
+/** Box operations a call may spend per rule of the policy, beyond the fixed total budget. */
+const WORK_PER_RULE = 4_000;
+
 export function analyzeRules(ir: PolicyIR, options: AnalysisOptions = {}): RuleFinding[] {
   return [...analyzeRulesReport(ir, options).findings];
 }
@@ -43,7 +49,9 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   // One algebra (one work budget) per question, so that one hard rule cannot starve the rest;
   // all of them share the call's total budget.
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const meter = new WorkMeter(limits.maxTotalWork ?? limits.maxWork);
+  // The call's budget grows with the policy: each rule is one question of bounded work, so a
+  // large policy is not left unanalysed merely for being large.
+  const meter = new WorkMeter(Math.max(limits.maxTotalWork ?? limits.maxWork, ir.rules.length * WORK_PER_RULE));
   const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
 
   const truths: (Region | null)[] = ir.rules.map((rule) => {
@@ -55,15 +63,17 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
     }
   });
 
-  ir.rules.forEach((rule, index) => {
-    const truth = truths[index];
+  // Each rule is compared only with the rules the index says can overlap it.
+  const index = new OverlapIndex(space, truths);
+  ir.rules.forEach((rule, position) => {
+    const truth = truths[position];
     if (truth === null || truth === undefined) return;
     if (truth.boxes.length === 0) {
       findings.push({ kind: 'vacuous', rule: rule.id });
       return;
     }
     try {
-      const by = shadowedBy(ir, index, truths, fresh());
+      const by = shadowedBy(ir, position, truths, index, fresh());
       if (by !== null) findings.push({ kind: 'shadowed', rule: rule.id, by });
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
@@ -82,26 +92,49 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
 
 /**
  * The rules that together always beat rule `index` where it matches, or null when it decides
- * somewhere. Starts from every stronger rule that overlaps it, then drops those the others make
- * redundant, so `by` names a set none of whose members can go (in file order).
+ * somewhere. Walks the stronger rules that can overlap it, strongest first, carving each one's
+ * region out of what is left of the rule's own; the rule is shadowed when nothing is left. Then
+ * drops those the others make redundant, weakest first, so `by` names a set none of whose
+ * members can go (in file order) and keeps the rules that actually decide there.
  */
-function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], algebra: RegionAlgebra): string[] | null {
+function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], overlaps: OverlapIndex, algebra: RegionAlgebra): string[] | null {
   const own = truths[index]!;
-  const stronger: number[] = [];
-  for (let j = 0; j < ir.rules.length; j++) {
-    const other = truths[j];
-    if (other === null || other === undefined || !ruleBeats(ir, j, index)) continue;
-    if (!algebra.isEmpty(algebra.intersect(own, other))) stronger.push(j);
+  const priority = rulePriorities(ir);
+  const mine = priority[index] ?? Number.POSITIVE_INFINITY;
+  const strongestFirst = overlaps
+    .candidates(index, (j) => truths[j] != null && (priority[j] ?? Number.POSITIVE_INFINITY) < mine)
+    .sort((x, y) => (priority[x] ?? 0) - (priority[y] ?? 0));
+  if (strongestFirst.length === 0) return null;
+  // A point of the rule's region that no stronger rule matches settles it: it decides there.
+  for (const box of own.boxes) {
+    for (const point of boxPoints(algebra.space, box)) {
+      if (!strongestFirst.some((j) => truths[j]!.boxes.some((other) => boxContainsPoint(algebra.space, other, point)))) return null;
+    }
   }
-  if (stronger.length === 0) return null;
-  const coverOf = (set: readonly number[]): Region => algebra.union(...set.map((j) => truths[j]!));
-  if (!algebra.covers(coverOf(stronger), own)) return null;
-  // Try dropping the weakest first, so `by` keeps the rules that actually decide there.
-  const weakestFirst = [...stronger].sort((x, y) => (ruleBeats(ir, x, y) ? 1 : ruleBeats(ir, y, x) ? -1 : 0));
-  let kept = [...stronger];
-  for (const j of weakestFirst) {
+  // One stronger rule that covers it box by box is a whole answer, and the smallest there is:
+  // the strongest such rule.
+  for (const j of strongestFirst) {
+    const other = truths[j]!.boxes;
+    if (own.boxes.every((box) => other.some((outer) => boxContains(algebra.space, outer, box)))) return [ir.rules[j]!.id];
+  }
+  let left = own;
+  const used: number[] = [];
+  for (const j of strongestFirst) {
+    const other = truths[j]!;
+    if (!left.boxes.some((box) => other.boxes.some((cut) => intersectBoxes(algebra.space, box, cut) !== null))) continue;
+    used.push(j);
+    left = algebra.subtract(left, other);
+    if (algebra.isEmpty(left)) break;
+  }
+  if (!algebra.isEmpty(left) || used.length === 0) return null;
+  // kept covers own throughout, so j can go exactly when the part of own only j was needed for
+  // is covered by the others: (own ∩ j) minus the others is empty. No union is built.
+  let kept = [...used];
+  for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
-    if (without.length > 0 && algebra.covers(coverOf(without), own)) kept = without;
+    if (without.length === 0) continue;
+    const others: Region = { boxes: without.flatMap((k) => truths[k]!.boxes) };
+    if (algebra.isEmpty(algebra.subtract(algebra.intersect(own, truths[j]!), others))) kept = without;
   }
   return kept.sort((a, b) => a - b).map((j) => ir.rules[j]!.id);
 }

@@ -42,6 +42,11 @@ export function candidateOrder(ir: PolicyIR): Candidate[] {
   return out;
 }
 
+/** Each rule's place in the runtime's order (lower wins), by rule index. */
+export function rulePriorities(ir: PolicyIR): readonly (number | undefined)[] {
+  return orderOf(ir).rulePriority;
+}
+
 /** Whether rule `j` wins over rule `r` whenever both match. */
 export function ruleBeats(ir: PolicyIR, j: number, r: number): boolean {
   const priority = orderOf(ir).rulePriority;

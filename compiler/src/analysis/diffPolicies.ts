@@ -4,12 +4,13 @@
 // (no such pair intersects); each transition carries a request on which the runtime really
 // decides `before` with the old policy and `after` with the new one.
 
-import { OUTCOME_RANK, validateIR, type Decision, type DecisionInput, type Outcome, type PolicyIR, type VerdictIR } from '@axiru/runtime';
+import { canonicalJson, OUTCOME_RANK, validateIR, type Decision, type DecisionInput, type JsonValue, type Outcome, type PolicyIR, type RuleIR, type VerdictIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { Space } from './Dimension.js';
 import { inconclusiveReason } from './InconclusiveError.js';
 import { verdictRegions, type VerdictRegion } from './policyRegions.js';
-import { RegionAlgebra } from './Region.js';
+import { RegionAlgebra, type Region } from './Region.js';
+import { regionOf } from './regionOf.js';
 import { decisionKey, runtimeDecide } from './runtimeDecide.js';
 import { witness } from './witness.js';
 
@@ -55,8 +56,12 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
     const sources = [...new Set([...a.sources, ...b.sources])];
     const space = new Space({ sources });
     const algebra = new RegionAlgebra(space, options.limits);
-    const before = verdictRegions(a, algebra);
-    const after = verdictRegions(b, algebra);
+    // Two versions of a large policy usually differ in a few rules: decisions can differ only
+    // where a changed rule is not FALSE, so only that region, and the rules that reach into
+    // it, are compared.
+    const focused = focus(a, b, algebra);
+    const before = verdictRegions(focused?.a ?? a, algebra, focused?.region);
+    const after = verdictRegions(focused?.b ?? b, algebra, focused?.region);
     const decide = options.decide ?? runtimeDecide;
 
     const changes: Change[] = [];
@@ -118,6 +123,34 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
   } catch (error) {
     return { equivalent: false, inconclusive: true, transitions: [], why: inconclusiveReason(error) };
   }
+}
+
+/**
+ * Where two policies can decide differently, and each restricted to the rules that reach
+ * there; null when that is not simpler than the whole (the verdicts or the order of their
+ * shared rules differ). Outside the region every changed rule is FALSE in both policies, so
+ * the shared rules, in the same order, decide alike; inside it a rule that is FALSE throughout
+ * changes nothing, so leaving it out keeps every decision there.
+ */
+function focus(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra): { region: Region; a: PolicyIR; b: PolicyIR } | null {
+  if (canonicalJson(a.default as unknown as JsonValue) !== canonicalJson(b.default as unknown as JsonValue)) return null;
+  if (canonicalJson(a.on_missing as unknown as JsonValue) !== canonicalJson(b.on_missing as unknown as JsonValue)) return null;
+  const keyOf = (rule: RuleIR): string => canonicalJson(rule as unknown as JsonValue);
+  const inA = new Set(a.rules.map(keyOf));
+  const inB = new Set(b.rules.map(keyOf));
+  const sharedA = a.rules.filter((rule) => inB.has(keyOf(rule))).map(keyOf);
+  const sharedB = b.rules.filter((rule) => inA.has(keyOf(rule))).map(keyOf);
+  if (sharedA.join('\n') !== sharedB.join('\n')) return null;
+  const changed = [...a.rules.filter((rule) => !inB.has(keyOf(rule))), ...b.rules.filter((rule) => !inA.has(keyOf(rule)))];
+  if (changed.length * 4 > a.rules.length + b.rules.length) return null;
+  const notFalse = (rule: RuleIR): Region => algebra.complement(regionOf(rule.condition, algebra).falsity);
+  const region = algebra.union(...changed.map(notFalse));
+  const reaches = (rule: RuleIR): boolean => !algebra.covers(regionOf(rule.condition, algebra).falsity, region);
+  return {
+    region,
+    a: { ...a, rules: a.rules.filter(reaches) },
+    b: { ...b, rules: b.rules.filter(reaches) },
+  };
 }
 
 /** Strongest `from` first, then strongest `to`, then approval changes by their wording. */

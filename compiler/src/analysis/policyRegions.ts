@@ -44,9 +44,9 @@ export function unmatchedRegion(rules: readonly RuleRegions[], algebra: RegionAl
 }
 
 /** The region where each candidate decides; together they partition the input space. */
-export function winnerRegions(ir: PolicyIR, rules: readonly RuleRegions[], algebra: RegionAlgebra): WinnerRegion[] {
+export function winnerRegions(ir: PolicyIR, rules: readonly RuleRegions[], algebra: RegionAlgebra, within: Region = algebra.full()): WinnerRegion[] {
   const out: WinnerRegion[] = [];
-  let remaining = algebra.full();
+  let remaining = within;
   const pendingRules = new Set(rules.map((r) => r.index));
   for (const candidate of candidateOrder(ir)) {
     if (algebra.isEmpty(remaining)) break;
@@ -79,9 +79,9 @@ export function winnerRegions(ir: PolicyIR, rules: readonly RuleRegions[], algeb
   return out;
 }
 
-/** Winner regions grouped by what the decision exposes (outcome, approver roles and count), in order of first appearance. */
-export function verdictRegions(ir: PolicyIR, algebra: RegionAlgebra): VerdictRegion[] {
-  const winners = winnerRegions(ir, ruleRegions(ir, algebra), algebra);
+/** Winner regions (within `within`, everywhere by default) grouped by what the decision exposes (outcome, approver roles and count), in order of first appearance. */
+export function verdictRegions(ir: PolicyIR, algebra: RegionAlgebra, within?: Region): VerdictRegion[] {
+  const winners = winnerRegions(ir, ruleRegions(ir, algebra), algebra, within);
   const grouped = new Map<string, { verdict: VerdictIR; regions: Region[] }>();
   for (const { candidate, region } of winners) {
     const key = verdictKey(candidate.verdict);

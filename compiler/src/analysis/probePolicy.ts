@@ -2,12 +2,20 @@
 // through its only public entry point: the rule blocks where the condition is TRUE, `on
 // missing` flags where it is UNKNOWN, and the default allows where it is FALSE.
 
-import { IR_VERSION, type DecisionInput, type ExprIR, type FactIR, type FieldIR, type PolicyIR } from '@axiru/runtime';
+import type { DecisionInput, ExprIR, FactIR, FieldIR, PolicyIR } from '@axiru/runtime';
 import type { Decide } from './runtimeDecide.js';
 
 export type TruthValue = 'true' | 'false' | 'unknown';
 
 const REFUND_COUNT_FACT = /^customer_refunds_last_([1-9][0-9]*)_(days|hours)$/;
+const VELOCITY_FACT = /^(customer|source|merchant)_(refunds|refunded)_last_([1-9][0-9]*)_(days|hours)$/;
+const VERSION_2_FIELDS: ReadonlySet<string> = new Set(['customer', 'requested_by', 'local_time', 'weekday']);
+
+function listsOf(expr: ExprIR, out: Set<string>): void {
+  if (expr.op === 'in_list') out.add(expr.list);
+  else if (expr.op === 'and' || expr.op === 'or') expr.args.forEach((arg) => listsOf(arg, out));
+  else if (expr.op === 'not') listsOf(expr.arg, out);
+}
 
 function fieldsOf(expr: ExprIR, out: FieldIR[]): void {
   switch (expr.op) {
@@ -28,11 +36,17 @@ function fieldsOf(expr: ExprIR, out: FieldIR[]): void {
   }
 }
 
+/** Whether a probe of these fields and lists needs IR version 2. */
+function needsVersion2(fields: readonly FieldIR[], lists: ReadonlySet<string>): boolean {
+  return lists.size > 0 || fields.some((field) => VERSION_2_FIELDS.has(field.kind) || ('fact' in field && field.kind !== 'customer_refunds'));
+}
+
 function sourceLiterals(expr: ExprIR, out: Set<string>): void {
   switch (expr.op) {
     case 'true':
     case 'ratio':
     case 'between':
+    case 'in_list':
       return;
     case 'and':
     case 'or':
@@ -62,6 +76,14 @@ export function factsOf(expr: ExprIR): FactIR[] {
       const window = match === null ? 0 : Number(match[1]) * (match[2] === 'days' ? 24 : 1);
       facts.set(field.fact, { name: field.fact, kind: 'customer_refund_count', window_hours: window });
     }
+    const velocity = 'fact' in field ? VELOCITY_FACT.exec(field.fact) : null;
+    if (velocity !== null && 'fact' in field && field.kind !== 'customer_refunds') {
+      const window = Number(velocity[3]) * (velocity[4] === 'days' ? 24 : 1);
+      const scope = velocity[1] as 'customer' | 'source' | 'merchant';
+      facts.set(field.fact, { name: field.fact, kind: 'velocity', scope, measure: velocity[2] === 'refunds' ? 'count' : 'sum', window_hours: window });
+    }
+    if (field.kind === 'local_time') facts.set('local_time', { name: 'local_time', kind: 'local_time' });
+    if (field.kind === 'weekday') facts.set('weekday', { name: 'weekday', kind: 'weekday' });
   }
   return [...facts.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -69,8 +91,14 @@ export function factsOf(expr: ExprIR): FactIR[] {
 export function probePolicy(expr: ExprIR, sources: readonly string[] = []): PolicyIR {
   const declared = new Set(sources);
   sourceLiterals(expr, declared);
+  const fields: FieldIR[] = [];
+  fieldsOf(expr, fields);
+  const lists = new Set<string>();
+  listsOf(expr, lists);
+  const version2 = needsVersion2(fields, lists);
   return {
-    ir_version: IR_VERSION,
+    ir_version: version2 ? 2 : 1,
+    ...(version2 ? { timezone: 'UTC', lists: [...lists].sort() } : {}),
     policy: 'axiru-analysis-probe',
     version: 1,
     hash: `sha256:${'0'.repeat(64)}`,

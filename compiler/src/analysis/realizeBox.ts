@@ -6,7 +6,7 @@
 
 import { knownCurrencies, type DecisionInput } from '@axiru/runtime';
 import { boxSet, type Box } from './Box.js';
-import type { Dimension, Space } from './Dimension.js';
+import { MEMBER_IN, type Dimension, type Space } from './Dimension.js';
 import type { DimensionSet } from './DimensionSet.js';
 import type { Interval, NumberSet } from './Interval.js';
 import { setContains } from './Interval.js';
@@ -272,6 +272,8 @@ const INPUT_ORDER = [
 function toInput(space: Space, choices: ReadonlyMap<string, Choice>): DecisionInput {
   const fields = new Map<string, unknown>();
   const metadata = new Map<string, string>();
+  const lists = new Map<string, Set<string>>();
+  const members: { list: string; subject: string; inside: boolean }[] = [];
   for (const [key, value] of choices) {
     if (value === undefined) continue;
     const target = space.get(key).target;
@@ -291,13 +293,33 @@ function toInput(space: Space, choices: ReadonlyMap<string, Choice>): DecisionIn
       case 'metadata':
         metadata.set(target.key, value as string);
         break;
+      case 'time': {
+        const minutes = value as number;
+        fields.set(target.input, `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`);
+        break;
+      }
+      case 'list':
+        lists.set(target.list, new Set());
+        break;
+      case 'membership':
+        members.push({ list: target.list, subject: target.subject, inside: value === MEMBER_IN });
+        break;
       case 'ratio':
         break;
     }
+  }
+  // A member's list holds its subject's value. Two subjects with one value but different
+  // memberships cannot both be met: the request then decides otherwise, and callers, which
+  // evaluate every request they keep, drop it.
+  for (const { list, subject, inside } of members) {
+    const values = lists.get(list);
+    const value = choices.get(subject);
+    if (values !== undefined && typeof value === 'string' && inside) values.add(value);
   }
   const input: Record<string, unknown> = {};
   for (const name of INPUT_ORDER) if (fields.has(name)) input[name] = fields.get(name);
   for (const name of [...fields.keys()].filter((n) => !INPUT_ORDER.includes(n)).sort()) input[name] = fields.get(name);
   if (metadata.size > 0) input['metadata'] = Object.fromEntries([...metadata].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  if (lists.size > 0) input['lists'] = Object.fromEntries([...lists].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, values]) => [name, [...values].sort()]));
   return input as DecisionInput;
 }

@@ -5,11 +5,18 @@
 
 import type { DecisionInput } from '@axiru/runtime';
 import type { Box } from './Box.js';
-import type { Dimension, Space } from './Dimension.js';
+import { LIST_GIVEN, MEMBER_IN, MEMBER_OUT, type Dimension, type Space } from './Dimension.js';
 import type { DimensionSet } from './DimensionSet.js';
 import type { Region } from './Region.js';
 
 type Point = number | string | undefined | { readonly part: bigint; readonly whole: bigint };
+
+function listValues(record: Readonly<Record<string, unknown>>, list: string): readonly unknown[] | undefined {
+  const lists = record['lists'];
+  if (typeof lists !== 'object' || lists === null || !Object.prototype.hasOwnProperty.call(lists, list)) return undefined;
+  const values = (lists as Record<string, unknown>)[list];
+  return values instanceof Set ? [...(values as Set<unknown>)] : Array.isArray(values) ? values : undefined;
+}
 
 function read(input: DecisionInput, dimension: Dimension, space: Space): Point {
   const record = input as Readonly<Record<string, unknown>>;
@@ -42,6 +49,19 @@ function read(input: DecisionInput, dimension: Dimension, space: Space): Point {
       if (!Object.prototype.hasOwnProperty.call(metadata, target.key)) return undefined;
       const value = (metadata as Record<string, unknown>)[target.key];
       return typeof value === 'string' ? value : undefined;
+    }
+    case 'time': {
+      const value = record[target.input];
+      const match = typeof value === 'string' ? /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(value) : null;
+      return match === null ? undefined : Number(match[1]) * 60 + Number(match[2]);
+    }
+    case 'list':
+      return listValues(record, target.list) === undefined ? undefined : LIST_GIVEN;
+    case 'membership': {
+      // Where the list or the subject is missing no atom looks at membership: read it as `out`.
+      const values = listValues(record, target.list);
+      const subject = read(input, space.get(target.subject), space);
+      return values !== undefined && typeof subject === 'string' && values.includes(subject) ? MEMBER_IN : MEMBER_OUT;
     }
     case 'ratio': {
       const part = read(input, space.get(target.field), space);

@@ -5,7 +5,7 @@
 // never UNKNOWN, in another currency, even when the amount itself is missing.
 
 import type { CompareOp, ExprIR, FieldIR, ValueIR } from '@axiru/runtime';
-import { CURRENCY_KEY, type Dimension } from './Dimension.js';
+import { CURRENCY_KEY, MEMBER_IN, MEMBER_OUT, type Dimension } from './Dimension.js';
 import { complement, numberSet, presentSet, symbolSet, type DimensionSet } from './DimensionSet.js';
 import { InconclusiveError } from './InconclusiveError.js';
 import { comparisonSet } from './Interval.js';
@@ -61,6 +61,16 @@ export function regionOf(expr: ExprIR, algebra: RegionAlgebra): Truth {
       return inRegion(expr.field, expr.values, algebra);
     case 'ratio':
       return ratioRegion(expr.field, expr.cmp, expr.percent, expr.of, algebra);
+    case 'in_list': {
+      // Opaque: TRUE where subject and list are given and the subject is in; FALSE where both
+      // are given and it is out; UNKNOWN where either is missing.
+      const { given, member, subject } = algebra.space.listDimensions(expr.field, expr.list);
+      const both: Constraint[] = [present(subject), present(given)];
+      return {
+        truth: algebra.box([...both, [member.key, symbolSet(member, [MEMBER_IN], false)]]),
+        falsity: algebra.box([...both, [member.key, symbolSet(member, [MEMBER_OUT], false)]]),
+      };
+    }
     default:
       throw new InconclusiveError(`unsupported condition ${(expr as { op: string }).op}`);
   }
@@ -107,6 +117,10 @@ function compareRegion(field: FieldIR, cmp: CompareOp, value: ValueIR, algebra: 
       if (dimension.kind !== 'integer' || dimension.target.kind !== 'count') throw new InconclusiveError('count compared with a non-count field');
       assertInteger(value.value);
       return orderedRegion(dimension, cmp, value.value, true, algebra);
+    case 'time':
+      if (dimension.kind !== 'integer' || dimension.target.kind !== 'time') throw new InconclusiveError('time compared with a non-time field');
+      assertInteger(value.minutes);
+      return orderedRegion(dimension, cmp, value.minutes, true, algebra);
     case 'symbol':
     case 'text': {
       if (dimension.kind !== 'symbol') throw new InconclusiveError('symbol compared with a non-symbol field');

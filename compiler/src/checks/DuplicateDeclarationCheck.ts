@@ -1,4 +1,4 @@
-// `otherwise` and `on missing` are declared at most once each.
+// `otherwise`, `on missing` and `timezone` are declared at most once each.
 // docs/language.md#precise-rules-where-the-prose-above-could-be-read-two-ways
 import type { Check } from './Check.js';
 
@@ -8,6 +8,7 @@ export const DuplicateDeclarationCheck: Check = {
     for (const [list, word] of [
       [scope.otherwise, '`otherwise`'],
       [scope.onMissing, '`on missing`'],
+      [scope.timezones, '`timezone`'],
     ] as const) {
       for (const extra of list.slice(1)) {
         report({

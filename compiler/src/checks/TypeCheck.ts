@@ -10,6 +10,9 @@ import { subjectInfo, type ValueType } from '../semantics/subjects.js';
 
 const ORDERED: ReadonlySet<ValueType> = new Set(['money', 'duration', 'count']);
 const ORDERING_OPS = new Set(['over', 'under', 'at_least', 'at_most', 'up_to', 'between']);
+const TIME_OPS = new Set(['before', 'after', 'at', 'between']);
+/** Subjects whose values a list can hold (docs/language.md, "Lists"). */
+const LIST_SUBJECTS = new Set(['customer', 'merchant', 'source', 'reason', 'requested_by', 'metadata']);
 
 const EXPECTED: Readonly<Record<ValueType, string>> = {
   money: 'a money amount such as `$150` or `150 EUR`',
@@ -17,6 +20,7 @@ const EXPECTED: Readonly<Record<ValueType, string>> = {
   count: 'a whole number such as `3`',
   symbol: 'a name such as `duplicate_charge`',
   text: 'a quoted string such as `"Z-1234"`',
+  time: 'a time of day such as `06:00` or `22:30`',
 };
 
 export const TypeCheck: Check = {
@@ -39,7 +43,37 @@ function checkComparison(comparison: Comparison, report: (d: Diagnostic) => void
   const info = subjectInfo(comparison.subject);
   if (!info) return; // unknown field: UnknownFieldCheck reports it
   const subject = printSubject(comparison.subject);
-  if (ORDERING_OPS.has(comparison.op) && !ORDERED.has(info.type)) {
+  if (comparison.op === 'in_list' || comparison.op === 'not_in_list') {
+    if (!LIST_SUBJECTS.has(comparison.subject.field)) {
+      report({
+        code: 'AX1009',
+        severity: 'error',
+        message: `\`${subject}\` cannot be in a list: lists hold customers, merchants, sources, reasons, requesters (\`requested by\`) or metadata values`,
+        span: comparison.span,
+      });
+    }
+    return;
+  }
+  if (info.type === 'time') {
+    if (!TIME_OPS.has(comparison.op)) {
+      report({
+        code: 'AX1009',
+        severity: 'error',
+        message: `\`${subject}\` is a time of day; compare it with \`before\`, \`after\`, \`at\` or \`between\``,
+        span: comparison.span,
+      });
+      return;
+    }
+  } else if (comparison.op === 'before' || comparison.op === 'after' || comparison.op === 'at') {
+    report({
+      code: 'AX1009',
+      severity: 'error',
+      message: `\`${comparison.op}\` compares a time of day (\`local time\`), but \`${subject}\` is ${article(info.type)}`,
+      span: comparison.span,
+    });
+    return;
+  }
+  if (ORDERING_OPS.has(comparison.op) && !ORDERED.has(info.type) && info.type !== 'time') {
     report({
       code: 'AX1009',
       severity: 'error',
@@ -59,7 +93,7 @@ function checkComparison(comparison: Comparison, report: (d: Diagnostic) => void
 }
 
 function article(type: ValueType): string {
-  return type === 'money' ? 'money' : type === 'text' ? 'text' : `a ${type}`;
+  return type === 'money' ? 'money' : type === 'text' ? 'text' : type === 'time' ? 'a time of day' : `a ${type}`;
 }
 
 /** Why `value` cannot be compared with `subject`, or null when it can. */
@@ -113,5 +147,7 @@ function valueProblem(subject: Subject, type: ValueType, value: Value, percentAl
       return mismatch();
     case 'StringValue':
       return type === 'symbol' || type === 'text' ? null : mismatch();
+    case 'Time':
+      return type === 'time' ? null : mismatch();
   }
 }

@@ -13,7 +13,7 @@ export const UnknownFieldCheck: Check = {
     visit(file, (node) => {
       if (node.kind !== 'Subject') return;
       if (node.field === 'unknown') {
-        const guess = suggest(node.text, SUBJECT_PHRASES.filter((p) => !p.includes('KEY') && !p.includes('30')));
+        const guess = suggest(node.text, SUBJECT_PHRASES.filter((p) => !p.includes('KEY') && !p.includes(' in last ')));
         report({
           code: 'AX1005',
           severity: 'error',

@@ -7,6 +7,7 @@ import { DuplicateDeclarationCheck } from './DuplicateDeclarationCheck.js';
 import { ExampleCheck } from './ExampleCheck.js';
 import { DuplicateRuleNameCheck } from './DuplicateRuleNameCheck.js';
 import { HeaderCheck } from './HeaderCheck.js';
+import { ListDeclarationCheck } from './ListDeclarationCheck.js';
 import { LiteralCheck } from './LiteralCheck.js';
 import { NegatedAmountCheck } from './NegatedAmountCheck.js';
 import { RoleDeclarationCheck } from './RoleDeclarationCheck.js';
@@ -15,6 +16,9 @@ import { UnknownFieldCheck } from './UnknownFieldCheck.js';
 import { UnknownRoleCheck } from './UnknownRoleCheck.js';
 import { UnknownSourceCheck } from './UnknownSourceCheck.js';
 import { UnlessCountCheck } from './UnlessCountCheck.js';
+import { TimeOfDayCheck } from './TimeOfDayCheck.js';
+import { TimezoneCheck } from './TimezoneCheck.js';
+import { WeekdayCheck } from './WeekdayCheck.js';
 
 export const SYNTAX_CHECKS: readonly Check[] = [
   HeaderCheck,
@@ -24,8 +28,12 @@ export const SYNTAX_CHECKS: readonly Check[] = [
   UnknownRoleCheck,
   UnknownSourceCheck,
   UnknownFieldCheck,
+  ListDeclarationCheck,
+  TimezoneCheck,
   LiteralCheck,
+  TimeOfDayCheck,
   TypeCheck,
+  WeekdayCheck,
   BetweenOrderCheck,
   CrossCurrencyCheck,
   UnlessCountCheck,

@@ -44,8 +44,9 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .description('decide one refund request with a policy')
     .argument('<policy>', '.axiru source or compiled .json IR')
     .requiredOption('--input <json>', 'the request as JSON, @file.json, or - for standard input')
+    .option('--lists <file>', "the organisation's lists as JSON: {\"NAME\": [\"value\", ...]}")
     .option('--explain', 'include a per-rule trace of the decision')
-    .action((policy: string, options: { input: string; explain?: boolean }) => setStatus(evalCommand(policy, options, io)));
+    .action((policy: string, options: { input: string; explain?: boolean; lists?: string }) => setStatus(evalCommand(policy, options, io)));
 
   program
     .command('test')
@@ -82,6 +83,7 @@ export function buildProgram(io: Io, setStatus: (code: number) => void): Command
     .option('--format <format>', 'payments, refunds or jsonl (default: from each file\'s extension and header)')
     .option('--against <policy>', 'compare: how decisions change from POLICY to this policy')
     .option('--pack', 'replay through every policy of a pack (default: examples/pack) in one pass')
+    .option('--lists <file>', "the organisation's lists as JSON, for policies that test `in list`: {\"NAME\": [\"value\", ...]}")
     .addHelpText('after', '\nFILE: a Stripe Payments export (unified_payments.csv), a refunds CSV, or JSON Lines of Refund objects.\nExamples:\n  axiru replay acme.axiru unified_payments.csv --since 2026-01-01\n  axiru replay acme.axiru refunds.jsonl --against acme-v4.axiru\n  axiru replay --pack unified_payments.csv')
     .action(async (args: string[], options: ReplayCommandOptions) => setStatus(await replayCommand(args, options, io)));
 

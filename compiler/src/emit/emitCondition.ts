@@ -6,8 +6,8 @@
 // compiler bug, reported by throwing EmitError rather than emitting something wrong.
 import type { CompareOp, ExprIR, FieldIR, ValueIR } from '@axiru/runtime';
 import type * as A from '../ast.js';
-import { readCount, readDuration, readMoney, readPercent, type Read } from '../semantics/literals.js';
-import { subjectInfo } from '../semantics/subjects.js';
+import { readCount, readDuration, readMoney, readPercent, readTimeOfDay, type Read } from '../semantics/literals.js';
+import { isWindowed, subjectInfo } from '../semantics/subjects.js';
 
 export class EmitError extends Error {}
 
@@ -16,20 +16,40 @@ function must<T>(read: Read<T>): T {
   return read.value;
 }
 
-const RANGE_CMP: Readonly<Record<A.RangeOp, CompareOp>> = { over: 'gt', under: 'lt', at_least: 'ge', at_most: 'le', up_to: 'le' };
+const RANGE_CMP: Readonly<Record<A.RangeOp | A.TimeOp, CompareOp>> = {
+  over: 'gt',
+  under: 'lt',
+  at_least: 'ge',
+  at_most: 'le',
+  up_to: 'le',
+  before: 'lt',
+  after: 'gt',
+  at: 'eq',
+};
 
 export function emitField(subject: A.Subject): FieldIR {
+  if (isWindowed(subject.field)) return { kind: subject.field, fact: subjectInfo(subject)!.field };
   switch (subject.field) {
-    case 'customer_refunds': {
-      const info = subjectInfo(subject);
-      return { kind: 'customer_refunds', fact: info!.field };
-    }
     case 'metadata':
       return { kind: 'metadata', key: subject.key?.value ?? '' };
     case 'unknown':
       throw new EmitError(`unknown field \`${subject.text}\``);
-    default:
+    case 'amount':
+    case 'charge_amount':
+    case 'charge_refunded':
+    case 'customer_tenure':
+    case 'charge_age':
+    case 'reason':
+    case 'source':
+    case 'merchant':
+    case 'currency':
+    case 'customer':
+    case 'requested_by':
+    case 'local_time':
+    case 'weekday':
       return { kind: subject.field };
+    default:
+      throw new EmitError(`unexpected field \`${subject.text}\``);
   }
 }
 
@@ -49,6 +69,8 @@ export function emitValue(subject: A.Subject, value: A.Value): ValueIR {
       return symbol(subject, value.name);
     case 'Percent':
       throw new EmitError('a percentage is only valid as `P% of FIELD`');
+    case 'Time':
+      return { type: 'time', minutes: must(readTimeOfDay(value.text)) };
   }
 }
 
@@ -71,16 +93,31 @@ export function emitCondition(condition: A.Condition): ExprIR {
     case 'Or':
       return disjoin(condition.operands.map(emitCondition));
     case 'Comparison':
-      return emitComparison(condition.subject, condition.op, condition.values);
+      return emitComparison(condition.subject, condition.op, condition.values, condition.list?.text);
   }
 }
 
-export function emitComparison(subject: A.Subject, op: A.ComparisonOp, values: readonly A.Value[]): ExprIR {
+export function emitComparison(subject: A.Subject, op: A.ComparisonOp, values: readonly A.Value[], listName?: string): ExprIR {
   const field = emitField(subject);
   const first = values[0];
   switch (op) {
-    case 'between':
-      return { op: 'between', field, low: emitValue(subject, values[0]!), high: emitValue(subject, values[1]!) };
+    case 'between': {
+      const low = emitValue(subject, values[0]!);
+      const high = emitValue(subject, values[1]!);
+      // A time range that runs past midnight (`between 22:00 and 06:00`) is the union of its two
+      // ends: at or after the start, or at or before the end.
+      if (low.type === 'time' && high.type === 'time' && low.minutes > high.minutes) {
+        return { op: 'or', args: [{ op: 'cmp', field, cmp: 'ge', value: low }, { op: 'cmp', field, cmp: 'le', value: high }] };
+      }
+      return { op: 'between', field, low, high };
+    }
+    case 'in_list':
+    case 'not_in_list': {
+      const list = values.length === 0 ? listName : undefined;
+      if (list === undefined) throw new EmitError('`in list` without a list name');
+      const member: ExprIR = { op: 'in_list', field, list };
+      return op === 'in_list' ? member : negate(member);
+    }
     case 'is':
       return { op: 'cmp', field, cmp: 'eq', value: emitValue(subject, first!) };
     case 'is_not':

@@ -3,7 +3,7 @@
 // anything whose order carries no meaning (roles, sources, facts) is sorted, so the hash
 // depends on what the policy says, not on how it is laid out.
 import {
-  IR_VERSION,
+  canonicalTimeZone,
   type ApprovalIR,
   type ExprIR,
   type FactIR,
@@ -57,8 +57,12 @@ export function emitPolicy(file: A.PolicyFile, scope: Scope): { ir: PolicyIR; so
 
   const otherwise = scope.otherwise[0];
   const onMissing = scope.onMissing[0];
+  const facts = collectFacts(rules);
+  const zone = scope.timezones[0]?.zone?.value;
+  // Version 1 for a policy that uses nothing of version 2, so its IR and hash stay what they were.
+  const version2 = zone !== undefined || scope.lists.size > 0 || facts.some((fact) => VERSION_2_FACTS.has(fact.kind)) || rules.some((rule) => usesVersion2(rule.condition));
   const content: Omit<PolicyIR, 'hash'> = {
-    ir_version: IR_VERSION,
+    ir_version: version2 ? 2 : 1,
     policy: header.name.value,
     version,
     roles: emitRoles(scope),
@@ -66,7 +70,8 @@ export function emitPolicy(file: A.PolicyFile, scope: Scope): { ir: PolicyIR; so
     default: otherwise?.verdict ? emitVerdict(otherwise.verdict) : { outcome: 'allow' },
     on_missing: onMissing?.verdict ? emitVerdict(onMissing.verdict) : null,
     rules,
-    facts: collectFacts(rules),
+    facts,
+    ...(version2 ? { timezone: zone === undefined ? 'UTC' : canonicalTimeZone(zone), lists: [...scope.lists.keys()].sort() } : {}),
   };
   const ir: PolicyIR = { ...content, hash: hashIR(content) };
 
@@ -124,6 +129,26 @@ function emitRoles(scope: Scope): RoleIR[] {
   }));
 }
 
+const VERSION_2_FACTS: ReadonlySet<string> = new Set(['velocity', 'local_time', 'weekday']);
+const VERSION_2_FIELDS: ReadonlySet<string> = new Set(['customer', 'requested_by', 'local_time', 'weekday']);
+
+/** Whether a condition reads anything only IR version 2 has. */
+function usesVersion2(expr: ExprIR): boolean {
+  switch (expr.op) {
+    case 'true':
+      return false;
+    case 'and':
+    case 'or':
+      return expr.args.some(usesVersion2);
+    case 'not':
+      return usesVersion2(expr.arg);
+    case 'in_list':
+      return true;
+    default:
+      return VERSION_2_FIELDS.has(expr.field.kind);
+  }
+}
+
 function collectFacts(rules: readonly RuleIR[]): FactIR[] {
   const facts = new Map<string, FactIR>();
   const walk = (expr: ExprIR): void => {
@@ -146,8 +171,17 @@ function collectFacts(rules: readonly RuleIR[]): FactIR[] {
     }
   };
   const noteField = (field: { kind: string; fact?: string }): void => {
+    const velocity = field.fact === undefined ? null : /^(customer|source|merchant)_(refunds|refunded)_last_/.exec(field.fact);
     if (field.kind === 'customer_refunds' && field.fact) {
       facts.set(field.fact, { name: field.fact, kind: 'customer_refund_count', window_hours: windowHours(field.fact) });
+    } else if (velocity !== null && field.fact !== undefined) {
+      const scope = velocity[1] as 'customer' | 'source' | 'merchant';
+      const measure = velocity[2] === 'refunds' ? 'count' : 'sum';
+      facts.set(field.fact, { name: field.fact, kind: 'velocity', scope, measure, window_hours: windowHours(field.fact) });
+    } else if (field.kind === 'local_time') {
+      facts.set('local_time', { name: 'local_time', kind: 'local_time' });
+    } else if (field.kind === 'weekday') {
+      facts.set('weekday', { name: 'weekday', kind: 'weekday' });
     } else if (field.kind === 'charge_refunded') {
       facts.set('charge_refunded_cents', { name: 'charge_refunded_cents', kind: 'charge_refunded' });
     }

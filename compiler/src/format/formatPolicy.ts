@@ -140,8 +140,9 @@ function hasCodeBetween(file: A.PolicyFile, from: number, to: number): boolean {
   return file.items.some((item) => item.span.start >= from && item.span.start < to);
 }
 
-/** Rules and examples stand apart; so does the header. Declarations may sit together. */
+/** Rules and examples stand apart; so does the header (with its `timezone`). Declarations may sit together. */
 function needsBlankLine(previous: A.Item, next: A.Item): boolean {
+  if (previous.kind === 'Header' && next.kind === 'TimezoneDecl') return false;
   const block = (item: A.Item) => item.kind === 'Rule' || item.kind === 'Example' || item.kind === 'Header';
   return block(previous) || block(next);
 }
@@ -170,6 +171,10 @@ function printItem(item: A.Item): Line[] {
       return [line(`roles ${item.chains.map((chain) => chain.map((n) => n.text).join(' < ')).join(', ')}`, item.span)];
     case 'SourcesDecl':
       return [line(`sources ${printNames(item.names, ',')}`, item.span)];
+    case 'ListsDecl':
+      return [line(`lists ${printNames(item.names, ',')}`, item.span)];
+    case 'TimezoneDecl':
+      return [line(`timezone ${item.zone ? quote(item.zone.value) : '""'}`, item.span)];
     case 'OtherwiseDecl':
       return [line(`otherwise ${item.verdict ? printVerdict(item.verdict) : ''}`, item.span)];
     case 'OnMissingDecl':
@@ -238,12 +243,13 @@ function printExample(example: A.ExampleDecl): Line[] {
 
 function printField(field: A.ExampleField): string {
   // A key that would not lex as a name (odd characters, or a reserved word such as `by`) stays quoted.
-  const bare = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text) && !RESERVED_WORDS.includes(field.key.text);
+  const bare = (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text) && !RESERVED_WORDS.includes(field.key.text)) || /^lists\.[A-Za-z_][A-Za-z0-9_]*$/.test(field.key.text);
   const key = bare ? field.key.text : quote(field.key.text);
   return `${key}: ${field.value ? printFieldValue(field.value) : ''}`;
 }
 
-function printFieldValue(value: A.Value | A.ExampleObject): string {
+function printFieldValue(value: A.Value | A.ExampleObject | A.ExampleList): string {
   if (value.kind === 'ExampleObject') return value.fields.length === 0 ? '{}' : `{ ${value.fields.map(printField).join(', ')} }`;
+  if (value.kind === 'ExampleList') return `[${value.values.map(printValue).join(', ')}]`;
   return printValue(value);
 }

@@ -105,6 +105,14 @@ function printComparison(comparison: A.Comparison): string {
       return `${subject} in [${values.join(', ')}]`;
     case 'not_in':
       return `${subject} not in [${values.join(', ')}]`;
+    case 'in_list':
+      return `${subject} in list ${comparison.list?.text ?? ''}`;
+    case 'not_in_list':
+      return `${subject} not in list ${comparison.list?.text ?? ''}`;
+    case 'before':
+    case 'after':
+    case 'at':
+      return `${subject} ${comparison.op} ${values[0] ?? ''}`;
     default:
       return `${subject} ${printRangeOp(comparison.op)} ${values[0] ?? ''}`;
   }
@@ -123,7 +131,16 @@ export function printSubject(subject: A.Subject): string {
     case 'customer_tenure':
       return 'customer tenure';
     case 'customer_refunds':
-      return subject.window ? `customer refunds in last ${subject.window.amount} ${subject.window.unit.text}` : subject.text;
+    case 'customer_refunded':
+    case 'source_refunds':
+    case 'source_refunded':
+    case 'merchant_refunds':
+    case 'merchant_refunded':
+      return subject.window ? `${subject.field.replace('_', ' ')} in last ${subject.window.amount} ${subject.window.unit.text}` : subject.text;
+    case 'requested_by':
+      return 'requested by';
+    case 'local_time':
+      return 'local time';
     case 'metadata':
       if (!subject.key) return subject.text;
       return subject.key.bracketed ? `metadata[${quote(subject.key.value)}]` : `metadata.${subject.key.value}`;
@@ -146,6 +163,8 @@ export function printValue(value: A.Value): string {
       return quote(value.value);
     case 'Symbol':
       return value.name;
+    case 'Time':
+      return value.text;
   }
 }
 

@@ -9,7 +9,10 @@
 //   refund never counts itself and of two at the same second the first counts for the second;
 // - `charge_refunded_cents`: the amount refunded on the same charge, in the same currency, by
 //   earlier refunds (partial refunds add up);
-// - charge age: days from the charge's creation to the refund.
+// - charge age: days from the charge's creation to the refund;
+// - velocity facts (`source_refunded_last_1_hours`, ...): VelocityWindows.ts, with the runtime's
+//   computeVelocityFacts(), as the server computes them;
+// - `customer_id`, and `requested_by` from the refund's metadata.
 // A fact whose key is unknown (no customer, no charge) is left out: the runtime treats it as missing.
 //
 // Memory: customers and charges are numbered by a StringIndex (about 40 bytes each, in typed
@@ -20,6 +23,7 @@
 import type { DecisionInput, FactIR } from '@axiru/runtime';
 import type { RefundRow } from './HistoryRefund.js';
 import { StringIndex } from './StringIndex.js';
+import { VelocityWindows } from './VelocityWindows.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -70,6 +74,7 @@ export class FactTracker {
   private readonly charges: StringIndex | null;
   private readonly chargeRefunded = new NumberColumn();
   private readonly chargeRefundedName: string | null;
+  private readonly velocity: VelocityWindows;
   private sinceSweep = 0;
   private lastTime = -Infinity;
 
@@ -80,6 +85,7 @@ export class FactTracker {
     const charge = facts.find((f) => f.kind === 'charge_refunded');
     this.charges = charge ? new StringIndex() : null;
     this.chargeRefundedName = charge?.name ?? null;
+    this.velocity = new VelocityWindows(facts);
   }
 
   /** A customer paid at `time`. Call for every payment before the first next(). */
@@ -120,6 +126,10 @@ export class FactTracker {
       input[this.chargeRefundedName as string] = refunded;
       this.chargeRefunded.set(charge, refunded + refund.amount_cents);
     }
+    if (!this.velocity.empty) this.velocity.next(row, input);
+    if (refund.customer_id !== null) input['customer_id'] = refund.customer_id;
+    const requestedBy = refund.metadata['requested_by'];
+    if (requestedBy !== undefined) input['requested_by'] = requestedBy;
     return input;
   }
 

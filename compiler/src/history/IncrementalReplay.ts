@@ -17,7 +17,7 @@
 // unknown or simply false. The vectors hold for one set of derived facts; a policy with other
 // facts starts afresh.
 
-import { canonicalJson, inputNameOf, loadPolicy, orderCandidates, type Decision, type DecisionInput, type ExprIR, type FieldIR, type JsonValue, type LoadedPolicy, type PolicyIR, type RuleIR, type VerdictIR } from '@axiru/runtime';
+import { canonicalJson, inputNameOf, listInputName, loadPolicy, orderCandidates, type Decision, type DecisionInput, type ExprIR, type FieldIR, type JsonValue, type LoadedPolicy, type PolicyIR, type RuleIR, type VerdictIR } from '@axiru/runtime';
 import type { HistorySnapshot } from './HistorySnapshot.js';
 import { ReportBuilder, type ReplayReport, type RuleHits } from './ReplayReport.js';
 
@@ -70,6 +70,10 @@ function fieldsOf(condition: ExprIR, into = new Set<string>()): Set<string> {
     case 'ratio':
       add(condition.field);
       add(condition.of);
+      break;
+    case 'in_list':
+      add(condition.field);
+      into.add(listInputName(condition.list));
       break;
     default:
       add(condition.field);

@@ -11,6 +11,7 @@
 
 import type { Decision, FactIR, LoadedPolicy } from '@axiru/runtime';
 import type { ColumnMapping } from './columnMapping.js';
+import { localTimeFacts } from '@axiru/runtime';
 import { FactTracker } from './FactTracker.js';
 import type { HistoryFormat, HistoryRefund, RefundRow } from './HistoryRefund.js';
 import { historyFileSize, readRecordBatches } from './readHistory.js';
@@ -45,6 +46,8 @@ export interface ReplayOptions {
   format?: HistoryFormat;
   /** Refunds held in memory before a sorted run goes to a temporary file (TimeOrder.ts). */
   chunkSize?: number;
+  /** The organisation's lists, by name, for `in list` (every refund sees the same lists). */
+  lists?: Readonly<Record<string, readonly string[]>>;
   /** Hears every decided refund, in replay order, with the first policy's decision (stream results out instead of keeping them). */
   onResult?: (refund: HistoryRefund, decision: Decision) => void;
 }
@@ -85,6 +88,10 @@ async function run(
   let replayed = 0;
   const progress = options.onProgress;
   const decisions: Decision[] = new Array<Decision>(policies.length);
+  // Lists as Sets once; local time and weekday per policy, in its own time zone, from each
+  // refund's time — as the server derives them from received_at.
+  const lists = options.lists === undefined ? undefined : Object.fromEntries(Object.entries(options.lists).map(([name, values]) => [name, new Set(values)]));
+  const zones = policies.map((p) => (p.ir.facts.some((f) => f.kind === 'local_time' || f.kind === 'weekday') ? p.ir.timezone ?? 'UTC' : null));
   try {
     for (const path of paths) {
       const reading = readRecordBatches(path, { ...(options.mapping ? { mapping: options.mapping } : {}), ...(options.format ? { format: options.format } : {}) }, (n) => (bytes += n));
@@ -107,8 +114,10 @@ async function run(
       for (const row of batch) {
         const input = tracker.next(row);
         if (row.time < since) continue;
+        if (lists !== undefined) (input as Record<string, unknown>)['lists'] = lists;
         for (let i = 0; i < policies.length; i++) {
-          const decision = (policies[i] as LoadedPolicy).decide(input);
+          const zone = zones[i];
+          const decision = (policies[i] as LoadedPolicy).decide(zone == null ? input : { ...input, ...localTimeFacts(row.time, zone) });
           decisions[i] = decision;
           (builders[i] as ReportBuilder).add(row, decision);
         }

@@ -60,6 +60,20 @@ export function readPercent(digits: string): Read<number> {
   return { ok: true, value };
 }
 
+const TIME_OF_DAY = /^(\d\d):(\d\d)$/;
+
+/** `HH:MM`, two digits each, 00:00 to 23:59, as minutes since midnight. */
+export function readTimeOfDay(text: string): Read<number> {
+  const match = TIME_OF_DAY.exec(text);
+  if (match === null) return { ok: false, reason: `\`${text}\` is not a time of day`, help: 'write times as `HH:MM` on the 24-hour clock, like `06:00` or `22:30`' };
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (hours > 23 || minutes > 59) {
+    return { ok: false, reason: `\`${text}\` is not a time of day (00:00 to 23:59)`, help: hours === 24 && minutes === 0 ? 'midnight is `00:00`' : 'hours run from 00 to 23, minutes from 00 to 59' };
+  }
+  return { ok: true, value: hours * 60 + minutes };
+}
+
 /** A whole number without grouping commas or decimals, within the safe integer range. */
 export function readWhole(digits: string): number | null {
   if (!/^\d+$/.test(digits)) return null;

@@ -20,6 +20,10 @@ export interface Scope {
   /** Declared sources with their declarations; the defaults when none are declared (no declarations). */
   readonly sources: ReadonlyMap<string, readonly A.Name[]>;
   readonly sourcesDeclared: boolean;
+  /** Declared lists with every place each is declared. */
+  readonly lists: ReadonlyMap<string, readonly A.Name[]>;
+  /** Every `timezone` declaration; a second one is an error. */
+  readonly timezones: readonly A.TimezoneDecl[];
   /** First rule of each name; duplicates are in `duplicateRules`. */
   readonly rules: ReadonlyMap<string, A.RuleDecl>;
   readonly ruleOrder: readonly A.RuleDecl[];
@@ -33,6 +37,8 @@ export function resolve(file: A.PolicyFile): Scope {
   const roles = new Map<string, { declarations: A.Name[]; directSeniors: Set<string> }>();
   const sources = new Map<string, A.Name[]>();
   let sourcesDeclared = false;
+  const lists = new Map<string, A.Name[]>();
+  const timezones: A.TimezoneDecl[] = [];
   const rules = new Map<string, A.RuleDecl>();
   const ruleOrder: A.RuleDecl[] = [];
   const otherwise: A.OtherwiseDecl[] = [];
@@ -67,6 +73,12 @@ export function resolve(file: A.PolicyFile): Scope {
         sourcesDeclared = true;
         for (const name of item.names) sources.set(name.text, [...(sources.get(name.text) ?? []), name]);
         break;
+      case 'ListsDecl':
+        for (const name of item.names) lists.set(name.text, [...(lists.get(name.text) ?? []), name]);
+        break;
+      case 'TimezoneDecl':
+        timezones.push(item);
+        break;
       case 'OtherwiseDecl':
         otherwise.push(item);
         break;
@@ -86,7 +98,7 @@ export function resolve(file: A.PolicyFile): Scope {
 
   const roleSymbols = new Map<string, RoleSymbol>();
   for (const [name, symbol] of roles) roleSymbols.set(name, { name, ...symbol });
-  return { headers, roles: roleSymbols, sources, sourcesDeclared, rules, ruleOrder, otherwise, onMissing, examples };
+  return { headers, roles: roleSymbols, sources, sourcesDeclared, lists, timezones, rules, ruleOrder, otherwise, onMissing, examples };
 }
 
 /**

@@ -1,8 +1,8 @@
 // What each subject is: its type, the request field it reads, and how people say it.
 // docs/language.md, "Subjects and their types".
-import type { Subject, SubjectField } from '../ast.js';
+import { WINDOWED_FIELDS, type Subject, type SubjectField } from '../ast.js';
 
-export type ValueType = 'money' | 'duration' | 'count' | 'symbol' | 'text';
+export type ValueType = 'money' | 'duration' | 'count' | 'symbol' | 'text' | 'time';
 
 export interface SubjectInfo {
   readonly type: ValueType;
@@ -11,7 +11,19 @@ export interface SubjectInfo {
   readonly description: string;
 }
 
-const INFO: Readonly<Record<Exclude<SubjectField, 'unknown' | 'customer_refunds' | 'metadata'>, SubjectInfo>> = {
+type Windowed = 'customer_refunds' | 'customer_refunded' | 'source_refunds' | 'source_refunded' | 'merchant_refunds' | 'merchant_refunded';
+
+/** Velocity subjects: their type and what they count. docs/language.md, "Velocity facts". */
+const WINDOWED: Readonly<Record<Windowed, { type: ValueType; description: string }>> = {
+  customer_refunds: { type: 'count', description: "the customer's refunds in the window (computed by the server)" },
+  customer_refunded: { type: 'money', description: 'the money refunded to the customer in the window, in the refund currency (computed by the server)' },
+  source_refunds: { type: 'count', description: "the refunds from this refund's source in the window (computed by the server)" },
+  source_refunded: { type: 'money', description: "the money refunded from this refund's source in the window, in the refund currency (computed by the server)" },
+  merchant_refunds: { type: 'count', description: "the refunds of this refund's merchant in the window (computed by the server)" },
+  merchant_refunded: { type: 'money', description: "the money refunded by this refund's merchant in the window, in the refund currency (computed by the server)" },
+};
+
+const INFO: Readonly<Record<Exclude<SubjectField, 'unknown' | Windowed | 'metadata'>, SubjectInfo>> = {
   amount: { type: 'money', field: 'amount_cents', description: 'the refund amount, in the refund currency' },
   charge_amount: { type: 'money', field: 'charge_amount_cents', description: 'the amount of the charge being refunded' },
   charge_refunded: { type: 'money', field: 'charge_refunded_cents', description: 'already refunded on this charge (computed by the server)' },
@@ -21,6 +33,10 @@ const INFO: Readonly<Record<Exclude<SubjectField, 'unknown' | 'customer_refunds'
   source: { type: 'symbol', field: 'source', description: 'where the refund request comes from' },
   merchant: { type: 'symbol', field: 'stripe_account', description: 'the Stripe Connect account' },
   currency: { type: 'symbol', field: 'currency', description: 'the refund currency (ISO 4217, any case; USD when absent)' },
+  customer: { type: 'symbol', field: 'customer_id', description: 'the Stripe customer the refund goes to' },
+  requested_by: { type: 'symbol', field: 'requested_by', description: 'who asked for the refund' },
+  local_time: { type: 'time', field: 'local_time', description: "the time of day the refund was received, in the policy's time zone (computed by the server)" },
+  weekday: { type: 'symbol', field: 'weekday', description: "the day of the week the refund was received, in the policy's time zone (computed by the server)" },
 };
 
 export function subjectInfo(subject: Subject): SubjectInfo | null {
@@ -28,10 +44,14 @@ export function subjectInfo(subject: Subject): SubjectInfo | null {
     case 'unknown':
       return null;
     case 'customer_refunds':
+    case 'customer_refunded':
+    case 'source_refunds':
+    case 'source_refunded':
+    case 'merchant_refunds':
+    case 'merchant_refunded':
       return {
-        type: 'count',
-        field: subject.window ? factName(subject.window.amount, subject.window.unit.text) : 'customer_refunds',
-        description: "the customer's refunds in the window (computed by the server)",
+        ...WINDOWED[subject.field],
+        field: subject.window ? factName(subject.window.amount, subject.window.unit.text, subject.field) : subject.field,
       };
     case 'metadata':
       return { type: 'text', field: `metadata.${subject.key?.value ?? ''}`, description: 'a metadata value sent with the request' };
@@ -40,12 +60,19 @@ export function subjectInfo(subject: Subject): SubjectInfo | null {
   }
 }
 
-/** `customer refunds in last 30 days` reads the computed fact `customer_refunds_last_30_days`. */
-export function factName(amount: string, unit: string): string {
+/**
+ * `customer refunds in last 30 days` reads the computed fact `customer_refunds_last_30_days`,
+ * `source refunded in last 1 hour` reads `source_refunded_last_1_hours` (the unit in the plural).
+ */
+export function factName(amount: string, unit: string, field: SubjectField = 'customer_refunds'): string {
   const plural = unit.endsWith('s') ? unit : `${unit}s`;
   // `last 030 days` is `last 30 days`: one fact, and a name the runtime accepts.
   const number = /^\d+$/.test(amount) ? amount.replace(/^0+(?=\d)/, '') : amount;
-  return `customer_refunds_last_${number}_${plural}`;
+  return `${field}_last_${number}_${plural}`;
+}
+
+export function isWindowed(field: SubjectField): field is Windowed {
+  return WINDOWED_FIELDS.has(field);
 }
 
 /** Every subject phrase, for suggestions and completion. */
@@ -60,5 +87,14 @@ export const SUBJECT_PHRASES: readonly string[] = [
   'source',
   'merchant',
   'currency',
+  'customer',
+  'requested by',
+  'local time',
+  'weekday',
+  'customer refunded in last 30 days',
+  'source refunds in last 1 hour',
+  'source refunded in last 1 hour',
+  'merchant refunds in last 7 days',
+  'merchant refunded in last 7 days',
   'metadata.KEY',
 ];

@@ -27,6 +27,8 @@ export class PolicyParser extends CstParser {
       { ALT: () => this.SUBRULE(this.header) },
       { ALT: () => this.SUBRULE(this.rolesDecl) },
       { ALT: () => this.SUBRULE(this.sourcesDecl) },
+      { ALT: () => this.SUBRULE(this.listsDecl) },
+      { ALT: () => this.SUBRULE(this.timezoneDecl) },
       { ALT: () => this.SUBRULE(this.otherwiseDecl) },
       { ALT: () => this.SUBRULE(this.onMissingDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
@@ -67,6 +69,18 @@ export class PolicyParser extends CstParser {
   private sourcesDecl = this.RULE('sourcesDecl', () => {
     this.CONSUME(T.Sources);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+  });
+
+  // lists vip_customers, merchants_under_review
+  private listsDecl = this.RULE('listsDecl', () => {
+    this.CONSUME(T.Lists);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
+  });
+
+  // timezone "Europe/Berlin"
+  private timezoneDecl = this.RULE('timezoneDecl', () => {
+    this.CONSUME(T.Timezone);
+    this.CONSUME(T.StringLiteral);
   });
 
   private otherwiseDecl = this.RULE('otherwiseDecl', () => {
@@ -282,26 +296,45 @@ export class PolicyParser extends CstParser {
         },
       },
       {
+        // `customer` alone is the customer id; `customer tenure`, `customer refunds in last ...`
+        // and `customer refunded in last ...` are subjects of their own.
         ALT: () => {
           this.CONSUME(T.Customer);
-          this.OR3([
-            { ALT: () => this.CONSUME(T.Tenure) },
-            {
-              ALT: () => {
-                this.CONSUME(T.Refunds);
-                this.CONSUME(T.In);
-                this.CONSUME(T.Last);
-                this.CONSUME(T.NumberLiteral);
-                this.CONSUME(T.Identifier);
-              },
-            },
-          ]);
+          this.OPTION(() => {
+            this.OR3([
+              { ALT: () => this.CONSUME(T.Tenure) },
+              { ALT: () => this.SUBRULE(this.velocityWindow) },
+            ]);
+          });
         },
       },
       { ALT: () => this.CONSUME(T.Reason) },
-      { ALT: () => this.CONSUME(T.Source) },
-      { ALT: () => this.CONSUME(T.Merchant) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Source);
+          this.OPTION2(() => this.SUBRULE2(this.velocityWindow));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Merchant);
+          this.OPTION3(() => this.SUBRULE3(this.velocityWindow));
+        },
+      },
       { ALT: () => this.CONSUME(T.Currency) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Requested);
+          this.CONSUME(T.By);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Local);
+          this.CONSUME(T.Time);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Weekday) },
       { ALT: () => this.CONSUME(T.MetadataKey) },
       {
         ALT: () => {
@@ -314,6 +347,15 @@ export class PolicyParser extends CstParser {
       // Any other word: an unknown field, reported by the checker with a suggestion.
       { ALT: () => this.CONSUME2(T.Identifier), IGNORE_AMBIGUITIES: true },
     ]);
+  });
+
+  // refunds|refunded in last N days|hours
+  private velocityWindow = this.RULE('velocityWindow', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Refunds) }, { ALT: () => this.CONSUME(T.Refunded) }]);
+    this.CONSUME(T.In);
+    this.CONSUME(T.Last);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME(T.Identifier);
   });
 
   private comparator = this.RULE('comparator', () => {
@@ -338,7 +380,26 @@ export class PolicyParser extends CstParser {
         ALT: () => {
           this.OPTION2(() => this.CONSUME2(T.Not));
           this.CONSUME(T.In);
-          this.SUBRULE(this.valueList);
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.valueList) },
+            {
+              ALT: () => {
+                this.CONSUME(T.List);
+                this.CONSUME(T.Identifier);
+              },
+            },
+          ]);
+        },
+      },
+      // Times of day: before 06:00, after 22:00, at 12:00.
+      {
+        ALT: () => {
+          this.OR3([
+            { ALT: () => this.CONSUME(T.Before) },
+            { ALT: () => this.CONSUME(T.After) },
+            { ALT: () => this.CONSUME(T.At) },
+          ]);
+          this.SUBRULE4(this.value);
         },
       },
     ]);
@@ -371,6 +432,7 @@ export class PolicyParser extends CstParser {
           });
         },
       },
+      { ALT: () => this.CONSUME(T.TimeLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME2(T.Identifier) },
     ]);
@@ -399,9 +461,17 @@ export class PolicyParser extends CstParser {
   });
 
   private exampleField = this.RULE('exampleField', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.ListsKey) },
+    ]);
     this.CONSUME(T.Colon);
-    this.OR2([{ ALT: () => this.SUBRULE(this.exampleObject) }, { ALT: () => this.SUBRULE(this.value) }]);
+    this.OR2([
+      { ALT: () => this.SUBRULE(this.exampleObject) },
+      { ALT: () => this.SUBRULE(this.valueList) },
+      { ALT: () => this.SUBRULE(this.value) },
+    ]);
   });
 }
 

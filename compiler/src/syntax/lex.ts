@@ -122,7 +122,7 @@ function isComparatorNot(tokens: readonly IToken[], i: number): boolean {
 }
 
 function isTopLevelWord(type: IToken['tokenType']): boolean {
-  return type === T.Rule || type === T.Example || type === T.Roles || type === T.Sources || type === T.Otherwise || type === T.Policy;
+  return type === T.Rule || type === T.Example || type === T.Roles || type === T.Sources || type === T.Otherwise || type === T.Policy || type === T.Lists || type === T.Timezone;
 }
 
 function tooDeep(token: IToken, what: string): Diagnostic {

@@ -134,6 +134,10 @@ function lowerItem(item: CstNode): A.Item | null {
       };
     case 'sourcesDecl':
       return { kind: 'SourcesDecl', names: tokensOf(node, 'Identifier').map((t) => name(t)!), span };
+    case 'listsDecl':
+      return { kind: 'ListsDecl', names: tokensOf(node, 'Identifier').map((t) => name(t)!), span };
+    case 'timezoneDecl':
+      return { kind: 'TimezoneDecl', zone: stringLit(tokenOf(node, 'StringLiteral')), span };
     case 'otherwiseDecl':
       return { kind: 'OtherwiseDecl', verdict: lowerVerdict(nodeOf(node, 'verdict')), span };
     case 'onMissingDecl':
@@ -275,6 +279,13 @@ function lowerQualifiers(statement: CstNode): A.Qualifier[] {
   return out;
 }
 
+function timeOp(node: CstNode): A.TimeOp | null {
+  if (tokenOf(node, 'Before')) return 'before';
+  if (tokenOf(node, 'After')) return 'after';
+  if (tokenOf(node, 'At')) return 'at';
+  return null;
+}
+
 function rangeOp(node: CstNode): A.RangeOp {
   if (tokenOf(node, 'Over')) return 'over';
   if (tokenOf(node, 'Under')) return 'under';
@@ -327,6 +338,12 @@ function lowerComparison(node: CstNode): A.Comparison | null {
     const op = tokenOf(comparator, 'Not') ? 'is_not' : 'is';
     return { kind: 'Comparison', subject, op, values: present([lowerValue(nodeOf(comparator, 'value'))]), span };
   }
+  const time = timeOp(comparator);
+  if (time) return { kind: 'Comparison', subject, op: time, values: present([lowerValue(nodeOf(comparator, 'value'))]), span };
+  if (tokenOf(comparator, 'List')) {
+    const op = tokenOf(comparator, 'Not') ? 'not_in_list' : 'in_list';
+    return { kind: 'Comparison', subject, op, values: [], list: name(tokenOf(comparator, 'Identifier')), span };
+  }
   const list = nodeOf(comparator, 'valueList');
   const op = tokenOf(comparator, 'Not') ? 'not_in' : 'in';
   return { kind: 'Comparison', subject, op, values: present(nodesOf(list, 'value').map(lowerValue)), span };
@@ -349,16 +366,22 @@ export function lowerSubject(node: CstNode | undefined): A.Subject | null {
     if (tokenOf(node, 'Refunded')) return { ...base, field: 'charge_refunded' };
     return { ...base, field: 'unknown' };
   }
+  const velocity = nodeOf(node, 'velocityWindow');
+  const window = velocity ? lowerWindow(velocity) : null;
+  const noun = velocity ? (tokenOf(velocity, 'Refunds') ? 'refunds' : 'refunded') : null;
   if (tokenOf(node, 'Customer')) {
     if (tokenOf(node, 'Tenure')) return { ...base, field: 'customer_tenure' };
-    const amount = tokenOf(node, 'NumberLiteral');
-    const unit = tokenOf(node, 'Identifier');
-    if (tokenOf(node, 'Refunds') && amount && unit) {
-      const window = { amount: amount.image, unit: name(unit)!, span: { start: amount.startOffset, end: unit.startOffset + unit.image.length } };
-      return { ...base, field: 'customer_refunds', window };
-    }
-    return { ...base, field: 'unknown' };
+    if (velocity) return window ? { ...base, field: `customer_${noun!}`, window } : { ...base, field: 'unknown' };
+    return { ...base, field: 'customer' };
   }
+  if (tokenOf(node, 'Source') || tokenOf(node, 'Merchant')) {
+    const scope = tokenOf(node, 'Source') ? 'source' : 'merchant';
+    if (velocity) return window ? { ...base, field: `${scope}_${noun!}`, window } : { ...base, field: 'unknown' };
+    return { ...base, field: scope };
+  }
+  if (tokenOf(node, 'Requested')) return tokenOf(node, 'By') ? { ...base, field: 'requested_by' } : { ...base, field: 'unknown' };
+  if (tokenOf(node, 'Local')) return tokenOf(node, 'Time') ? { ...base, field: 'local_time' } : { ...base, field: 'unknown' };
+  if (tokenOf(node, 'Weekday')) return { ...base, field: 'weekday' };
   const metadataKey = tokenOf(node, 'MetadataKey');
   if (metadataKey) return { ...base, field: 'metadata', key: { value: metadataKey.image.slice('metadata.'.length), bracketed: false } };
   if (tokenOf(node, 'Metadata')) {
@@ -367,10 +390,15 @@ export function lowerSubject(node: CstNode | undefined): A.Subject | null {
   }
   if (tokenOf(node, 'Amount')) return { ...base, field: 'amount' };
   if (tokenOf(node, 'Reason')) return { ...base, field: 'reason' };
-  if (tokenOf(node, 'Source')) return { ...base, field: 'source' };
-  if (tokenOf(node, 'Merchant')) return { ...base, field: 'merchant' };
   if (tokenOf(node, 'Currency')) return { ...base, field: 'currency' };
   return { ...base, field: 'unknown' };
+}
+
+function lowerWindow(node: CstNode): A.Subject['window'] {
+  const amount = tokenOf(node, 'NumberLiteral');
+  const unit = tokenOf(node, 'Identifier');
+  if (!amount || !unit) return null;
+  return { amount: amount.image, unit: name(unit)!, span: { start: amount.startOffset, end: unit.startOffset + unit.image.length } };
 }
 
 const ISO_CODE = /^[A-Z]{3}$/;
@@ -394,6 +422,8 @@ export function lowerValue(node: CstNode | undefined): A.Value | null {
   }
   const percent = tokenOf(node, 'PercentLiteral');
   if (percent) return { kind: 'Percent', digits: percent.image.slice(0, -1), of: lowerSubject(nodeOf(node, 'subject')), span };
+  const time = tokenOf(node, 'TimeLiteral');
+  if (time) return { kind: 'Time', text: time.image, span };
   const string = tokenOf(node, 'StringLiteral');
   if (string) return { kind: 'StringValue', value: unquote(string.image), span };
   const symbol = tokenOf(node, 'Identifier');
@@ -418,13 +448,18 @@ function lowerExampleObject(node: CstNode | undefined): A.ExampleObject | null {
   if (!node) return null;
   const fields: A.ExampleField[] = [];
   for (const field of nodesOf(node, 'exampleField')) {
-    const keyToken = tokenOf(field, 'Identifier') ?? tokenOf(field, 'StringLiteral');
+    const keyToken = tokenOf(field, 'Identifier') ?? tokenOf(field, 'StringLiteral') ?? tokenOf(field, 'ListsKey');
     if (!keyToken) continue;
     const key: A.Name = keyToken.image.startsWith('"')
       ? { kind: 'Name', text: unquote(keyToken.image), span: tokenSpan(keyToken) }
       : name(keyToken)!;
     const nested = nodeOf(field, 'exampleObject');
-    const value = nested ? lowerExampleObject(nested) : lowerValue(nodeOf(field, 'value'));
+    const list = nodeOf(field, 'valueList');
+    const value = nested
+      ? lowerExampleObject(nested)
+      : list
+        ? { kind: 'ExampleList' as const, values: present(nodesOf(list, 'value').map(lowerValue)), span: nodeSpan(list, key.span) }
+        : lowerValue(nodeOf(field, 'value'));
     fields.push({ kind: 'ExampleField', key, value, span: nodeSpan(field, key.span) });
   }
   return { kind: 'ExampleObject', fields, span: nodeSpan(node, EMPTY) };

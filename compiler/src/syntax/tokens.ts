@@ -88,8 +88,20 @@ export const Reason = soft('reason');
 export const Source = soft('source');
 export const Currency = soft('currency');
 export const Metadata = soft('metadata');
+// Round 2: lists, time of day, who asked.
+export const Lists = soft('lists');
+export const List = soft('list');
+export const Timezone = soft('timezone');
+export const Requested = soft('requested');
+export const Local = soft('local');
+export const Time = soft('time');
+export const Weekday = soft('weekday');
+export const Before = soft('before');
+export const After = soft('after');
 
-// Literals. Order matters: money and percent before plain numbers.
+// Literals. Order matters: money, percent and times of day before plain numbers.
+/** `22:00`; any digits around a colon lex as one, so `7:5` and `24:00` get a precise error. */
+export const TimeLiteral = createToken({ name: 'TimeLiteral', pattern: /\d+:\d+/, label: 'a time of day' });
 const DIGITS = String.raw`\d+(?:,\d{3}(?!\d))*(?:\.\d+)?`;
 export const MoneyLiteral = createToken({ name: 'MoneyLiteral', pattern: new RegExp(`[$€£¥]${DIGITS}`), label: 'a money amount' });
 export const PercentLiteral = createToken({ name: 'PercentLiteral', pattern: /\d+(?:\.\d+)?%/, label: 'a percentage' });
@@ -99,6 +111,8 @@ export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a quoted string' });
 /** `metadata.KEY` is one token because keys may start with a digit or contain `-`. */
 export const MetadataKey = createToken({ name: 'MetadataKey', pattern: /metadata\.[A-Za-z0-9_-]+/, label: '`metadata.KEY`' });
+/** `lists.NAME`, an example's input key for a list's values. */
+export const ListsKey = createToken({ name: 'ListsKey', pattern: /lists\.[A-Za-z_][A-Za-z0-9_]*/, label: '`lists.NAME`' });
 
 // Punctuation.
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
@@ -119,15 +133,16 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
   MetadataKey,
+  ListsKey,
   // reserved (longer synonyms before their prefixes)
   Policy, Version, Roles, Rule, Sources, Example, Expect, By, Otherwise, On, Because, When, Unless,
   RequireWord, Requires, Require, Approvals, Approval, Refunds, And, Or, Not,
   // soft
   Allow, Flag, Block, Missing, Over, Under, At, Least, Most, Up, To, Between, From, For,
   Merchants, Merchant, In, Is, Of, Last, Amount, Charge, Customer, Tenure, Age, Refunded,
-  Reason, Source, Currency, Metadata,
+  Reason, Source, Currency, Metadata, Lists, List, Timezone, Requested, Local, Time, Weekday, Before, After,
   Identifier,
-  MoneyLiteral, PercentLiteral, NumberLiteral, StringLiteral, UnterminatedString,
+  MoneyLiteral, PercentLiteral, TimeLiteral, NumberLiteral, StringLiteral, UnterminatedString,
   Colon, Comma, Less, LParen, RParen, LBracket, RBracket, LBrace, RBrace,
 ];
 

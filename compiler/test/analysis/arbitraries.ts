@@ -2,7 +2,7 @@
 // vocabulary chosen so that thresholds, currencies and missing fields collide often.
 
 import fc from 'fast-check';
-import type { DecisionInput, ExprIR, Outcome, PolicyIR, RuleIR, ValueIR, VerdictIR } from '@axiru/runtime';
+import type { DecisionInput, ExprIR, FieldIR, Outcome, PolicyIR, RuleIR, ValueIR, VerdictIR } from '@axiru/runtime';
 import {
   amount,
   approval,
@@ -28,6 +28,12 @@ const money: fc.Arbitrary<ValueIR> = fc.record({
   minor: fc.constantFrom(0, 1, 5000, 10000, 15000),
 });
 const moneyField = fc.constantFrom(amount, chargeAmount, chargeRefunded);
+const localTime: FieldIR = { kind: 'local_time' };
+const weekday: FieldIR = { kind: 'weekday' };
+const customer: FieldIR = { kind: 'customer' };
+const sourceRefunded: FieldIR = { kind: 'source_refunded', fact: 'source_refunded_last_1_hours' };
+const merchantRefunds: FieldIR = { kind: 'merchant_refunds', fact: 'merchant_refunds_last_7_days' };
+const time: fc.Arbitrary<ValueIR> = fc.constantFrom(0, 359, 360, 1320, 1439).map((minutes) => ({ type: 'time' as const, minutes }));
 const durationField = fc.constantFrom(tenure, chargeAge);
 const duration: fc.Arbitrary<ValueIR> = fc.constantFrom(0, 12, 36, 48, 720).map((hours) => ({ type: 'duration' as const, hours }));
 
@@ -60,6 +66,14 @@ const atom: fc.Arbitrary<ExprIR> = fc.oneof(
   fc
     .tuple(fc.constantFrom([amount, chargeAmount], [chargeRefunded, chargeAmount], [amount, chargeRefunded], [chargeAmount, chargeAmount]), cmpOp, fc.constantFrom(0, 50, 100, 150))
     .map(([[field, of], op, percent]): ExprIR => ({ op: 'ratio', field: field!, cmp: op, percent, of: of! })),
+  // IR version 2: time of day (wrapped ranges are unions), weekday, customer, lists, velocity.
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constant(localTime), cmp: cmpOp, value: time }),
+  fc.tuple(time, time).map(([a, b]): ExprIR => ({ op: 'or', args: [{ op: 'cmp', field: localTime, cmp: 'ge', value: a }, { op: 'cmp', field: localTime, cmp: 'le', value: b }] })),
+  fc.record({ op: fc.constant('in' as const), field: fc.constant(weekday), values: fc.subarray(['saturday', 'sunday', 'monday'], { minLength: 1 }).map((vs) => vs.map((value) => ({ type: 'symbol' as const, value }))) }),
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constant(customer), cmp: eqOp, value: fc.constantFrom('ann', 'bob').map((value) => ({ type: 'symbol' as const, value })) }),
+  fc.record({ op: fc.constant('in_list' as const), field: fc.constantFrom(customer, metadata('k'), source), list: fc.constantFrom('vip', 'trainees') }),
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constant(sourceRefunded), cmp: cmpOp, value: money }),
+  fc.record({ op: fc.constant('cmp' as const), field: fc.constant(merchantRefunds), cmp: cmpOp, value: fc.constantFrom(0, 2, 3).map((value) => ({ type: 'count' as const, value })) }),
 );
 
 export const expr: fc.Arbitrary<ExprIR> = fc.letrec<{ node: ExprIR }>((tie) => ({
@@ -86,7 +100,13 @@ export const input: fc.Arbitrary<DecisionInput> = fc
     customer_refunds_last_30_days: maybe([0, 2, 3, 5]),
     reason: maybe(['a', 'b', 'c']),
     source: maybe(DEFAULT_SOURCES),
-    metadata: maybe([{ k: 'x' }, { k: 'y' }, { k: 'z' }, {}]),
+    metadata: maybe([{ k: 'x' }, { k: 'y' }, { k: 'z' }, { k: 'ann' }, {}]),
+    local_time: maybe(['00:00', '05:59', '06:00', '21:59', '22:00', '23:59']),
+    weekday: maybe(['monday', 'saturday', 'sunday', 'friday']),
+    customer_id: maybe(['ann', 'bob', 'cy']),
+    source_refunded_last_1_hours: maybe([0, 5000, 10000, 15001]),
+    merchant_refunds_last_7_days: maybe([0, 2, 3, 9]),
+    lists: maybe([{}, { vip: ['ann', 'x'] }, { vip: ['bob', 'ai_agent'], trainees: [] }, { trainees: ['ann', 'y', 'support_tool'] }]),
   })
   .map((record) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as DecisionInput);
 

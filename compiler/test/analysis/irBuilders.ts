@@ -87,11 +87,16 @@ export interface PolicyParts {
 }
 
 /** A valid policy: facts are derived from the rules, roles default to acme's chain. */
+/** Lists every test policy declares (declared lists may go unused). */
+export const TEST_LISTS = ['trainees', 'vip'];
+
 export function policy(parts: PolicyParts): PolicyIR {
   const facts = new Map<string, ReturnType<typeof factsOf>[number]>();
   for (const r of parts.rules) for (const fact of factsOf(r.condition)) facts.set(fact.name, fact);
   return {
     ir_version: IR_VERSION,
+    timezone: 'UTC',
+    lists: TEST_LISTS,
     policy: 'test',
     version: 1,
     hash: `sha256:${'0'.repeat(64)}`,

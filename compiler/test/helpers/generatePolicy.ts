@@ -81,12 +81,53 @@ function duration(r: Random, hours: number): string {
   return hours % 24 === 0 && r.bool() ? `${hours / 24} days` : `${hours} hours`;
 }
 
-type Kind = 'money' | 'duration' | 'count' | 'symbol' | 'text';
+type Kind = 'money' | 'duration' | 'count' | 'symbol' | 'text' | 'time';
 
 interface Context {
   readonly r: Random;
   readonly currency: Currency;
   readonly sources: readonly string[];
+  /** Whether the policy uses round 2: lists, velocity, local time, weekday, customer, requested by. */
+  readonly round2: boolean;
+}
+
+// Round 2 vocabulary.
+const LISTS = ['vip_customers', 'trainees', 'under_review'];
+const PEOPLE = ['ann', 'bob', 'cus_1', '"odd-id 7"'];
+const WEEKDAY_NAMES = ['monday', 'tuesday', 'friday', 'saturday', 'sunday'];
+const ZONES = ['"Europe/Berlin"', '"UTC"', '"America/New_York"', '"Asia/Tokyo"'];
+
+function timeOfDay(r: Random): string {
+  const minutes = r.pick([0, 1, 359, 360, 720, 1319, 1320, 1439, r.int(0, 1439)]);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+function window(r: Random): string {
+  return r.bool() ? `${r.int(1, 90)} days` : r.pick(['1 day', `${r.int(1, 72)} hours`, '1 hour']);
+}
+
+/** A round 2 comparison: lists, time of day, weekday, velocity, customer and requester. */
+function round2Comparison(ctx: Context): string {
+  const { r } = ctx;
+  switch (r.int(0, 7)) {
+    case 0: {
+      const listSubject = r.pick(['customer', 'merchant', 'source', 'reason', 'requested by', ...METADATA]);
+      return `${listSubject} ${r.pick(['in list', 'not in list'])} ${r.pick(LISTS)}`;
+    }
+    case 1:
+      return `local time ${r.pick(['before', 'after', 'at'])} ${timeOfDay(r)}`;
+    case 2:
+      // Either order: a later start wraps past midnight.
+      return `local time between ${timeOfDay(r)} and ${timeOfDay(r)}`;
+    case 3:
+      return r.bool() ? `weekday ${r.pick(['is', 'is not'])} ${r.pick(WEEKDAY_NAMES)}` : `weekday ${r.pick(['in', 'not in'])} [${r.some(WEEKDAY_NAMES, 1, 3).join(', ')}]`;
+    case 4:
+      return `${r.pick(['customer refunded', 'source refunded', 'merchant refunded'])} in last ${window(r)} ${r.pick(['over', 'under', 'at least', 'at most', 'up to'])} ${money(r, ctx.currency, minor(r))}`;
+    case 5:
+      return `${r.pick(['source refunds', 'merchant refunds'])} in last ${window(r)} ${r.pick(['over', 'under', 'at least', 'at most', 'up to'])} ${r.int(0, 30)}`;
+    default:
+      return `${r.pick(['customer', 'requested by'])} ${r.pick(['is', 'is not'])} ${r.pick(PEOPLE)}`;
+  }
 }
 
 function subject(ctx: Context): { text: string; kind: Kind; symbols?: readonly string[] } {
@@ -100,8 +141,7 @@ function subject(ctx: Context): { text: string; kind: Kind; symbols?: readonly s
     case 3:
       return { text: r.pick(['customer tenure', 'charge age']), kind: 'duration' };
     case 4: {
-      const window = r.bool() ? `${r.int(1, 90)} days` : r.pick(['1 day', `${r.int(1, 72)} hours`, '1 hour']);
-      return { text: `customer refunds in last ${window}`, kind: 'count' };
+        return { text: `customer refunds in last ${window(r)}`, kind: 'count' };
     }
     case 5:
     case 6:
@@ -148,6 +188,7 @@ function ordered(ctx: Context, kind: 'money' | 'duration' | 'count'): [string, s
 
 function comparison(ctx: Context): string {
   const { r } = ctx;
+  if (ctx.round2 && r.bool(0.4)) return round2Comparison(ctx);
   const s = subject(ctx);
   const list = () => `[${Array.from({ length: r.int(1, 3) }, () => value(ctx, s.kind, s.symbols)).join(', ')}]`;
   if (s.kind === 'money' || s.kind === 'duration' || s.kind === 'count') {
@@ -270,6 +311,13 @@ function example(ctx: Context, ruleNames: readonly string[]): string {
   if (r.bool()) fields.push(`charge_amount: ${money(r, ctx.currency, minor(r))}`);
   if (r.bool()) fields.push(`metadata: { ticket: "Z-1"${r.bool() ? ', "order id": "o 1"' : ''} }`);
   if (r.bool()) fields.push(`"stripe_account": ${r.pick(MERCHANTS)}`);
+  if (ctx.round2) {
+    if (r.bool()) fields.push(`local_time: ${timeOfDay(r)}`);
+    if (r.bool()) fields.push(`weekday: ${r.pick(WEEKDAY_NAMES)}`);
+    if (r.bool()) fields.push(`customer_id: ${r.pick(PEOPLE)}`, `requested_by: ${r.pick(PEOPLE)}`);
+    if (r.bool()) fields.push(`source_refunded_last_1_hours: ${money(r, ctx.currency, minor(r))}`, `merchant_refunds_last_7_days: ${r.int(0, 9)}`);
+    for (const list of r.some(LISTS, 0, 3)) fields.push(`lists.${list}: [${r.some(PEOPLE, 0, 3).join(', ')}]`);
+  }
   const by = ruleNames.length > 0 && r.bool() ? ` by ${r.pick(ruleNames)}` : '';
   return `example "${r.pick(['e', 'a case', 'über'])} ${r.int(0, 999)}" { ${fields.join(', ')} } expect ${r.pick(['allow', 'flag', 'pending_approval', 'block'])}${by}`;
 }
@@ -297,8 +345,10 @@ export function buildPolicy(seed: number, options: { layout?: boolean; examples?
   const currency = r.pick(CURRENCIES);
   const declareSources = r.bool();
   const sources = declareSources ? DECLARED_SOURCES : DEFAULT_SOURCES;
-  const ctx: Context = { r, currency, sources };
+  const round2 = r.bool();
+  const ctx: Context = { r, currency, sources, round2 };
   const items: string[] = [`policy "generated-${seed}" version ${r.int(1, 99)}`];
+  if (round2 && r.bool()) items.push(`timezone ${r.pick(ZONES)}`);
   // Roles: a chain of some, the rest plain, possibly over several lines.
   const chain = r.some(ROLES, 1, 4);
   const plain = ROLES.filter((role) => !chain.includes(role));
@@ -311,6 +361,10 @@ export function buildPolicy(seed: number, options: { layout?: boolean; examples?
   if (declareSources) {
     if (r.bool()) items.push(`sources ${sources.slice(0, 2).join(', ')}`, `sources ${sources.slice(2).join(', ')}`);
     else items.push(`sources ${sources.join(', ')}`);
+  }
+  if (round2) {
+    if (r.bool()) items.push(`lists ${LISTS.slice(0, 1).join(', ')}`, `lists ${LISTS.slice(1).join(', ')}`);
+    else items.push(`lists ${LISTS.join(', ')}`);
   }
   const names = r.some(RULE_NAMES, 1, 5);
   const body: string[] = names.map((name) => rule(ctx, name));

@@ -23,15 +23,26 @@ const requestBase = fc.record(
     charge_amount_cents: maybe(fc.nat({ max: 10_000_000 })),
     charge_age_days: maybe(fc.nat({ max: 400 })),
     charge_refunded_cents: maybe(fc.nat({ max: 10_000_000 })),
-    metadata: maybe(fc.dictionary(fc.constantFrom('ticket', 'order-id', 'order id', '7'), fc.constantFrom('Z-1234', 'phone', '', 'with "quotes"'))),
+    metadata: maybe(fc.dictionary(fc.constantFrom('ticket', 'order-id', 'order id', '7'), fc.constantFrom('Z-1234', 'phone', '', 'with "quotes"', 'ann'))),
+    // Round 2: who, when, and the organisation's lists.
+    customer_id: maybe(fc.constantFrom('ann', 'bob', 'cus_1', 'odd-id 7')),
+    requested_by: maybe(fc.constantFrom('ann', 'bob', 'eve')),
+    local_time: maybe(fc.constantFrom('00:00', '05:59', '06:00', '12:00', '21:59', '22:00', '23:59', '24:00', '7:05')),
+    weekday: maybe(fc.constantFrom('monday', 'friday', 'saturday', 'sunday', 'Sunday')),
+    lists: maybe(
+      fc.dictionary(
+        fc.constantFrom('vip_customers', 'trainees', 'under_review'),
+        fc.subarray(['ann', 'bob', 'cus_1', 'odd-id 7', 'ai_agent', 'web', 'acct_2', 'Z-1234', 'fraudulent']),
+      ),
+    ),
   },
   { requiredKeys: [] },
 );
 
 /** A request, with values for the policy's computed facts, sometimes of the wrong type. */
 function requestFor(ir: PolicyIR): fc.Arbitrary<DecisionInput> {
-  const facts = ir.facts.filter((f) => f.kind === 'customer_refund_count').map((f) => f.name);
-  const factValues = fc.tuple(...facts.map(() => maybe(fc.oneof(fc.nat({ max: 20 }), fc.constant('3' as unknown as number)))));
+  const facts = ir.facts.filter((f) => f.kind === 'customer_refund_count' || f.kind === 'velocity').map((f) => f.name);
+  const factValues = fc.tuple(...facts.map(() => maybe(fc.oneof(fc.nat({ max: 20 }), fc.constantFrom(0, 15000, 250000, 1_000_000), fc.constant('3' as unknown as number)))));
   return fc.tuple(requestBase, factValues).map(([base, values]) => {
     const input: Record<string, unknown> = { ...base };
     facts.forEach((fact, i) => {

@@ -5,7 +5,7 @@
 // name or a value, the rule stack and the words before the cursor say which: roles after
 // `require`, sources after `from`, currencies after `in`, symbols of the subject being
 // compared, outcomes after `expect`, rule names after `by`.
-import { knownCurrencies } from '@axiru/runtime';
+import { knownCurrencies, WEEKDAYS } from '@axiru/runtime';
 import { lex, OUTCOMES, policyParser, Tokens as T } from '@axiru/compiler';
 import type { IToken, TokenType } from 'chevrotain';
 import {
@@ -41,7 +41,7 @@ const enum Rank {
   Item = 3,
 }
 
-const ITEM_STARTS: ReadonlySet<TokenType> = new Set([T.Policy, T.Roles, T.Sources, T.Otherwise, T.On, T.Rule, T.Example]);
+const ITEM_STARTS: ReadonlySet<TokenType> = new Set([T.Policy, T.Roles, T.Sources, T.Lists, T.Timezone, T.Otherwise, T.On, T.Rule, T.Example]);
 
 /** Keyword tokens and the word they stand for. */
 const WORDS: ReadonlyMap<TokenType, string> = (() => {
@@ -57,7 +57,7 @@ function isTokenType(value: unknown): value is TokenType {
 }
 
 /** A line whose first word starts a top-level item: tokens never span lines, so lexing may start there. */
-const ITEM_LINE = /^\s*(?:policy|roles|sources|otherwise|on|rule|example)\b/;
+const ITEM_LINE = /^\s*(?:policy|roles|sources|lists|timezone|otherwise|on|rule|example)\b(?!\.)/;
 
 export function completion(text: string, offset: number, lines: LineIndex, names: PolicyNames): CompletionItem[] {
   // Only the current item matters: lex from the line it starts on, not from the top of the file.
@@ -122,7 +122,7 @@ function suggest(path: AssistPath, tokens: readonly IToken[], names: PolicyNames
   // After `charge` or `customer` the subject goes on; reading the word as an unknown field
   // (and offering comparators) would only be noise.
   const previous = tokens[tokens.length - 1]?.tokenType;
-  if ((previous === T.Charge || previous === T.Customer) && rule !== 'subject') return;
+  if (previous === T.Charge && rule !== 'subject') return;
 
   if (type === T.Identifier) return identifierItems(path, rule, tokens, names, out);
   if (type === T.StringLiteral || type === T.NumberLiteral || type === T.MoneyLiteral || type === T.PercentLiteral) {
@@ -132,10 +132,11 @@ function suggest(path: AssistPath, tokens: readonly IToken[], names: PolicyNames
     if (atLineStart || tokens.length === 0) itemStart(type, names, out);
     return;
   }
-  if (rule === 'subject' || (rule === 'value' && type === T.Of)) {
+  if (rule === 'subject' || rule === 'velocityWindow' || (rule === 'value' && type === T.Of)) {
     if (type === T.Of) return out.keyword('of', 'of', Rank.Phrase);
     return subjectItems(type, tokens, out);
   }
+  if (rule === 'comparator' && type === T.List) return out.keyword('list', 'list', Rank.Phrase, KEYWORD_DOCS['list']);
   if (rule === 'comparator' || rule === 'amountComparator' || (rule === 'qualifier' && type === T.Between)) {
     return comparatorItems(type, tokens, inComparison, out);
   }
@@ -184,6 +185,12 @@ function itemStart(type: TokenType, names: PolicyNames, out: Completions): void 
     case T.Sources:
       out.keyword('sources', 'sources ', Rank.Item, KEYWORD_DOCS['sources']);
       return;
+    case T.Lists:
+      out.keyword('lists', 'lists ', Rank.Item, KEYWORD_DOCS['lists']);
+      return;
+    case T.Timezone:
+      if (!names.hasTimezone) out.snippet('timezone', 'timezone "${1:Europe/Berlin}"', 'timezone "IANA/Name"', KEYWORD_DOCS['timezone'], Rank.Item);
+      return;
     case T.Otherwise:
       if (!names.hasOtherwise) out.keyword('otherwise', 'otherwise ', Rank.Item, KEYWORD_DOCS['otherwise']);
       return;
@@ -202,10 +209,13 @@ const SUBJECT_STARTS: ReadonlyMap<TokenType, string> = new Map([
   [T.Merchant, 'merchant'],
   [T.Currency, 'currency'],
   [T.MetadataKey, 'metadata'],
+  [T.Requested, 'requested'],
+  [T.Local, 'local'],
+  [T.Weekday, 'weekday'],
 ]);
 
 /** Words after which a subject phrase is under way (`charge |`, `customer refunds in last 30 |`). */
-const INSIDE_SUBJECT: ReadonlySet<TokenType> = new Set([T.Charge, T.Customer, T.Refunds, T.In, T.Last, T.NumberLiteral]);
+const INSIDE_SUBJECT: ReadonlySet<TokenType> = new Set([T.Charge, T.Customer, T.Source, T.Merchant, T.Requested, T.Local, T.Refunds, T.Refunded, T.In, T.Last, T.NumberLiteral]);
 
 function subjectItems(type: TokenType, tokens: readonly IToken[], out: Completions): void {
   const previous = tokens[tokens.length - 1]?.tokenType;
@@ -241,15 +251,17 @@ function comparatorItems(type: TokenType, tokens: readonly IToken[], inCompariso
   const wanted: string[] = [];
   if (type === T.Over) wanted.push('over');
   else if (type === T.Under) wanted.push('under');
-  else if (type === T.At) wanted.push('at least', 'at most');
+  else if (type === T.At) wanted.push('at least', 'at most', ...(inComparison ? ['at'] : []));
+  else if (type === T.Before) wanted.push('before');
+  else if (type === T.After) wanted.push('after');
   else if (type === T.Up) wanted.push('up to');
   else if (type === T.Between) wanted.push('between');
   else if (type === T.Is) wanted.push('is', 'is not');
-  else if (type === T.In) wanted.push('in');
+  else if (type === T.In) wanted.push('in', 'in list');
   else if (type === T.Not) {
-    // After `is` it is `is not`; otherwise the `not` of `not in`.
+    // After `is` it is `is not`; otherwise the `not` of `not in` / `not in list`.
     if (previous === T.Is) return out.keyword('not', 'not', Rank.Phrase, 'Not equal.');
-    wanted.push('not in');
+    wanted.push('not in', 'not in list');
   }
   for (const label of wanted) {
     const comparator = COMPARATORS.find((c) => c.label === label);
@@ -304,8 +316,15 @@ function identifierItems(path: AssistPath, rule: string, tokens: readonly IToken
       return;
     }
     case 'subject':
-      // `customer refunds in last 30 |`: the window's unit. The other Identifier is an unknown field.
-      if (isFirst(path)) for (const unit of ['days', 'hours']) out.name(unit, CompletionItemKind.Unit, 'window unit');
+      // The other Identifier of a subject is an unknown field: nothing to offer.
+      return;
+    case 'velocityWindow':
+      // `source refunded in last 1 |`: the window's unit.
+      for (const unit of ['days', 'hours']) out.name(unit, CompletionItemKind.Unit, 'window unit');
+      return;
+    case 'comparator':
+      // `customer in list |`: the lists the policy declares.
+      if (tokens[tokens.length - 1]?.tokenType === T.List) for (const list of names.lists) out.name(list, CompletionItemKind.Variable, 'list');
       return;
     case 'value': {
       const target = valueTarget(stack, tokens);
@@ -400,12 +419,16 @@ function subjectType(tokens: readonly IToken[], end: number): ValueTarget {
       return 'merchant';
     case T.Currency:
       return 'currency';
+    case T.Weekday:
+      return 'weekday';
+    case T.Time:
+      return 'time';
     case T.MetadataKey:
     case T.RBracket:
       return 'text';
     default:
-      // `customer refunds in last 30 days`: a count.
-      if (at(end - 1) === T.NumberLiteral && at(end - 2) === T.Last) return 'count';
+      // `customer refunds in last 30 days`: a count; `source refunded in last 1 hour`: money.
+      if (at(end - 1) === T.NumberLiteral && at(end - 2) === T.Last) return at(end - 4) === T.Refunded ? 'money' : 'count';
       return 'unknown';
   }
 }
@@ -415,6 +438,7 @@ function symbolItems(target: ValueTarget, names: PolicyNames, out: Completions):
   else if (target === 'source') for (const source of names.sources) out.name(source, CompletionItemKind.EnumMember, 'source');
   else if (target === 'merchant') for (const merchant of names.merchants) out.name(merchant, CompletionItemKind.Value, 'merchant');
   else if (target === 'currency') currencyItems(out);
+  else if (target === 'weekday') for (const day of WEEKDAYS) out.name(day, CompletionItemKind.EnumMember, 'day of the week');
   else if (target === 'metadata') out.snippet('{ key: "value" }', '{ ${1:key}: "${2}" }', 'metadata object', undefined, Rank.Name);
 }
 

@@ -40,6 +40,16 @@ function itemSymbol(document: PolicyDocument, item: Item): DocumentSymbol | null
         item.span,
         item.names.map((name) => ({ name: name.text, kind: SymbolKind.EnumMember, detail: 'source', range: document.rangeOf(name.span), selectionRange: document.rangeOf(name.span) })),
       );
+    case 'ListsDecl':
+      return symbol(
+        'lists',
+        SymbolKind.Namespace,
+        item.names.map((n) => n.text).join(', '),
+        item.span,
+        item.names.map((name) => ({ name: name.text, kind: SymbolKind.Array, detail: 'list', range: document.rangeOf(name.span), selectionRange: document.rangeOf(name.span) })),
+      );
+    case 'TimezoneDecl':
+      return symbol('timezone', SymbolKind.Property, item.zone?.value ?? '');
     case 'OtherwiseDecl':
       return symbol('otherwise', SymbolKind.Property, item.verdict ? printVerdict(item.verdict) : '');
     case 'OnMissingDecl':

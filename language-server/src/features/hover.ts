@@ -3,7 +3,7 @@
 // the rules that require it; a rule, its outcome, a plain-English summary and its history
 // hit counts; an example, whether it passes; a keyword, its one-line documentation.
 import { formatMoney, minorUnits } from '@axiru/runtime';
-import { lex, nodesAt, readDuration, readMoney, seniorsOf, rankOf, subjectInfo, type Node, type RuleDecl } from '@axiru/compiler';
+import { lex, nodesAt, readDuration, readMoney, readTimeOfDay, seniorsOf, rankOf, subjectInfo, visit, type Node, type RuleDecl } from '@axiru/compiler';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { PolicyDocument } from '../PolicyDocument.js';
 import { hitsText, type HistoryView } from './historyText.js';
@@ -111,12 +111,40 @@ function nodeHover(document: PolicyDocument, node: Node, parent: Node | undefine
       return `**percent** ${node.digits}% — compared exactly: \`x × 100\` against \`${node.digits} × y\`, no rounding`;
     case 'Subject':
       return subjectHover(node);
+    case 'Time': {
+      const read = readTimeOfDay(node.text);
+      if (!read.ok) return `**time of day** — ${read.reason}`;
+      return `**time of day** ${node.text} — minute ${read.value} of the day, on the clock of the policy's time zone (\`${document.compiled.ir?.timezone ?? zoneOf(document)}\`); compared at minute resolution`;
+    }
+    case 'Name':
+      if ((parent?.kind === 'Comparison' && parent.list === node) || parent?.kind === 'ListsDecl') return listHover(document, node.text);
+      return null;
     case 'String':
       if (parent?.kind === 'Example') return exampleHover(document, parent.span.start);
+      if (parent?.kind === 'TimezoneDecl') {
+        return `**time zone** \`${node.value}\` — \`local time\` and \`weekday\` are read on its clock. The server computes them from each refund's \`received_at\` and seals them with the decision, so a later change of the time-zone database never changes a sealed decision's replay.`;
+      }
       return null;
     default:
       return null;
   }
+}
+
+function zoneOf(document: PolicyDocument): string {
+  return document.scope.timezones[0]?.zone?.value ?? 'UTC';
+}
+
+function listHover(document: PolicyDocument, name: string): string {
+  const declarations = document.scope.lists.get(name);
+  if (!declarations) return `**list** \`${name}\` — not declared: add it to a \`lists\` line`;
+  let uses = 0;
+  visit(document.file, (node) => {
+    if (node.kind === 'Comparison' && node.list?.text === name) uses++;
+  });
+  return [
+    `**list** \`${name}\` — declared, tested ${uses} time${uses === 1 ? '' : 's'}`,
+    "Its values are the organisation's data, kept by the server (`PUT /api/lists/" + name + "`), not part of the policy. Membership is exact, case-sensitive; a decision without the list is undecided and names `lists." + name + '` in `missing_fields`.',
+  ].join('\n\n');
 }
 
 function subjectHover(subject: Extract<Node, { kind: 'Subject' }>): string | null {

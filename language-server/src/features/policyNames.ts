@@ -16,7 +16,10 @@ export interface PolicyNames {
   readonly sources: readonly string[];
   readonly reasons: readonly string[];
   readonly merchants: readonly string[];
+  /** The lists the policy declares (`lists ...`). */
+  readonly lists: readonly string[];
   readonly hasHeader: boolean;
+  readonly hasTimezone: boolean;
   readonly hasOtherwise: boolean;
   readonly hasOnMissing: boolean;
 }
@@ -27,7 +30,9 @@ export const NO_NAMES: PolicyNames = {
   sources: DEFAULT_SOURCES,
   reasons: STRIPE_REASONS,
   merchants: [],
+  lists: [],
   hasHeader: false,
+  hasTimezone: false,
   hasOtherwise: false,
   hasOnMissing: false,
 };
@@ -69,7 +74,9 @@ function collectNames(document: PolicyDocument): PolicyNames {
     sources: [...scope.sources.keys()],
     reasons: [...reasons],
     merchants: [...merchants].sort(),
+    lists: [...scope.lists.keys()],
     hasHeader: scope.headers.length > 0,
+    hasTimezone: scope.timezones.length > 0,
     hasOtherwise: scope.otherwise.length > 0,
     hasOnMissing: scope.onMissing.length > 0,
   };

@@ -19,11 +19,12 @@ interface Classified {
   readonly declaration: boolean;
 }
 
-const OPERATORS: ReadonlySet<TokenType> = new Set([T.Less, T.Over, T.Under, T.At, T.Least, T.Most, T.Up, T.To, T.Between, T.Is, T.In, T.And, T.Or, T.Not, T.Of]);
+const OPERATORS: ReadonlySet<TokenType> = new Set([T.Less, T.Over, T.Under, T.At, T.Least, T.Most, T.Up, T.To, T.Between, T.Is, T.In, T.And, T.Or, T.Not, T.Of, T.Before, T.After, T.List]);
 const LITERALS: ReadonlyMap<TokenType, TokenKind> = new Map([
   [T.MoneyLiteral, 'number'],
   [T.NumberLiteral, 'number'],
   [T.PercentLiteral, 'number'],
+  [T.TimeLiteral, 'number'],
   [T.StringLiteral, 'string'],
   [T.UnterminatedString, 'string'],
 ]);
@@ -73,11 +74,21 @@ function classifyNames(document: PolicyDocument): Map<number, Classified> {
       case 'MerchantQualifier':
         for (const name of node.names) set(name.span, 'enumMember');
         break;
+      // The organisation's lists: variables whose values live on the server.
+      case 'ListsDecl':
+        for (const name of node.names) set(name.span, 'variable', true);
+        break;
+      case 'Comparison':
+        if (node.list) set(node.list.span, 'variable');
+        break;
       case 'CurrencyQualifier':
         for (const code of node.codes) set(code.span, 'enumMember');
         break;
       case 'ExampleField':
         set(node.key.span, 'property');
+        break;
+      case 'TimezoneDecl':
+        if (node.zone) set(node.zone.span, 'string');
         break;
       case 'Example':
         if (node.expect) set(node.expect.span, 'enumMember');

@@ -35,7 +35,13 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   merchants: 'Stripe Connect accounts (`stripe_account`).',
   in: 'Currencies (`in EUR, GBP`) as a qualifier; membership (`in [a, b]`) in a condition.',
   of: '`P% of SUBJECT`: compares two money values of the same refund exactly.',
-  last: '`customer refunds in last N days|hours`: a count the server computes from the ledger.',
+  last: '`customer refunds in last N days|hours`, `source refunded in last 1 hour`, ...: velocity facts the server computes from the ledger.',
+  lists: "Declares the organisation's lists the policy reads: `lists vip_customers, trainees`. Their values live on the server (`PUT /api/lists/NAME`), not in the policy.",
+  list: '`SUBJECT in list NAME` / `not in list NAME`: exact, case-sensitive membership in a declared list; unknown when the list is not given.',
+  timezone: 'The IANA time zone of `local time` and `weekday`: `timezone "Europe/Berlin"` (default `"UTC"`).',
+  before: '`local time before 06:00`: earlier than (`<`), at minute resolution.',
+  after: '`local time after 22:00`: later than (`>`), at minute resolution.',
+  at: '`local time at 12:00`: that minute (`=`); also `at least` / `at most`.',
 };
 
 export interface ComparatorDoc {
@@ -56,6 +62,11 @@ export const COMPARATORS: readonly ComparatorDoc[] = [
   { label: 'is not', insert: 'is not', doc: 'Not equal. For money, false for a refund in another currency.' },
   { label: 'in', insert: 'in [${1}]', doc: 'One of a list: `in [a, b]`.', snippet: true },
   { label: 'not in', insert: 'not in [${1}]', doc: 'None of a list: `not in [a, b]`.', snippet: true },
+  { label: 'in list', insert: 'in list ${1:name}', doc: "A member of one of the organisation's lists (declared with `lists`).", snippet: true },
+  { label: 'not in list', insert: 'not in list ${1:name}', doc: "Not a member of one of the organisation's lists; unknown when the list is not given.", snippet: true },
+  { label: 'before', insert: 'before ${1:06:00}', doc: 'A time of day earlier than this (`<`): `local time before 06:00`.', snippet: true },
+  { label: 'after', insert: 'after ${1:22:00}', doc: 'A time of day later than this (`>`): `local time after 22:00`.', snippet: true },
+  { label: 'at', insert: 'at ${1:12:00}', doc: 'A time of day at this minute (`=`): `local time at 12:00`.', snippet: true },
 ];
 
 export interface SubjectDoc {
@@ -88,6 +99,55 @@ export const SUBJECTS: readonly SubjectDoc[] = [
   { key: 'source', phrase: 'source', insert: 'source', type: 'symbol', field: 'source', unit: null, doc: 'Where the refund request comes from.' },
   { key: 'merchant', phrase: 'merchant', insert: 'merchant', type: 'symbol', field: 'stripe_account', unit: null, doc: 'The Stripe Connect account.' },
   { key: 'currency', phrase: 'currency', insert: 'currency', type: 'symbol', field: 'currency', unit: null, doc: 'The refund currency (ISO 4217, any case; USD when absent).' },
+  { key: 'customer', phrase: 'customer', insert: 'customer', type: 'symbol', field: 'customer_id', unit: null, doc: 'The Stripe customer the refund goes to; lists can hold customers (`customer in list vip_customers`).' },
+  { key: 'requested_by', phrase: 'requested by', insert: 'requested by', type: 'symbol', field: 'requested_by', unit: null, doc: 'Who asked for the refund (a person or a bot).' },
+  { key: 'local_time', phrase: 'local time', insert: 'local time', type: 'time', field: 'local_time', unit: 'HH:MM', doc: "The time of day the refund was received, in the policy's time zone (computed by the server): `before`, `after`, `at`, `between` (wraps past midnight)." },
+  { key: 'weekday', phrase: 'weekday', insert: 'weekday', type: 'symbol', field: 'weekday', unit: null, doc: "The day the refund was received, in the policy's time zone: `monday` … `sunday`." },
+  {
+    key: 'customer_refunded',
+    phrase: 'customer refunded in last N days',
+    insert: 'customer refunded in last ${1:30} ${2|days,hours|}',
+    type: 'money',
+    field: 'customer_refunded_last_N_days',
+    unit: 'minor units of the refund currency',
+    doc: 'Money refunded to this customer in the window, in the refund currency (computed by the server).',
+  },
+  {
+    key: 'source_refunds',
+    phrase: 'source refunds in last N hours',
+    insert: 'source refunds in last ${1:1} ${2|hours,days|}',
+    type: 'count',
+    field: 'source_refunds_last_N_hours',
+    unit: 'refunds',
+    doc: "Refunds from this refund's source in the window (computed by the server).",
+  },
+  {
+    key: 'source_refunded',
+    phrase: 'source refunded in last N hours',
+    insert: 'source refunded in last ${1:1} ${2|hours,days|}',
+    type: 'money',
+    field: 'source_refunded_last_N_hours',
+    unit: 'minor units of the refund currency',
+    doc: "Money refunded from this refund's source in the window: an automatic breaker (`block refunds from ai_agent when source refunded in last 1 hour over $5,000`).",
+  },
+  {
+    key: 'merchant_refunds',
+    phrase: 'merchant refunds in last N days',
+    insert: 'merchant refunds in last ${1:7} ${2|days,hours|}',
+    type: 'count',
+    field: 'merchant_refunds_last_N_days',
+    unit: 'refunds',
+    doc: "Refunds of this refund's merchant (Stripe Connect account) in the window (computed by the server).",
+  },
+  {
+    key: 'merchant_refunded',
+    phrase: 'merchant refunded in last N days',
+    insert: 'merchant refunded in last ${1:7} ${2|days,hours|}',
+    type: 'money',
+    field: 'merchant_refunded_last_N_days',
+    unit: 'minor units of the refund currency',
+    doc: "Money refunded by this refund's merchant in the window, in the refund currency (computed by the server).",
+  },
   { key: 'metadata', phrase: 'metadata.KEY', insert: 'metadata.${1:key}', type: 'text', field: 'metadata.KEY', unit: null, doc: 'A metadata value sent with the request; compare with a quoted value.' },
 ];
 
@@ -101,7 +161,7 @@ export const OUTCOME_DOCS: Readonly<Record<string, string>> = {
   block: 'The refund is refused.',
 };
 
-export type ExampleFieldKind = 'money' | 'cents' | 'currency' | 'source' | 'reason' | 'merchant' | 'symbol' | 'days' | 'count' | 'metadata';
+export type ExampleFieldKind = 'money' | 'cents' | 'currency' | 'source' | 'reason' | 'merchant' | 'symbol' | 'days' | 'count' | 'metadata' | 'time' | 'weekday' | 'list';
 
 /** The inputs an `example` may give, in the decision API's names (docs/language.md, "Examples"). */
 export const EXAMPLE_FIELDS: readonly { readonly name: string; readonly kind: ExampleFieldKind; readonly doc: string }[] = [
@@ -122,6 +182,10 @@ export const EXAMPLE_FIELDS: readonly { readonly name: string; readonly kind: Ex
   { name: 'charge_age_days', kind: 'days', doc: 'Days since the charge.' },
   { name: 'customer_refunds_last_30_days', kind: 'count', doc: "The customer's refunds in the last 30 days (any window: `_N_days`, `_N_hours`)." },
   { name: 'metadata', kind: 'metadata', doc: 'Metadata sent with the request: `metadata: { ticket: "Z-1234" }`.' },
+  { name: 'local_time', kind: 'time', doc: "The time of day in the policy's zone, `HH:MM`: `local_time: 14:30`." },
+  { name: 'weekday', kind: 'weekday', doc: "The day of the week in the policy's zone: `weekday: tuesday`." },
+  { name: 'source_refunded_last_1_hours', kind: 'money', doc: "Money refunded from the source in the window (any velocity fact: `{customer,source,merchant}_{refunds,refunded}_last_N_{days,hours}`)." },
+  { name: 'lists.NAME', kind: 'list', doc: "A list's values for this example: `lists.trainees: [ann, bob]`." },
 ];
 
 /** Currencies offered first; every other ISO 4217 code follows. */

@@ -34,6 +34,7 @@ import {
 import { processIo, type Io } from '../Io.js';
 import { UsageError } from '../readSource.js';
 import { loadPolicyFile } from './loadPolicyFile.js';
+import { readLists } from '../readLists.js';
 
 export interface ReplayCommandOptions {
   readonly json?: boolean;
@@ -43,6 +44,7 @@ export interface ReplayCommandOptions {
   readonly format?: string;
   readonly against?: string;
   readonly pack?: boolean;
+  readonly lists?: string;
 }
 
 /** The curated pack, found from this file (compiler/{src,dist}/cli/commands/) in the repository. */
@@ -136,7 +138,9 @@ export async function replayCommand(args: readonly string[], options: ReplayComm
   const bar = progressBar(io);
   try {
     const mapping: ColumnMapping | undefined = options.mapping === undefined ? undefined : loadColumnMapping(options.mapping);
+    const lists = options.lists === undefined ? undefined : readLists(options.lists);
     const replayOptions: ReplayOptions = {
+      ...(lists ? { lists } : {}),
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       ...(mapping ? { mapping } : {}),

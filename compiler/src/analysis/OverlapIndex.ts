@@ -1,0 +1,176 @@
+// Which rules can overlap which: an index of the rules' TRUE regions by the values they allow on
+// each dimension, so that the analysis compares a rule only with rules that share some input,
+// instead of with every other rule (quadratic: 4.5 s for 1,000 rules).
+//
+// The index over-approximates, never under-approximates: each rule is summarized per dimension
+// by the union of its boxes' sets (a symbol dimension by its listed values, or "any" when some
+// box excludes values or leaves the dimension free; a numeric one by the hull of its intervals),
+// and two rules are candidates when these summaries meet on every dimension. Whatever the index
+// keeps is then decided exactly by the region algebra, so the findings do not change; only the
+// pairs known to be disjoint are skipped.
+
+import type { Dimension, Space } from './Dimension.js';
+import type { DimensionSet } from './DimensionSet.js';
+import type { Region } from './Region.js';
+
+/** A dimension's summary for one rule: the symbols it may take, or its numeric hull. */
+type Summary =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'symbols'; readonly values: ReadonlySet<string>; readonly missing: boolean }
+  | { readonly kind: 'hull'; readonly lo: number; readonly hi: number; readonly missing: boolean };
+
+const ANY: Summary = { kind: 'any' };
+/** A value no symbol equals: the bucket of rules that allow the field to be missing. */
+const MISSING = '\u0000missing';
+
+class BitSet {
+  readonly words: Uint32Array;
+  constructor(size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
+  }
+  add(i: number): void {
+    this.words[i >>> 5]! |= 1 << (i & 31);
+  }
+  or(other: BitSet): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
+  }
+  and(other: BitSet): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
+  }
+  *members(): Generator<number> {
+    for (let w = 0; w < this.words.length; w++) {
+      let word = this.words[w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        yield (w << 5) + bit;
+        word &= word - 1;
+      }
+    }
+  }
+}
+
+function summarize(dimension: Dimension, sets: readonly (DimensionSet | undefined)[]): Summary {
+  if (sets.some((set) => set === undefined)) return ANY;
+  if (dimension.kind === 'symbol') {
+    const values = new Set<string>();
+    let missing = false;
+    for (const set of sets as DimensionSet[]) {
+      if (set.kind !== 'symbol' || set.exclude) return ANY;
+      for (const value of set.values) values.add(value);
+      missing ||= set.missing;
+    }
+    return { kind: 'symbols', values, missing };
+  }
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let missing = false;
+  for (const set of sets as DimensionSet[]) {
+    if (set.kind !== 'number') return ANY;
+    for (const interval of set.intervals) {
+      lo = Math.min(lo, interval.lo);
+      hi = Math.max(hi, interval.hi);
+    }
+    missing ||= set.missing;
+  }
+  return { kind: 'hull', lo, hi, missing };
+}
+
+function hullsMeet(a: Summary, b: Summary): boolean {
+  if (a.kind !== 'hull' || b.kind !== 'hull') return true;
+  if (a.missing && b.missing) return true;
+  // Closed hulls: touching ends may share a point, which the exact check then settles.
+  return a.lo <= b.hi && b.lo <= a.hi;
+}
+
+export class OverlapIndex {
+  private readonly size: number;
+  /** Per dimension key, per rule, its summary. */
+  private readonly summaries = new Map<string, Summary[]>();
+  /** Symbol dimensions: value -> rules that may take it; and the rules that may take any value. */
+  private readonly buckets = new Map<string, Map<string, BitSet>>();
+  private readonly wildcards = new Map<string, BitSet>();
+  /** Numeric dimensions' summaries, per dimension then per rule. */
+  private readonly numeric: Summary[][] = [];
+  /** Per rule, the numeric dimensions (positions in `numeric`) it constrains. */
+  private readonly constrained: number[][];
+  private readonly scratch: BitSet;
+  private readonly meets: BitSet;
+  private readonly present: BitSet;
+
+  /** `regions[i]` is rule i's TRUE region, or null when it is unknown (never a candidate). */
+  constructor(space: Space, regions: readonly (Region | null)[]) {
+    this.size = regions.length;
+    this.present = new BitSet(this.size);
+    this.scratch = new BitSet(this.size);
+    this.meets = new BitSet(this.size);
+    this.constrained = regions.map(() => []);
+    const keys = new Set<string>();
+    regions.forEach((region, i) => {
+      if (region === null || region.boxes.length === 0) return;
+      this.present.add(i);
+      for (const box of region.boxes) for (const key of box.keys()) keys.add(key);
+    });
+    for (const key of [...keys].sort()) {
+      const dimension = space.get(key);
+      const perRule = regions.map((region) => (region === null || region.boxes.length === 0 ? ANY : summarize(dimension, region.boxes.map((box) => box.get(key)))));
+      this.summaries.set(key, perRule);
+      if (dimension.kind !== 'symbol') {
+        perRule.forEach((summary, i) => {
+          if (summary.kind === 'hull') this.constrained[i]!.push(this.numeric.length);
+        });
+        this.numeric.push(perRule);
+        continue;
+      }
+      const buckets = new Map<string, BitSet>();
+      const wildcard = new BitSet(this.size);
+      perRule.forEach((summary, i) => {
+        if (summary.kind !== 'symbols') {
+          wildcard.add(i);
+          return;
+        }
+        const values = summary.missing ? [...summary.values, MISSING] : summary.values;
+        for (const value of values) {
+          let bucket = buckets.get(value);
+          if (bucket === undefined) {
+            bucket = new BitSet(this.size);
+            buckets.set(value, bucket);
+          }
+          bucket.add(i);
+        }
+      });
+      this.buckets.set(key, buckets);
+      this.wildcards.set(key, wildcard);
+    }
+  }
+
+  /**
+   * Rules whose TRUE region may meet rule i's, in increasing order (i itself excluded), among
+   * those `accept` keeps.
+   */
+  candidates(i: number, accept: (j: number) => boolean = () => true): number[] {
+    const result = this.scratch;
+    result.words.set(this.present.words);
+    const meets = this.meets;
+    for (const [key, buckets] of this.buckets) {
+      const own = this.summaries.get(key)![i]!;
+      if (own.kind !== 'symbols') continue;
+      meets.words.set(this.wildcards.get(key)!.words);
+      for (const value of own.values) {
+        const bucket = buckets.get(value);
+        if (bucket !== undefined) meets.or(bucket);
+      }
+      if (own.missing) {
+        const bucket = buckets.get(MISSING);
+        if (bucket !== undefined) meets.or(bucket);
+      }
+      result.and(meets);
+    }
+    const out: number[] = [];
+    const mine = this.constrained[i]!;
+    for (const j of result.members()) {
+      if (j === i || !accept(j)) continue;
+      if (mine.every((d) => hullsMeet(this.numeric[d]![i]!, this.numeric[d]![j]!))) out.push(j);
+    }
+    return out;
+  }
+}
