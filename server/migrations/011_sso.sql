@@ -20,6 +20,7 @@ CREATE TABLE sso_flows (
   org_id        TEXT NOT NULL,
   code_verifier TEXT NOT NULL,       -- sealed
   nonce         TEXT NOT NULL,
+  redirect_uri  TEXT NOT NULL,       -- the callback URL sent at start, sent again with the code
   created_ms    INTEGER NOT NULL
 ) STRICT;
 

@@ -497,6 +497,7 @@ export interface SsoFlow {
   readonly org_id: string;
   readonly code_verifier: string;
   readonly nonce: string;
+  readonly redirect_uri: string;
   readonly created_ms: number;
 }
 

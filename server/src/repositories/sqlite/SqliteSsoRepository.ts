@@ -35,7 +35,7 @@ export class SqliteSsoRepository implements SsoRepository {
     this.removeStmt = db.prepare('DELETE FROM sso_settings WHERE org_id = ?');
     this.allStmt = db.prepare('SELECT * FROM sso_settings ORDER BY org_id');
     this.insertFlowStmt = db.prepare(
-      'INSERT INTO sso_flows (state, org_id, code_verifier, nonce, created_ms) VALUES (@state, @org_id, @code_verifier, @nonce, @created_ms)');
+      'INSERT INTO sso_flows (state, org_id, code_verifier, nonce, redirect_uri, created_ms) VALUES (@state, @org_id, @code_verifier, @nonce, @redirect_uri, @created_ms)');
     this.takeFlowStmt = db.prepare('DELETE FROM sso_flows WHERE state = ? RETURNING *');
     this.purgeFlowsStmt = db.prepare('DELETE FROM sso_flows WHERE created_ms < ?');
     this.userStmt = db.prepare('SELECT * FROM users WHERE org_id = ? AND sso_issuer = ? AND sso_subject = ?');
