@@ -4,6 +4,7 @@
 // the objects hanging off it.
 
 interface Serialized {
+  [key: string]: unknown;
   type: string;
   message: string;
   code?: string;
