@@ -4,9 +4,9 @@ import { Checkpointer, type CheckpointerEvents } from './Checkpointer.js';
 import { migrate } from './migrate.js';
 import { openSqlite, type SqliteConnection } from './openSqlite.js';
 import { SqliteSecretKeyRepository } from '../../repositories/sqlite/SqliteSecretKeyRepository.js';
-import { configuredKek } from '../../secrets/keyEncryptionKey.js';
+import { configuredKek, KEY_FILE, SECRETS_KEY_ENV } from '../../secrets/keyEncryptionKey.js';
 import { openKeyring } from '../../secrets/Keyring.js';
-import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SecretsError, type SecretBox } from '../../secrets/SecretBox.js';
 import { sealStoredSecrets } from '../../secrets/sealedColumns.js';
 
 export const DATABASE_FILE = 'axiru.sqlite';
@@ -58,8 +58,14 @@ export class SqliteDatabase {
     try {
       this.migrated = migrate(this.writer);
       // Before anything reads a secret: a key that does not unwrap stops the open here.
-      const kek = configuredKek(options.dataDir, options.env ?? process.env, true)!;
-      this.secrets = openKeyring(new SqliteSecretKeyRepository(this.writer), kek, options.dataDir);
+      // A key file is only made for a data folder whose secrets have no key yet.
+      const keys = new SqliteSecretKeyRepository(this.writer);
+      const kek = configuredKek(options.dataDir, options.env ?? process.env, keys.current() === null);
+      if (kek === null) {
+        throw new SecretsError(`the stored secrets are sealed, but ${join(options.dataDir, KEY_FILE)} is missing and ${SECRETS_KEY_ENV} is not set: `
+          + 'restore the key file from your backup, or set AXIRU_SECRETS_KEY to the key they were wrapped under');
+      }
+      this.secrets = openKeyring(keys, kek, options.dataDir);
       this.sealedNow = sealStoredSecrets(this.writer, this.secrets);
       this.reader = openSqlite(this.file, { readOnly: true });
     } catch (error) {
