@@ -39,9 +39,9 @@ export function sessionView(user: UserRecord, org: Organisation, session: Sessio
     org: { id: org.id, name: org.name },
     method,
     csrf_token: session.csrf_token,
-    notice: notice ?? (user.roles.length === 0
-      ? 'You are signed in, but you hold no role, so you cannot approve anything. Ask your admin for a role (with single sign-on: for a group that maps to one).'
-      : null),
+    notice: notice ?? (user.roles.length > 0 ? null : method === 'sso'
+      ? 'You are signed in, but none of your identity provider groups maps to an Axiru role, so you cannot approve anything. Ask your admin to add your group to the role map.'
+      : 'You are signed in, but you hold no role, so you cannot approve anything. Ask your admin for a role.'),
   };
 }
 

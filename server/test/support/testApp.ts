@@ -58,6 +58,8 @@ export interface TestAppOptions {
   readonly now?: Date;
   /** Approval emails through a (local) SMTP server. */
   readonly email?: EmailSettings;
+  /** The fetch single sign-on reaches identity providers with (one that trusts a test CA). */
+  readonly ssoFetch?: typeof fetch;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -77,6 +79,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),
     ...(options.replayMaxBytes !== undefined ? { replayMaxBytes: options.replayMaxBytes } : {}),
     ...(options.email !== undefined ? { email: options.email } : {}),
+    ...(options.ssoFetch !== undefined ? { ssoFetch: options.ssoFetch } : {}),
   });
   await app.ready();
   let demo: TestOrg;
