@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ApiError } from '../errors.js';
@@ -37,6 +38,20 @@ const SsoViewSchema = Type.Object({
   updated_at: IsoTimestamp,
   updated_by: Type.String(),
 });
+
+/** A browser gets a failed sign-in back on the sign-in page (which shows the message); other clients get the JSON error. */
+function wantsPage(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+async function orSignInPage(request: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof ApiError) || !wantsPage(request)) throw error;
+    await reply.redirect(`/?sso_error=${encodeURIComponent(error.message)}`, 302);
+  }
+}
 
 export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const origin = (request: { protocol: string; host: string }): string => `${request.protocol}://${request.host}`;
@@ -95,13 +110,13 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
       response: { ...errorResponses(400, 404, 502) },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => orSignInPage(request, reply as unknown as FastifyReply, async () => {
     const { url, state } = await app.sso.start(request.query.org, request.query.email, origin(request));
     void reply.setCookie(FLOW_COOKIE, state, {
       httpOnly: true, sameSite: 'lax', path: '/api/sso/', secure: request.protocol === 'https', maxAge: FLOW_TTL_MS / 1000,
     });
     return reply.redirect(url, 302);
-  });
+  }));
 
   app.get(CALLBACK_PATH, {
     schema: {
@@ -110,12 +125,13 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Record(Type.String(), Type.String({ maxLength: 4096 })),
       response: { ...errorResponses(400, 403, 404, 409, 502) },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => orSignInPage(request, reply as unknown as FastifyReply, async () => {
     const cookieState = request.cookies[FLOW_COOKIE];
     // The state cookie has done its job whatever happens next.
     void reply.clearCookie(FLOW_COOKIE, { path: '/api/sso/' });
     const signedIn = await app.sso.callback(request.query, cookieState);
     setSessionCookie(request, reply, signedIn);
-    return reply.redirect(signedIn.notice === null ? '/' : '/?notice=no_role', 302);
-  });
+    // The dashboard reads GET /api/session, whose notice tells a user without a role so.
+    return reply.redirect('/', 302);
+  }));
 };
