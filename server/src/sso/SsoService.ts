@@ -28,11 +28,6 @@ export interface SsoServiceOptions {
   readonly onError?: (error: unknown, stage: string) => void;
 }
 
-export interface SsoSignedIn extends SignedIn {
-  /** Shown to a user whose groups map to no role. */
-  readonly notice: string | null;
-}
-
 interface Identity {
   readonly issuer: string;
   readonly subject: string;
@@ -172,7 +167,7 @@ export class SsoService {
    * lets openid-client validate the ID token, then creates or updates the user and opens a
    * session.
    */
-  async callback(query: Readonly<Record<string, string>>, cookieState: string | undefined): Promise<SsoSignedIn> {
+  async callback(query: Readonly<Record<string, string>>, cookieState: string | undefined): Promise<SignedIn> {
     const state = query['state'];
     if (state === undefined || cookieState === undefined || state !== cookieState) throw stateInvalid();
     const flow = await this.store.transaction((tx) => tx.sso.takeFlow(state));
@@ -215,7 +210,7 @@ export class SsoService {
    * The user of an identity (created on first sign-in, keyed by issuer + subject), with the
    * roles its groups map to now. A user whose roles shrank loses every other session at once.
    */
-  private async signIn(settings: SsoSettings, identity: Identity): Promise<SsoSignedIn> {
+  private async signIn(settings: SsoSettings, identity: Identity): Promise<SignedIn> {
     const roles = rolesFor(identity.groups, settings.role_map);
     const now = this.options.clock();
     const user = await this.store.transaction(async (tx) => {
@@ -253,9 +248,7 @@ export class SsoService {
       if (existing.roles.some((role) => !roles.includes(role))) await tx.sessions.deleteForUser(settings.org_id, existing.id);
       return { ...existing, email, name: identity.name, roles, sso_issuer: identity.issuer, sso_subject: identity.subject };
     });
-    const signedIn = await this.sessions.openSession(user, 'sso');
-    const notice = roles.length > 0 ? null
-      : `You are signed in, but none of your identity provider groups (${identity.groups.length > 0 ? identity.groups.join(', ') : 'none'}) maps to an Axiru role, so you cannot approve anything. Ask your admin to add your group to the role map.`;
-    return { ...signedIn, notice };
+    // A user whose groups map to no role is still signed in; GET /api/session's notice tells them.
+    return this.sessions.openSession(user, 'sso');
   }
 }
