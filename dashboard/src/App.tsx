@@ -86,6 +86,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
           <div className="who">
             <span title={session.user.email}>{session.user.name}</span>
             <span className="roles">{session.user.roles.join(', ')}</span>
+            {session.method === 'sso' && <span className="roles" title="signed in with single sign-on">SSO</span>}
             <button type="button" className="button ghost" onClick={onSignOut}>Sign out</button>
           </div>
         </header>
@@ -99,6 +100,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
           </ul>
         </nav>
         <main id="main" className="main" tabIndex={-1}>
+          {session.notice ? <div className="note note-warn" role="status">{session.notice}</div> : null}
           <KillSwitchBanner />
           <Page path={path} />
         </main>

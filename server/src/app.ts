@@ -9,6 +9,7 @@ import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { projectionsPlugin, type ProjectionsPluginOptions } from './plugins/projections.js';
+import { safeError } from './plugins/logSerializers.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -37,6 +38,8 @@ import { replayStripePlugin } from './plugins/replayStripe.js';
 import { numbersRoutes } from './routes/numbers.js';
 import { replayRoutes } from './routes/replays.js';
 import { stripeRoutes } from './routes/stripe.js';
+import { ssoRoutes } from './routes/sso.js';
+import { ssoPlugin } from './sso/ssoPlugin.js';
 import type { StripeApiOverride } from './services/stripeClient.js';
 
 export interface AppOptions {
@@ -66,6 +69,10 @@ export interface AppOptions {
   readonly stripeApi?: StripeApiOverride | undefined;
   /** The largest history upload, in bytes (default: AXIRU_REPLAY_MAX_BYTES, else 1 GiB). */
   readonly replayMaxBytes?: number | undefined;
+  /** AXIRU_PUBLIC_URL: where browsers reach the server (the SSO redirect URI is built on it). */
+  readonly publicUrl?: string | undefined;
+  /** The fetch single sign-on uses to reach identity providers (tests trust their own CA with it). */
+  readonly ssoFetch?: typeof fetch | undefined;
 }
 
 /** The whole application as one plugin: infrastructure first, then the routes. */
@@ -83,6 +90,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     email: options.email,
   });
   await fastify.register(authPlugin);
+  await fastify.register(ssoPlugin, { publicUrl: options.publicUrl, fetch: options.ssoFetch });
   await fastify.register(exportsPlugin, { pollMs: options.exportPollMs, retryBaseMs: options.exportRetryBaseMs });
   await fastify.register(auditCheckpointsPlugin, options.auditCheckpoints ?? {});
   await fastify.register(replayStripePlugin, { dataDir: options.dataDir, stripeApi: options.stripeApi, replayMaxBytes: options.replayMaxBytes });
@@ -103,6 +111,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(shadowRoutes);
   await fastify.register(orgRoutes);
   await fastify.register(sessionRoutes);
+  await fastify.register(ssoRoutes);
   await fastify.register(eventRoutes);
   await fastify.register(replayRoutes);
   await fastify.register(stripeRoutes);
@@ -116,6 +125,8 @@ export interface BuildOptions extends Partial<AppOptions> {
   readonly logLevel?: LogLevel;
   /** JSON Lines unless told otherwise (see logFormat.ts). */
   readonly logFormat?: LogFormat;
+  /** Where log lines go (default: stdout). */
+  readonly logStream?: { write(line: string): void } | undefined;
 }
 
 /**
@@ -126,7 +137,7 @@ export interface BuildOptions extends Partial<AppOptions> {
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const logLevel = options.logLevel ?? 'silent';
   const fastify = Fastify({
-    logger: logLevel === 'silent' ? false : await loggerOptions(logLevel, options.logFormat ?? 'json'),
+    logger: logLevel === 'silent' ? false : await loggerOptions(logLevel, options.logFormat ?? 'json', options.logStream),
     // Per-request log lines only when debugging: at info they would cost more than a decision.
     logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -175,6 +186,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     projections: options.projections,
     stripeApi: options.stripeApi,
     replayMaxBytes: options.replayMaxBytes,
+    publicUrl: options.publicUrl,
+    ssoFetch: options.ssoFetch,
   });
   return fastify;
 }

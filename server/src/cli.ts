@@ -1,4 +1,4 @@
-// `axiru serve`, `axiru keys …`, `axiru orgs …`, `axiru users …` and `axiru audit verify`, attached to the
+// `axiru serve`, `axiru keys …`, `axiru orgs …`, `axiru users …`, `axiru secrets rotate` and `axiru audit verify`, attached to the
 // compiler's `axiru` program at run time (compiler/src/cli/plugins.ts imports '@axiru/server/cli').
 // Only the command definitions live here; their work is in cliActions.ts, imported when a
 // command runs, so that `axiru check` and friends start without loading the server.
@@ -146,6 +146,13 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
     .action((options: { data?: string; projection?: string; batch?: string }) =>
       import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));
+
+  const secrets = program.command('secrets').description('the key that seals stored secrets (server/README.md, "Secrets at rest")');
+  secrets
+    .command('rotate')
+    .description('re-wrap the secrets\' data key under a new key (AXIRU_SECRETS_NEW_KEY, or a new key file); running servers keep working')
+    .addOption(dataOption())
+    .action((options: { data?: string }) => import('./secrets/secretsCli.js').then((cli) => cli.secretsRotate(io, options)));
 
   const audit = program.command('audit').description('audit the ledger');
   audit

@@ -30,6 +30,8 @@ export interface ServerConfig {
   readonly exportRetryBaseMs?: number;
   /** Approval requests by email (AXIRU_SMTP_URL, AXIRU_EMAIL_FROM, AXIRU_PUBLIC_URL). */
   readonly email?: EmailSettings | undefined;
+  /** AXIRU_PUBLIC_URL: where browsers reach the dashboard (links, the SSO redirect URI). */
+  readonly publicUrl?: string | undefined;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */
@@ -90,6 +92,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     exportPollMs: integer(env['AXIRU_EXPORT_POLL_MS'] ?? 1000, 'AXIRU_EXPORT_POLL_MS', 0, 3_600_000),
     exportRetryBaseMs: integer(env['AXIRU_EXPORT_RETRY_MS'] ?? 1000, 'AXIRU_EXPORT_RETRY_MS', 1, 3_600_000),
     email: emailConfig(env),
+    publicUrl: env['AXIRU_PUBLIC_URL']?.trim() || undefined,
   };
 }
 

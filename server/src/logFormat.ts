@@ -4,6 +4,7 @@
 
 import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from './config.js';
+import { safeError } from './plugins/logSerializers.js';
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -14,11 +15,20 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
  * prints itself (keys, URLs), and nothing is lost when the process exits. pino-pretty is loaded
  * only when it is used.
  */
-export async function loggerOptions(level: Exclude<LogLevel, 'silent'>, format: LogFormat): Promise<FastifyServerOptions['logger']> {
-  if (format === 'json') return { level };
+export async function loggerOptions(
+  level: Exclude<LogLevel, 'silent'>,
+  format: LogFormat,
+  /** A destination of the caller's own for JSON lines (tests read them); stdout otherwise. */
+  stream?: { write(line: string): void },
+): Promise<FastifyServerOptions['logger']> {
+  // Logged errors never carry the requests attached to them (secrets could ride along).
+  const serializers = { err: (error: Error) => safeError(error) };
+  if (stream) return { level, serializers, stream };
+  if (format === 'json') return { level, serializers };
   const { default: pretty } = await import('pino-pretty');
   return {
     level,
+    serializers,
     stream: pretty({ sync: true, destination: 1, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
   };
 }

@@ -35,6 +35,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     exportPollMs: config.exportPollMs,
     exportRetryBaseMs: config.exportRetryBaseMs,
     email: config.email,
+    publicUrl: config.publicUrl,
   });
   try {
     await app.ready();
@@ -47,6 +48,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     const url = `http://${urlHost(config.host)}:${port}`;
     // Links in approval emails point here unless AXIRU_PUBLIC_URL says where the dashboard is.
     app.email?.useBaseUrl(url);
+    app.sso.useBaseUrl(url);
     if (first.created) {
       out(`Created the demo organisation (${first.orgId}) with examples/acme.axiru live, in ${config.dataDir}.`);
       out('Its keys are shown this once and stored only as hashes:');

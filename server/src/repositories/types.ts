@@ -40,6 +40,9 @@ export interface UserRecord {
   readonly key_hint: string;
   readonly created_at: string;
   readonly disabled_at: string | null;
+  /** The identity provider and subject of a user created by single sign-on (null otherwise). */
+  readonly sso_issuer?: string | null;
+  readonly sso_subject?: string | null;
 }
 
 export type ApprovalVerdict = 'approve' | 'deny';
@@ -309,6 +312,8 @@ export interface SessionRow {
   readonly created_ms: number;
   readonly last_seen_ms: number;
   readonly expires_ms: number;
+  /** How the user signed in (absent: 'password'). */
+  readonly method?: 'password' | 'sso';
 }
 
 /** A one-time link that lets a user set their password. */
@@ -487,6 +492,47 @@ export interface Repositories {
   readonly shadows: ShadowRepository;
   readonly sessions: SessionRepository;
   readonly projections: ProjectionRepository;
+  readonly sso: SsoRepository;
+}
+
+/** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */
+export interface SsoSettings {
+  readonly org_id: string;
+  readonly issuer: string;
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly groups_claim: string;
+  readonly role_map: Readonly<Record<string, readonly string[]>>;
+  readonly enforce: boolean;
+  readonly email_domains: readonly string[];
+  readonly updated_at: string;
+  readonly updated_by: string;
+}
+
+/** A sign-in between /api/sso/start and /api/sso/callback. */
+export interface SsoFlow {
+  readonly state: string;
+  readonly org_id: string;
+  readonly code_verifier: string;
+  readonly nonce: string;
+  readonly redirect_uri: string;
+  readonly created_ms: number;
+}
+
+export interface SsoRepository {
+  get(orgId: string): Promise<SsoSettings | null>;
+  put(settings: SsoSettings): Promise<void>;
+  /** False when the organisation had no SSO settings. */
+  remove(orgId: string): Promise<boolean>;
+  /** The settings whose email_domains list this (lower-case) domain. */
+  byEmailDomain(domain: string): Promise<readonly SsoSettings[]>;
+  createFlow(flow: SsoFlow): Promise<void>;
+  /** Deletes and returns the flow: a state completes at most once. */
+  takeFlow(state: string): Promise<SsoFlow | null>;
+  purgeFlows(beforeMs: number): Promise<number>;
+  userBySubject(orgId: string, issuer: string, subject: string): Promise<UserRecord | null>;
+  /** Links a user to an identity, and sets the name, email and roles the identity provider gave. */
+  updateFromIdentity(orgId: string, userId: string, identity: { issuer: string; subject: string; email: string; name: string; roles: readonly string[] }): Promise<void>;
 }
 
 /**

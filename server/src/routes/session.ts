@@ -8,15 +8,22 @@ import { MAX_PASSWORD_LENGTH } from '../services/passwords.js';
 import { invitePath, SESSION_COOKIE, sessionView, type SignedIn } from '../services/sessions.js';
 import { SignInThrottle } from '../services/signInThrottle.js';
 
-const SessionSchema = Type.Object({
-  user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), roles: Type.Array(Type.String()) }),
+const MethodSchema = Type.Union([Type.Literal('password'), Type.Literal('sso')], { description: 'how the user signed in' });
+
+export const SessionSchema = Type.Object({
+  user: Type.Object({
+    id: Type.String(), email: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), method: MethodSchema,
+    sso: Type.Union([Type.Object({ issuer: Type.String(), subject: Type.String() }), Type.Null()], { description: 'the single sign-on identity, if any' }),
+  }),
   org: Type.Object({ id: Type.String(), name: Type.String() }),
+  method: MethodSchema,
   csrf_token: Type.String({ description: 'send back as X-CSRF-Token on every POST, PUT, PATCH and DELETE' }),
+  notice: Type.Union([Type.String(), Type.Null()], { description: 'something the user should know, e.g. that they hold no role' }),
 });
 
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: `the password (at most ${MAX_PASSWORD_LENGTH} characters)` });
 
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn): void {
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn): void {
   void reply.setCookie(SESSION_COOKIE, signedIn.token, {
     httpOnly: true,
     sameSite: 'strict',
@@ -38,7 +45,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         email: Type.String({ minLength: 1, maxLength: 254, description: 'the email address the user was added with' }),
         password: Password,
       }, { additionalProperties: false }),
-      response: { 200: SessionSchema, ...errorResponses(400, 401, 429) },
+      response: { 200: SessionSchema, ...errorResponses(400, 401, 403, 429) },
     },
   }, async (request, reply) => {
     const { email, password } = request.body;
@@ -98,7 +105,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, pattern: ID_PATTERN, description: 'a user id' }) }),
       response: {
         201: Type.Object({ user_id: Type.String(), url: Type.String(), expires_at: IsoTimestamp }),
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 409),
       },
     },
     preValidation: app.authenticate(['admin', 'user_admin']),
@@ -120,7 +127,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         token: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9]+$', description: 'the token after # in the invite link' }),
         password: Password,
       }, { additionalProperties: false }),
-      response: { 200: SessionSchema, ...errorResponses(400, 404) },
+      response: { 200: SessionSchema, ...errorResponses(400, 403, 404) },
     },
   }, async (request, reply) => {
     const signedIn = await app.sessions.acceptInvite(request.body.token, request.body.password);

@@ -202,6 +202,8 @@ export class IntentActions {
         org_id: org.id, kind: verdict === 'approve' ? 'approval' : 'denial', intent_id: intent.id, time, actor: `user:${user.id}`,
         body: {
           user_id: user.id, user_email: user.email, role, channel, comment,
+          // Who the identity provider says approved, beside Axiru's own user id.
+          ...(user.sso_issuer != null && user.sso_subject != null ? { sso: { issuer: user.sso_issuer, subject: user.sso_subject } } : {}),
           approvals, approvals_required: requiredCount, status,
           original_decision: await this.originalDecision(tx, intent),
         },

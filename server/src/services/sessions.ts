@@ -29,12 +29,24 @@ export interface SignedIn {
 }
 
 /** What POST/GET /api/session answer. */
-export function sessionView(user: UserRecord, org: Organisation, session: SessionRow) {
+export function sessionView(user: UserRecord, org: Organisation, session: SessionRow, notice: string | null = null) {
+  const method = session.method ?? 'password';
   return {
-    user: { id: user.id, email: user.email, name: user.name, roles: [...user.roles] },
+    user: {
+      id: user.id, email: user.email, name: user.name, roles: [...user.roles], method,
+      sso: user.sso_issuer != null && user.sso_subject != null ? { issuer: user.sso_issuer, subject: user.sso_subject } : null,
+    },
     org: { id: org.id, name: org.name },
+    method,
     csrf_token: session.csrf_token,
+    notice: notice ?? (user.roles.length > 0 ? null : method === 'sso'
+      ? 'You are signed in, but none of your identity provider groups maps to an Axiru role, so you cannot approve anything. Ask your admin to add your group to the role map.'
+      : 'You are signed in, but you hold no role, so you cannot approve anything. Ask your admin for a role.'),
   };
+}
+
+function ssoRequired(): ApiError {
+  return new ApiError(403, 'sso_required', 'Your organisation signs in with single sign-on only; use "Sign in with SSO".');
 }
 
 function invalidCredentials(): ApiError {
@@ -58,14 +70,15 @@ function sameText(a: string, b: string): boolean {
 export class SessionService {
   constructor(private readonly store: Store, private readonly clock: () => Date) {}
 
-  private async open(user: UserRecord): Promise<SignedIn> {
+  /** Opens a session for a user who proved who they are (password, invite or single sign-on). */
+  async openSession(user: UserRecord, method: 'password' | 'sso'): Promise<SignedIn> {
     const org = await this.store.organisations.get(user.org_id);
     if (!org) throw invalidCredentials();
     const token = newToken();
     const now = this.clock().getTime();
     const session: SessionRow = {
       token_hash: hashApiKey(token), org_id: user.org_id, user_id: user.id, csrf_token: newToken(),
-      created_ms: now, last_seen_ms: now, expires_ms: now + SESSION_ABSOLUTE_MS,
+      created_ms: now, last_seen_ms: now, expires_ms: now + SESSION_ABSOLUTE_MS, method,
     };
     await this.store.transaction(async (tx) => {
       await tx.sessions.purge(now, SESSION_IDLE_MS);
@@ -86,7 +99,9 @@ export class SessionService {
     }
     if (candidates.every((candidate) => candidate.password_hash === null)) await verifyPassword(password, await decoyHash());
     if (!match) throw invalidCredentials();
-    return this.open(match);
+    // Told only to someone who knew the password, so it reveals nothing about who exists.
+    if ((await this.store.sso.get(match.org_id))?.enforce === true) throw ssoRequired();
+    return this.openSession(match, 'password');
   }
 
   /**
@@ -132,6 +147,9 @@ export class SessionService {
   async invite(orgId: string, userId: string, createdBy: string): Promise<{ token: string; invite: InviteRow }> {
     const user = await this.store.users.get(orgId, userId);
     if (!user || user.disabled_at !== null) throw new ApiError(404, 'not_found', 'No user with this id.', 'id');
+    if ((await this.store.sso.get(orgId))?.enforce === true) {
+      throw new ApiError(409, 'sso_enforced', 'This organisation signs in with single sign-on only (enforce is on), so invites with passwords are refused; people sign in with SSO and are created at their first sign-in.');
+    }
     const token = randomBase62(43);
     const now = this.clock().getTime();
     const invite: InviteRow = {
@@ -153,6 +171,7 @@ export class SessionService {
     if (!invite || invite.used_ms !== null || now >= invite.expires_ms) throw invalid;
     const user = await this.store.users.get(invite.org_id, invite.user_id);
     if (!user || user.disabled_at !== null) throw invalid;
+    if ((await this.store.sso.get(invite.org_id))?.enforce === true) throw ssoRequired();
     const hash = await hashPassword(password);
     const used = await this.store.transaction(async (tx) => {
       if (!await tx.sessions.useInvite(tokenHash, now)) return false;
@@ -161,7 +180,7 @@ export class SessionService {
       return true;
     });
     if (!used) throw invalid;
-    return this.open(user);
+    return this.openSession(user, 'password');
   }
 }
 

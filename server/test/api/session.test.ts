@@ -12,6 +12,7 @@ interface SessionJson {
   user: { id: string; email: string; name: string; roles: string[] };
   org: { id: string; name: string };
   csrf_token: string;
+  method: string;
 }
 
 let t: TestApp;
@@ -76,7 +77,8 @@ describe('POST /api/session', () => {
     expect(header).toContain('SameSite=Strict');
     expect(header).toContain('Path=/');
     const body = json<SessionJson>(response);
-    expect(body.user).toEqual({ id: admin.id, email: admin.email, name: expect.any(String), roles: ['admin', 'finance_manager'] });
+    expect(body.user).toEqual({ id: admin.id, email: admin.email, name: expect.any(String), roles: ['admin', 'finance_manager'], method: 'password', sso: null });
+    expect(body.method).toBe('password');
     expect(body.org).toEqual({ id: t.demo.id, name: 'Demo org' });
     expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 

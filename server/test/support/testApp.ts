@@ -61,6 +61,8 @@ export interface TestAppOptions {
   readonly email?: EmailSettings;
   /** How projections catch up (`background: false` leaves them behind until a reader needs them). */
   readonly projections?: ProjectionsPluginOptions;
+  /** The fetch single sign-on reaches identity providers with (one that trusts a test CA). */
+  readonly ssoFetch?: typeof fetch;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -81,6 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.replayMaxBytes !== undefined ? { replayMaxBytes: options.replayMaxBytes } : {}),
     ...(options.email !== undefined ? { email: options.email } : {}),
     ...(options.projections !== undefined ? { projections: options.projections } : {}),
+    ...(options.ssoFetch !== undefined ? { ssoFetch: options.ssoFetch } : {}),
   });
   await app.ready();
   let demo: TestOrg;

@@ -1,6 +1,9 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { ExportSinkRepository, ExportSinkRow } from '../types.js';
 
+import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SETTINGS } from '../../secrets/sealedColumns.js';
+
 export class SqliteExportSinkRepository implements ExportSinkRepository {
   private readonly insertStmt;
   private readonly getStmt;
@@ -13,7 +16,7 @@ export class SqliteExportSinkRepository implements ExportSinkRepository {
   private readonly advanceStmt;
   private readonly failureStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(db: SqliteConnection, private readonly secrets: SecretBox) {
     this.insertStmt = db.prepare(
       `INSERT INTO export_sinks (id, org_id, type, name, config, origin, created_at, deleted_at, cursor_seq, pending_to_seq,
          attempts, next_attempt_ms, last_error, last_error_at, last_success_at, delivered)
@@ -38,27 +41,32 @@ export class SqliteExportSinkRepository implements ExportSinkRepository {
   }
 
   async create(row: ExportSinkRow): Promise<void> {
-    this.insertStmt.run(row);
+    this.insertStmt.run({ ...row, config: this.secrets.seal(SETTINGS.exportConfig, row.config) });
   }
 
   async get(orgId: string, id: string): Promise<ExportSinkRow | null> {
-    return (this.getStmt.get(orgId, id) as ExportSinkRow | undefined) ?? null;
+    return this.opened(this.getStmt.get(orgId, id) as ExportSinkRow | undefined);
   }
 
   async list(orgId: string): Promise<readonly ExportSinkRow[]> {
-    return this.listStmt.all(orgId) as ExportSinkRow[];
+    return (this.listStmt.all(orgId) as ExportSinkRow[]).map((row) => this.opened(row)!);
   }
 
   async active(): Promise<readonly ExportSinkRow[]> {
-    return this.activeStmt.all() as ExportSinkRow[];
+    return (this.activeStmt.all() as ExportSinkRow[]).map((row) => this.opened(row)!);
   }
 
   async configured(orgId: string, name: string): Promise<ExportSinkRow | null> {
-    return (this.configuredStmt.get(orgId, name) as ExportSinkRow | undefined) ?? null;
+    return this.opened(this.configuredStmt.get(orgId, name) as ExportSinkRow | undefined);
   }
 
   async updateConfig(id: string, type: ExportSinkRow['type'], config: string): Promise<void> {
-    this.updateConfigStmt.run(type, config, id);
+    this.updateConfigStmt.run(type, this.secrets.seal(SETTINGS.exportConfig, config), id);
+  }
+
+  /** The row with its settings (secrets included) opened. */
+  private opened(row: ExportSinkRow | undefined): ExportSinkRow | null {
+    return row ? { ...row, config: this.secrets.open(SETTINGS.exportConfig, row.config) } : null;
   }
 
   async remove(orgId: string, id: string, at: string): Promise<boolean> {

@@ -23,8 +23,8 @@ export class SqliteSessionRepository implements SessionRepository {
     this.byEmailStmt = db.prepare('SELECT * FROM users WHERE email = ? AND disabled_at IS NULL ORDER BY created_at, id');
     this.setPasswordStmt = db.prepare('UPDATE users SET password_hash = ? WHERE org_id = ? AND id = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_ms, last_seen_ms, expires_ms)
-       VALUES (@token_hash, @org_id, @user_id, @csrf_token, @created_ms, @last_seen_ms, @expires_ms)`,
+      `INSERT INTO sessions (token_hash, org_id, user_id, csrf_token, created_ms, last_seen_ms, expires_ms, method)
+       VALUES (@token_hash, @org_id, @user_id, @csrf_token, @created_ms, @last_seen_ms, @expires_ms, @method)`,
     );
     this.getStmt = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
     this.touchStmt = db.prepare('UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?');
@@ -51,7 +51,7 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   async create(session: SessionRow): Promise<void> {
-    this.insertStmt.run(session);
+    this.insertStmt.run({ ...session, method: session.method ?? 'password' });
   }
 
   async get(tokenHash: string): Promise<SessionRow | null> {

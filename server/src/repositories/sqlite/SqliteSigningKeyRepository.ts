@@ -1,6 +1,9 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { SigningKeyRepository, SigningKeyRow } from '../auditTypes.js';
 
+import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SETTINGS } from '../../secrets/sealedColumns.js';
+
 const COLUMNS = 'id, public_key, private_key, created_at, retired_at, endorsed_by, endorsement';
 
 export class SqliteSigningKeyRepository implements SigningKeyRepository {
@@ -10,7 +13,7 @@ export class SqliteSigningKeyRepository implements SigningKeyRepository {
   private readonly retireStmt;
   private readonly setPrivateKeyStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(db: SqliteConnection, private readonly secrets: SecretBox) {
     this.currentStmt = db.prepare(`SELECT ${COLUMNS} FROM audit_signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`);
     this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM audit_signing_keys ORDER BY created_at, rowid`);
     this.insertStmt = db.prepare(
@@ -21,15 +24,21 @@ export class SqliteSigningKeyRepository implements SigningKeyRepository {
   }
 
   async current(): Promise<SigningKeyRow | null> {
-    return (this.currentStmt.get() as SigningKeyRow | undefined) ?? null;
+    const row = this.currentStmt.get() as SigningKeyRow | undefined;
+    return row ? this.opened(row) : null;
   }
 
   async list(): Promise<readonly SigningKeyRow[]> {
-    return this.listStmt.all() as SigningKeyRow[];
+    return (this.listStmt.all() as SigningKeyRow[]).map((row) => this.opened(row));
   }
 
   async insert(row: SigningKeyRow): Promise<void> {
-    this.insertStmt.run(row);
+    this.insertStmt.run({ ...row, private_key: this.secrets.seal(SETTINGS.signingKey, row.private_key) });
+  }
+
+  /** The PEM as it was given (encrypted under AXIRU_SIGNING_KEY_PASSPHRASE or not), unsealed. */
+  private opened(row: SigningKeyRow): SigningKeyRow {
+    return { ...row, private_key: this.secrets.open(SETTINGS.signingKey, row.private_key) };
   }
 
   async retire(id: string, at: string): Promise<void> {
@@ -37,6 +46,6 @@ export class SqliteSigningKeyRepository implements SigningKeyRepository {
   }
 
   async setPrivateKey(id: string, privateKeyPem: string): Promise<void> {
-    this.setPrivateKeyStmt.run(privateKeyPem, id);
+    this.setPrivateKeyStmt.run(this.secrets.seal(SETTINGS.signingKey, privateKeyPem), id);
   }
 }

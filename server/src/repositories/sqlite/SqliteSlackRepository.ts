@@ -1,6 +1,9 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { SlackRepository, SlackSettings } from '../types.js';
 
+import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SETTINGS } from '../../secrets/sealedColumns.js';
+
 export class SqliteSlackRepository implements SlackRepository {
   private readonly getStmt;
   private readonly putStmt;
@@ -8,7 +11,7 @@ export class SqliteSlackRepository implements SlackRepository {
   private readonly putMessageStmt;
   private readonly getMessageStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(db: SqliteConnection, private readonly secrets: SecretBox) {
     this.getStmt = db.prepare('SELECT * FROM slack_settings WHERE org_id = ?');
     this.putStmt = db.prepare(
       `INSERT INTO slack_settings (org_id, bot_token, channel, signing_secret) VALUES (@org_id, @bot_token, @channel, @signing_secret)
@@ -20,15 +23,28 @@ export class SqliteSlackRepository implements SlackRepository {
   }
 
   async getSettings(orgId: string): Promise<SlackSettings | null> {
-    return (this.getStmt.get(orgId) as SlackSettings | undefined) ?? null;
+    const row = this.getStmt.get(orgId) as SlackSettings | undefined;
+    return row ? this.opened(row) : null;
   }
 
   async putSettings(settings: SlackSettings): Promise<void> {
-    this.putStmt.run(settings);
+    this.putStmt.run({
+      ...settings,
+      bot_token: this.secrets.seal(SETTINGS.slackBotToken, settings.bot_token),
+      signing_secret: this.secrets.seal(SETTINGS.slackSigningSecret, settings.signing_secret),
+    });
   }
 
   async allSettings(): Promise<readonly SlackSettings[]> {
-    return this.allStmt.all() as SlackSettings[];
+    return (this.allStmt.all() as SlackSettings[]).map((row) => this.opened(row));
+  }
+
+  private opened(row: SlackSettings): SlackSettings {
+    return {
+      ...row,
+      bot_token: this.secrets.open(SETTINGS.slackBotToken, row.bot_token),
+      signing_secret: this.secrets.open(SETTINGS.slackSigningSecret, row.signing_secret),
+    };
   }
 
   async putMessage(orgId: string, intentId: string, channel: string, ts: string): Promise<void> {

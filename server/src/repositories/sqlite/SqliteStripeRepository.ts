@@ -3,6 +3,9 @@ import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { StripeConnection, StripeRefundRow, StripeRepository } from '../replayStripeTypes.js';
 import type { IntentRow } from '../types.js';
 
+import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SETTINGS } from '../../secrets/sealedColumns.js';
+
 /** Stripe statuses of a refund that moved no money. */
 const VOID = "('failed', 'canceled')";
 
@@ -16,7 +19,7 @@ export class SqliteStripeRepository implements StripeRepository {
   private readonly refundedForIntentStmt;
   private readonly onChargeStmts = new Map<number, Statement>();
 
-  constructor(private readonly db: SqliteConnection) {
+  constructor(private readonly db: SqliteConnection, private readonly secrets: SecretBox) {
     this.getConnectionStmt = db.prepare('SELECT * FROM stripe_connections WHERE org_id = ?');
     this.putConnectionStmt = db.prepare(
       `INSERT INTO stripe_connections (org_id, restricted_key, key_hint, mode, webhook_secret, updated_at, updated_by)
@@ -39,15 +42,28 @@ export class SqliteStripeRepository implements StripeRepository {
   }
 
   async getConnection(orgId: string): Promise<StripeConnection | null> {
-    return (this.getConnectionStmt.get(orgId) as StripeConnection | undefined) ?? null;
+    const row = this.getConnectionStmt.get(orgId) as StripeConnection | undefined;
+    return row ? this.opened(row) : null;
   }
 
   async putConnection(connection: StripeConnection): Promise<void> {
-    this.putConnectionStmt.run(connection);
+    this.putConnectionStmt.run({
+      ...connection,
+      restricted_key: this.secrets.seal(SETTINGS.stripeKey, connection.restricted_key),
+      webhook_secret: this.secrets.sealNullable(SETTINGS.stripeWebhookSecret, connection.webhook_secret),
+    });
   }
 
   async webhookConnections(): Promise<readonly StripeConnection[]> {
-    return this.webhookConnectionsStmt.all() as StripeConnection[];
+    return (this.webhookConnectionsStmt.all() as StripeConnection[]).map((row) => this.opened(row));
+  }
+
+  private opened(row: StripeConnection): StripeConnection {
+    return {
+      ...row,
+      restricted_key: this.secrets.open(SETTINGS.stripeKey, row.restricted_key),
+      webhook_secret: this.secrets.openNullable(SETTINGS.stripeWebhookSecret, row.webhook_secret),
+    };
   }
 
   async noteEvent(orgId: string, eventId: string, type: string, receivedAt: string): Promise<boolean> {

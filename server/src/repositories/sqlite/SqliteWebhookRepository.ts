@@ -1,12 +1,15 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookRepository } from '../types.js';
 
+import type { SecretBox } from '../../secrets/SecretBox.js';
+import { SETTINGS } from '../../secrets/sealedColumns.js';
+
 interface EndpointRowText extends Omit<WebhookEndpoint, 'events'> {
   readonly events: string;
 }
 
-function endpointFromRow(row: EndpointRowText | undefined): WebhookEndpoint | null {
-  return row ? { ...row, events: JSON.parse(row.events) as string[] } : null;
+function endpointFromRow(row: EndpointRowText | undefined, secrets: SecretBox): WebhookEndpoint | null {
+  return row ? { ...row, secret: secrets.open(SETTINGS.webhookSecret, row.secret), events: JSON.parse(row.events) as string[] } : null;
 }
 
 export class SqliteWebhookRepository implements WebhookRepository {
@@ -19,7 +22,7 @@ export class SqliteWebhookRepository implements WebhookRepository {
   private readonly deliveriesStmt;
   private readonly attemptStmt;
 
-  constructor(db: SqliteConnection) {
+  constructor(db: SqliteConnection, private readonly secrets: SecretBox) {
     this.insertEndpointStmt = db.prepare(
       `INSERT INTO webhook_endpoints (id, org_id, url, secret, events, created_at, disabled_at)
        VALUES (@id, @org_id, @url, @secret, @events, @created_at, @disabled_at)`,
@@ -43,15 +46,15 @@ export class SqliteWebhookRepository implements WebhookRepository {
   }
 
   async createEndpoint(endpoint: WebhookEndpoint): Promise<void> {
-    this.insertEndpointStmt.run({ ...endpoint, events: JSON.stringify(endpoint.events) });
+    this.insertEndpointStmt.run({ ...endpoint, secret: this.secrets.seal(SETTINGS.webhookSecret, endpoint.secret), events: JSON.stringify(endpoint.events) });
   }
 
   async getEndpoint(orgId: string, id: string): Promise<WebhookEndpoint | null> {
-    return endpointFromRow(this.getEndpointStmt.get(orgId, id) as EndpointRowText | undefined);
+    return endpointFromRow(this.getEndpointStmt.get(orgId, id) as EndpointRowText | undefined, this.secrets);
   }
 
   async listEndpoints(orgId: string): Promise<readonly WebhookEndpoint[]> {
-    return (this.listEndpointsStmt.all(orgId) as EndpointRowText[]).map((row) => endpointFromRow(row) as WebhookEndpoint);
+    return (this.listEndpointsStmt.all(orgId) as EndpointRowText[]).map((row) => endpointFromRow(row, this.secrets) as WebhookEndpoint);
   }
 
   async disableEndpoint(orgId: string, id: string, at: string): Promise<boolean> {

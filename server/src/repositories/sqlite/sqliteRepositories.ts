@@ -1,5 +1,7 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
+import type { SecretBox } from '../../secrets/SecretBox.js';
 import type { Repositories } from '../types.js';
+import { SqliteSsoRepository } from './SqliteSsoRepository.js';
 import { SqliteApprovalRepository } from './SqliteApprovalRepository.js';
 import { SqliteControlRepository } from './SqliteControlRepository.js';
 import { SqliteCheckpointRepository } from './SqliteCheckpointRepository.js';
@@ -23,7 +25,7 @@ import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
-export function sqliteRepositories(db: SqliteConnection): Repositories {
+export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
   return {
     organisations: new SqliteOrganisationRepository(db),
     apiKeys: new SqliteApiKeyRepository(db),
@@ -34,17 +36,18 @@ export function sqliteRepositories(db: SqliteConnection): Repositories {
     users: new SqliteUserRepository(db),
     approvals: new SqliteApprovalRepository(db),
     controls: new SqliteControlRepository(db),
-    webhooks: new SqliteWebhookRepository(db),
-    slack: new SqliteSlackRepository(db),
+    webhooks: new SqliteWebhookRepository(db, secrets),
+    slack: new SqliteSlackRepository(db, secrets),
     merkle: new SqliteMerkleRepository(db),
     checkpoints: new SqliteCheckpointRepository(db),
-    signingKeys: new SqliteSigningKeyRepository(db),
+    signingKeys: new SqliteSigningKeyRepository(db, secrets),
     replays: new SqliteReplayRepository(db),
-    stripe: new SqliteStripeRepository(db),
+    stripe: new SqliteStripeRepository(db, secrets),
     numbers: new SqliteNumbersRepository(db),
-    exportSinks: new SqliteExportSinkRepository(db),
+    exportSinks: new SqliteExportSinkRepository(db, secrets),
     shadows: new SqliteShadowRepository(db),
     sessions: new SqliteSessionRepository(db),
     projections: new SqliteProjectionRepository(db),
+    sso: new SqliteSsoRepository(db, secrets),
   };
 }

@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { Checkpointer, type CheckpointerEvents } from './Checkpointer.js';
 import { migrate } from './migrate.js';
 import { openSqlite, type SqliteConnection } from './openSqlite.js';
+import { SqliteSecretKeyRepository } from '../../repositories/sqlite/SqliteSecretKeyRepository.js';
+import { configuredKek, KEY_FILE, SECRETS_KEY_ENV } from '../../secrets/keyEncryptionKey.js';
+import { openKeyring } from '../../secrets/Keyring.js';
+import { SecretsError, type SecretBox } from '../../secrets/SecretBox.js';
+import { sealStoredSecrets } from '../../secrets/sealedColumns.js';
 
 export const DATABASE_FILE = 'axiru.sqlite';
 
@@ -12,6 +17,8 @@ export interface SqliteDatabaseOptions {
   /** Milliseconds between background WAL checkpoints; 0 disables them (short-lived CLI commands). */
   readonly checkpointIntervalMs?: number;
   readonly checkpointEvents?: CheckpointerEvents;
+  /** Where AXIRU_SECRETS_KEY is read from (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function databaseFile(dataDir: string): string {
@@ -34,6 +41,10 @@ export class SqliteDatabase {
   readonly reader: SqliteConnection;
   /** Migration versions applied by this open (empty on later starts). */
   readonly migrated: readonly number[];
+  /** Seals and opens the stored secrets (server/src/secrets). */
+  readonly secrets: SecretBox;
+  /** Clear-text secrets of an older version sealed by this open. */
+  readonly sealedNow: number;
   private readonly checkpointer: Checkpointer | null;
   private closed = false;
   /** Background checkpoints run so far, by what triggered them (for metrics). */
@@ -46,6 +57,16 @@ export class SqliteDatabase {
     this.writer = openSqlite(this.file, { synchronous: 'NORMAL' });
     try {
       this.migrated = migrate(this.writer);
+      // Before anything reads a secret: a key that does not unwrap stops the open here.
+      // A key file is only made for a data folder whose secrets have no key yet.
+      const keys = new SqliteSecretKeyRepository(this.writer);
+      const kek = configuredKek(options.dataDir, options.env ?? process.env, keys.current() === null);
+      if (kek === null) {
+        throw new SecretsError(`the stored secrets are sealed, but ${join(options.dataDir, KEY_FILE)} is missing and ${SECRETS_KEY_ENV} is not set: `
+          + 'restore the key file from your backup, or set AXIRU_SECRETS_KEY to the key they were wrapped under');
+      }
+      this.secrets = openKeyring(keys, kek, options.dataDir);
+      this.sealedNow = sealStoredSecrets(this.writer, this.secrets);
       this.reader = openSqlite(this.file, { readOnly: true });
     } catch (error) {
       this.writer.close();

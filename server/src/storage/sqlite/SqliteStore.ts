@@ -35,6 +35,7 @@ export class SqliteStore implements Store {
   readonly exportSinks;
   readonly sessions;
   readonly projections;
+  readonly sso;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -42,10 +43,10 @@ export class SqliteStore implements Store {
   private closed = false;
 
   constructor(readonly db: SqliteDatabase, private readonly ownsDatabase = false) {
-    this.writeRepos = sqliteRepositories(db.writer);
+    this.writeRepos = sqliteRepositories(db.writer, db.secrets);
     const memo = new SnapshotMemo();
     this.durable = new DurableCommits(`${db.file}-wal`, db.reader, undefined, () => memo.clear());
-    const read = sqliteRepositories(db.reader);
+    const read = sqliteRepositories(db.reader, db.secrets);
     // What every request asks to authenticate (the key, then its organisation).
     this.organisations = memoizeReads(read.organisations, memo, ['get']);
     this.apiKeys = memoizeReads(read.apiKeys, memo, ['findByHash']);
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
     this.exportSinks = read.exportSinks;
     this.sessions = read.sessions;
     this.projections = read.projections;
+    this.sso = read.sso;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
