@@ -7,6 +7,8 @@ import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { rateLimitPlugin } from './plugins/rateLimit.js';
+import type { RateLimits } from './services/rateLimits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -27,6 +29,7 @@ import { exportsPlugin } from './exports/exportsPlugin.js';
 import { exportRoutes } from './routes/exports.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { orgRoutes } from './routes/org.js';
+import { orgLimitRoutes } from './routes/orgLimits.js';
 import { sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -61,6 +64,8 @@ export interface AppOptions {
   readonly stripeApi?: StripeApiOverride | undefined;
   /** The largest history upload, in bytes (default: AXIRU_REPLAY_MAX_BYTES, else 1 GiB). */
   readonly replayMaxBytes?: number | undefined;
+  /** Server-wide rate-limit defaults (AXIRU_RATE_LIMITS; else DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits | undefined;
 }
 
 /** The whole application as one plugin: infrastructure first, then the routes. */
@@ -77,6 +82,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     email: options.email,
   });
   await fastify.register(authPlugin);
+  // Before the routes: it hooks each authenticated route as it is added.
+  await fastify.register(rateLimitPlugin, { defaults: options.rateLimits });
   await fastify.register(exportsPlugin, { pollMs: options.exportPollMs, retryBaseMs: options.exportRetryBaseMs });
   await fastify.register(auditCheckpointsPlugin, options.auditCheckpoints ?? {});
   await fastify.register(replayStripePlugin, { dataDir: options.dataDir, stripeApi: options.stripeApi, replayMaxBytes: options.replayMaxBytes });
@@ -95,6 +102,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(exportRoutes);
   await fastify.register(shadowRoutes);
   await fastify.register(orgRoutes);
+  await fastify.register(orgLimitRoutes);
   await fastify.register(sessionRoutes);
   await fastify.register(eventRoutes);
   await fastify.register(replayRoutes);
@@ -165,6 +173,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     auditCheckpoints: options.auditCheckpoints,
     stripeApi: options.stripeApi,
     replayMaxBytes: options.replayMaxBytes,
+    rateLimits: options.rateLimits,
   });
   return fastify;
 }

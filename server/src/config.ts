@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ConfiguredSink } from './exports/ExportService.js';
 import { parseConfigLine, SinkConfigError } from './exports/sinkConfig.js';
 import type { EmailSettings } from './services/email.js';
+import { DEFAULT_RATE_LIMITS, parseLimits, RateLimitsError, type RateLimits } from './services/rateLimits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -27,6 +28,8 @@ export interface ServerConfig {
   readonly exportRetryBaseMs?: number;
   /** Approval requests by email (AXIRU_SMTP_URL, AXIRU_EMAIL_FROM, AXIRU_PUBLIC_URL). */
   readonly email?: EmailSettings | undefined;
+  /** Rate-limit defaults of every organisation (AXIRU_RATE_LIMITS over DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */
@@ -76,7 +79,25 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     exportPollMs: integer(env['AXIRU_EXPORT_POLL_MS'] ?? 1000, 'AXIRU_EXPORT_POLL_MS', 0, 3_600_000),
     exportRetryBaseMs: integer(env['AXIRU_EXPORT_RETRY_MS'] ?? 1000, 'AXIRU_EXPORT_RETRY_MS', 1, 3_600_000),
     email: emailConfig(env),
+    rateLimits: rateLimitsConfig(env['AXIRU_RATE_LIMITS']),
   };
+}
+
+/** AXIRU_RATE_LIMITS: a JSON object with any of the limits, e.g. {"decision_per_key":{"rate_per_second":50,"burst":100}}. */
+function rateLimitsConfig(text: string | undefined): RateLimits {
+  if (text === undefined || text.trim() === '') return DEFAULT_RATE_LIMITS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`AXIRU_RATE_LIMITS is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return { ...DEFAULT_RATE_LIMITS, ...parseLimits(parsed, 'AXIRU_RATE_LIMITS') };
+  } catch (error) {
+    if (error instanceof RateLimitsError) throw new ConfigError(`AXIRU_RATE_LIMITS: ${error.message}`);
+    throw error;
+  }
 }
 
 /** AXIRU_SMTP_URL turns approval emails on; AXIRU_EMAIL_FROM and AXIRU_PUBLIC_URL shape them. */

@@ -29,6 +29,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     exportPollMs: config.exportPollMs,
     exportRetryBaseMs: config.exportRetryBaseMs,
     email: config.email,
+    rateLimits: config.rateLimits,
   });
   try {
     await app.ready();

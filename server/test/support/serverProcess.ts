@@ -25,8 +25,10 @@ export interface ServerProcess {
  * `axiru serve` on an ephemeral loopback port. Readiness is the line announcing the API URL,
  * which the server prints only after it listens; the deadline is only a safety net.
  */
-export function startServerProcess(dataDir: string, readyDeadlineMs = 30_000, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
+export function startServerProcess(
+  dataDir: string, readyDeadlineMs = 30_000, extraEnv: Readonly<Record<string, string>> = {}, nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50', ...extraEnv },
   });

@@ -20,6 +20,7 @@ import { SqliteSessionRepository } from './SqliteSessionRepository.js';
 import { SqliteNumbersRepository } from './SqliteNumbersRepository.js';
 import { SqliteReplayRepository } from './SqliteReplayRepository.js';
 import { SqliteStripeRepository } from './SqliteStripeRepository.js';
+import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection): Repositories {
@@ -44,5 +45,6 @@ export function sqliteRepositories(db: SqliteConnection): Repositories {
     exportSinks: new SqliteExportSinkRepository(db),
     shadows: new SqliteShadowRepository(db),
     sessions: new SqliteSessionRepository(db),
+    rateLimits: new SqliteRateLimitRepository(db),
   };
 }

@@ -34,6 +34,7 @@ export class SqliteStore implements Store {
   readonly shadows;
   readonly exportSinks;
   readonly sessions;
+  readonly rateLimits;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +67,7 @@ export class SqliteStore implements Store {
     this.shadows = read.shadows;
     this.exportSinks = read.exportSinks;
     this.sessions = read.sessions;
+    this.rateLimits = read.rateLimits;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
