@@ -17,10 +17,10 @@ export type RateLimits = Readonly<Record<LimitName, Limit>>;
 
 /** The server's defaults (server/README.md, "Limits and failure behaviour"); AXIRU_RATE_LIMITS overrides them. */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  decision_per_key: { rate_per_second: 200, burst: 400 },
-  decision_per_org: { rate_per_second: 500, burst: 1000 },
-  admin_per_key: { rate_per_second: 20, burst: 40 },
-  admin_per_org: { rate_per_second: 50, burst: 100 },
+  decision_per_key: { rate_per_second: 1000, burst: 2000 },
+  decision_per_org: { rate_per_second: 2000, burst: 4000 },
+  admin_per_key: { rate_per_second: 50, burst: 100 },
+  admin_per_org: { rate_per_second: 100, burst: 200 },
 };
 
 /** An organisation may set each limit up to this multiple of the server's default. */

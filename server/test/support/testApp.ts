@@ -7,6 +7,8 @@ import { bootstrap, DEMO_POLICY_PATH } from '../../src/services/bootstrap.js';
 import { createOrganisation } from '../../src/services/organisations.js';
 import type { EmailSettings } from '../../src/services/email.js';
 import { compilePolicy } from '../../src/services/PolicyService.js';
+import type { RateLimits } from '../../src/services/rateLimits.js';
+import { UNLIMITED_RATE_LIMITS } from './serverProcess.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
 
@@ -58,6 +60,8 @@ export interface TestAppOptions {
   readonly now?: Date;
   /** Approval emails through a (local) SMTP server. */
   readonly email?: EmailSettings;
+  /** Rate-limit defaults (default: limits no test reaches). */
+  readonly rateLimits?: RateLimits;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -72,6 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   const app = await buildApp({
     dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    rateLimits: options.rateLimits ?? UNLIMITED_RATE_LIMITS,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
     ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),

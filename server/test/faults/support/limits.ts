@@ -1,15 +1,9 @@
 import type { Agent } from 'node:http';
+import { UNLIMITED_RATE_LIMITS_JSON } from '../../support/serverProcess.js';
 import { send } from './rawHttp.js';
 
 /** Server-wide limits high enough that the fuzz campaign is never throttled by default. */
-export const FUZZ_LIMITS_ENV: Readonly<Record<string, string>> = {
-  AXIRU_RATE_LIMITS: JSON.stringify({
-    decision_per_key: { rate_per_second: 1_000_000, burst: 1_000_000 },
-    decision_per_org: { rate_per_second: 1_000_000, burst: 1_000_000 },
-    admin_per_key: { rate_per_second: 1_000_000, burst: 1_000_000 },
-    admin_per_org: { rate_per_second: 1_000_000, burst: 1_000_000 },
-  }),
-};
+export const FUZZ_LIMITS_ENV: Readonly<Record<string, string>> = { AXIRU_RATE_LIMITS: UNLIMITED_RATE_LIMITS_JSON };
 
 /**
  * Puts the organisation back on the server defaults (a fuzzed PUT /api/org/limits may have

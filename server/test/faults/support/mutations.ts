@@ -103,7 +103,8 @@ function setSlot(slot: Slot, value: unknown): void {
 
 /** Nesting as text: thousands of levels would overflow a recursive serializer here. */
 function nested(rng: Rng): RawNumber {
-  const depth = rng.pick([50, 1_000, 5_000, 20_000]);
+  // Mostly moderate; now and then past what a recursive parser or validator survives.
+  const depth = rng.pick([50, 50, 200, 1_000, 1_000, 5_000, 20_000]);
   const leaf = rng.pick(['1', '"x"', 'null', '{}']);
   return rng.chance(0.5)
     ? new RawNumber(`${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`)
@@ -111,7 +112,8 @@ function nested(rng: Rng): RawNumber {
 }
 
 function longString(rng: Rng): string {
-  const length = rng.pick([257, 1_000, 10_000, 60_000, 70_000]);
+  // Mostly over the fields' maxima; now and then near or over the 64 KiB body limit.
+  const length = rng.pick([257, 257, 1_000, 1_000, 4_000, 10_000, 60_000, 70_000]);
   const unit = rng.pick(['a', 'é', '😀', '\u0000', '\u202e', '"', '\\', '\ud800', ' ', '\n']);
   return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
 }
@@ -186,7 +188,8 @@ export function mutateBytes(text: string, kind: ByteMutation, rng: Rng): Buffer 
   switch (kind) {
     case 'invalid_utf8': {
       // Prefer inside a string literal, where a parser must decode it.
-      const quotes = [...text.matchAll(/"/g)].map((m) => Buffer.byteLength(text.slice(0, (m.index ?? 0) + 1)));
+      const quotes: number[] = [];
+      for (let i = bytes.indexOf(0x22); i >= 0 && quotes.length < 64; i = bytes.indexOf(0x22, i + 1)) quotes.push(i + 1);
       const at = quotes.length > 0 ? rng.pick(quotes) : rng.int(bytes.length + 1);
       return Buffer.concat([bytes.subarray(0, at), Buffer.from(rng.pick(INVALID_UTF8)), bytes.subarray(at)]);
     }
