@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LogLevel } from './config.js';
+import { DEFAULT_CONNECTION_LIMITS, fastifyConnectionOptions, type ConnectionLimits } from './connectionLimits.js';
 import { errorBody } from './errors.js';
 import { authPlugin } from './plugins/auth.js';
 import { dbPlugin } from './plugins/db.js';
@@ -115,6 +116,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
 export interface BuildOptions extends Partial<AppOptions> {
   readonly dataDir: string;
   readonly logLevel?: LogLevel;
+  /** Timeouts for slow clients and the connection cap (default DEFAULT_CONNECTION_LIMITS). */
+  readonly connectionLimits?: ConnectionLimits | undefined;
 }
 
 /**
@@ -124,7 +127,9 @@ export interface BuildOptions extends Partial<AppOptions> {
  */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const logLevel = options.logLevel ?? 'silent';
+  const limits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const fastify = Fastify({
+    ...fastifyConnectionOptions(limits),
     logger: logLevel === 'silent' ? false : { level: logLevel },
     // Per-request log lines only when debugging: at info they would cost more than a decision.
     logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' }),
@@ -142,6 +147,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
   });
+
+  fastify.server.maxConnections = limits.maxConnections;
 
   // JSON only (text/plain would reach the schema as a string), parsed as usual except that an
   // empty body with a JSON content type is "no body" rather than an error, so POST …/activate

@@ -30,6 +30,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     exportRetryBaseMs: config.exportRetryBaseMs,
     email: config.email,
     rateLimits: config.rateLimits,
+    connectionLimits: config.connectionLimits,
   });
   try {
     await app.ready();
