@@ -30,6 +30,12 @@ export interface FuzzCase {
 export interface Keys {
   readonly decision: string;
   readonly admin: string;
+  /**
+   * An admin key of another organisation, for /api/org/limits: a valid fuzzed PUT would
+   * otherwise throttle the rest of the campaign (a 429 is a correct answer, but it stops
+   * every later request from reaching validation).
+   */
+  readonly limitsAdmin?: string;
 }
 
 interface OpenApiDocument {
@@ -123,8 +129,9 @@ function build(op: Operation, drawn: Drawn, keys: Keys): FuzzCase {
 
   const headers: Record<string, string> = {};
   const isDecision = op.path === '/api/decision';
+  const admin = op.path === '/api/org/limits' ? (keys.limitsAdmin ?? keys.admin) : keys.admin;
   const auth = rng.next();
-  if (auth < 0.9) headers['authorization'] = `Bearer ${isDecision ? keys.decision : keys.admin}`;
+  if (auth < 0.9) headers['authorization'] = `Bearer ${isDecision ? keys.decision : admin}`;
   else if (auth < 0.94) headers['authorization'] = `Bearer ${isDecision ? keys.admin : keys.decision}`;
   else if (auth < 0.97) headers['authorization'] = rng.pick(['Bearer', 'Bearer ', 'Basic Zm9vOmJhcg==', `Bearer sk_test_${'A'.repeat(43)}`, `Bearer ${'x'.repeat(4000)}`, 'Bearer sk_user_x']);
   if (auth >= 0.9) mutations.push('auth');
