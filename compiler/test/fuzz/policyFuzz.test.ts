@@ -28,7 +28,7 @@ describe(`policy fuzz (seed ${SEED}, ${COUNT} inputs)`, () => {
       expect(result.ok).toBe(false);
       expect(result.diagnostics.length).toBeGreaterThan(0);
       expect(typeof formatPolicy(text)).toBe('object');
-    });
+    }, 300_000);
   }
 
   it('compiles and formats every mutant without throwing', () => {

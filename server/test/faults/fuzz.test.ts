@@ -195,5 +195,5 @@ describe(`HTTP fuzz campaign (seed ${SEED}, ${REQUESTS} requests)`, () => {
     } finally {
       await store.close();
     }
-  }, 15 * 60_000);
+  }, Math.max(25 * 60_000, REQUESTS * 10));
 });
