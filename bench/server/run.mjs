@@ -151,6 +151,8 @@ async function benchDecision(connections, { existing = null, refused: measureRef
   const server = await startProcess(
     [...nodeFlags, join(ROOT, 'compiler/bin/axiru.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
     /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/,
+    // Capacity, not the per-key rate limit, is what this measures.
+    { AXIRU_RATE_LIMITS: JSON.stringify({ decision_per_key: { rate_per_second: 1e9, burst: 1e9 }, decision_per_org: { rate_per_second: 1e9, burst: 1e9 } }) },
   );
   const key = existing?.key ?? server.lines.find((line) => line.startsWith('AXIRU_DECISION_KEY='))?.split('=')[1];
   if (!key) throw new Error('the server printed no decision key');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LogLevel } from './config.js';
+import { DEFAULT_CONNECTION_LIMITS, fastifyConnectionOptions, type ConnectionLimits } from './connectionLimits.js';
 import { errorBody } from './errors.js';
 import { loggerOptions, type LogFormat } from './logFormat.js';
 import { authPlugin } from './plugins/auth.js';
@@ -10,6 +11,8 @@ import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandle
 import { metricsPlugin } from './plugins/metrics.js';
 import { projectionsPlugin, type ProjectionsPluginOptions } from './plugins/projections.js';
 import { safeError } from './plugins/logSerializers.js';
+import { rateLimitPlugin } from './plugins/rateLimit.js';
+import type { RateLimits } from './services/rateLimits.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { repositoriesPlugin } from './plugins/repositories.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -31,6 +34,7 @@ import { exportsPlugin } from './exports/exportsPlugin.js';
 import { exportRoutes } from './routes/exports.js';
 import { shadowRoutes } from './routes/shadow.js';
 import { orgRoutes } from './routes/org.js';
+import { orgLimitRoutes } from './routes/orgLimits.js';
 import { sessionRoutes } from './routes/session.js';
 import { eventRoutes } from './routes/events.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -73,6 +77,8 @@ export interface AppOptions {
   readonly publicUrl?: string | undefined;
   /** The fetch single sign-on uses to reach identity providers (tests trust their own CA with it). */
   readonly ssoFetch?: typeof fetch | undefined;
+  /** Server-wide rate-limit defaults (AXIRU_RATE_LIMITS; else DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits | undefined;
 }
 
 /** The whole application as one plugin: infrastructure first, then the routes. */
@@ -91,6 +97,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   });
   await fastify.register(authPlugin);
   await fastify.register(ssoPlugin, { publicUrl: options.publicUrl, fetch: options.ssoFetch });
+  // Before the routes: it hooks each authenticated route as it is added.
+  await fastify.register(rateLimitPlugin, { defaults: options.rateLimits });
   await fastify.register(exportsPlugin, { pollMs: options.exportPollMs, retryBaseMs: options.exportRetryBaseMs });
   await fastify.register(auditCheckpointsPlugin, options.auditCheckpoints ?? {});
   await fastify.register(replayStripePlugin, { dataDir: options.dataDir, stripeApi: options.stripeApi, replayMaxBytes: options.replayMaxBytes });
@@ -110,6 +118,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(exportRoutes);
   await fastify.register(shadowRoutes);
   await fastify.register(orgRoutes);
+  await fastify.register(orgLimitRoutes);
   await fastify.register(sessionRoutes);
   await fastify.register(ssoRoutes);
   await fastify.register(eventRoutes);
@@ -127,6 +136,8 @@ export interface BuildOptions extends Partial<AppOptions> {
   readonly logFormat?: LogFormat;
   /** Where log lines go (default: stdout). */
   readonly logStream?: { write(line: string): void } | undefined;
+  /** Timeouts for slow clients and the connection cap (default DEFAULT_CONNECTION_LIMITS). */
+  readonly connectionLimits?: ConnectionLimits | undefined;
 }
 
 /**
@@ -136,7 +147,9 @@ export interface BuildOptions extends Partial<AppOptions> {
  */
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const logLevel = options.logLevel ?? 'silent';
+  const limits = options.connectionLimits ?? DEFAULT_CONNECTION_LIMITS;
   const fastify = Fastify({
+    ...fastifyConnectionOptions(limits),
     logger: logLevel === 'silent' ? false : await loggerOptions(logLevel, options.logFormat ?? 'json', options.logStream),
     // Per-request log lines only when debugging: at info they would cost more than a decision.
     logController: new LogController({ disableRequestLogging: logLevel !== 'debug' && logLevel !== 'trace' }),
@@ -154,6 +167,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false },
     },
   });
+
+  fastify.server.maxConnections = limits.maxConnections;
 
   // JSON only (text/plain would reach the schema as a string), parsed as usual except that an
   // empty body with a JSON content type is "no body" rather than an error, so POST …/activate
@@ -188,6 +203,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     replayMaxBytes: options.replayMaxBytes,
     publicUrl: options.publicUrl,
     ssoFetch: options.ssoFetch,
+    rateLimits: options.rateLimits,
   });
   return fastify;
 }

@@ -4,6 +4,8 @@ import type { ConfiguredSink } from './exports/ExportService.js';
 import { parseConfigLine, SinkConfigError } from './exports/sinkConfig.js';
 import type { EmailSettings } from './services/email.js';
 import { LOG_FORMATS, type LogFormat } from './logFormat.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits.js';
+import { DEFAULT_RATE_LIMITS, parseLimits, RateLimitsError, type RateLimits } from './services/rateLimits.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +34,10 @@ export interface ServerConfig {
   readonly email?: EmailSettings | undefined;
   /** AXIRU_PUBLIC_URL: where browsers reach the dashboard (links, the SSO redirect URI). */
   readonly publicUrl?: string | undefined;
+  /** Rate-limit defaults of every organisation (AXIRU_RATE_LIMITS over DEFAULT_RATE_LIMITS). */
+  readonly rateLimits?: RateLimits;
+  /** Timeouts for slow clients and the connection cap (AXIRU_*_TIMEOUT_MS, AXIRU_MAX_CONNECTIONS…). */
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 /** Values given on the command line; each wins over its AXIRU_* variable. */
@@ -93,7 +99,43 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     exportRetryBaseMs: integer(env['AXIRU_EXPORT_RETRY_MS'] ?? 1000, 'AXIRU_EXPORT_RETRY_MS', 1, 3_600_000),
     email: emailConfig(env),
     publicUrl: env['AXIRU_PUBLIC_URL']?.trim() || undefined,
+    rateLimits: rateLimitsConfig(env['AXIRU_RATE_LIMITS']),
+    connectionLimits: connectionLimitsConfig(env),
   };
+}
+
+function connectionLimitsConfig(env: Readonly<Record<string, string | undefined>>): ConnectionLimits {
+  const d = DEFAULT_CONNECTION_LIMITS;
+  const ms = (name: string, fallback: number) => integer(env[name] ?? fallback, name, 1, 3_600_000);
+  if (ms('AXIRU_HEADERS_TIMEOUT_MS', d.headersTimeoutMs) > ms('AXIRU_REQUEST_TIMEOUT_MS', d.requestTimeoutMs)) {
+    throw new ConfigError('AXIRU_HEADERS_TIMEOUT_MS must not exceed AXIRU_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
+  return {
+    headersTimeoutMs: ms('AXIRU_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    requestTimeoutMs: ms('AXIRU_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    keepAliveTimeoutMs: ms('AXIRU_KEEP_ALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    connectionTimeoutMs: ms('AXIRU_CONNECTION_TIMEOUT_MS', d.connectionTimeoutMs),
+    maxRequestsPerSocket: integer(env['AXIRU_MAX_REQUESTS_PER_SOCKET'] ?? d.maxRequestsPerSocket, 'AXIRU_MAX_REQUESTS_PER_SOCKET', 0, 1_000_000),
+    maxConnections: integer(env['AXIRU_MAX_CONNECTIONS'] ?? d.maxConnections, 'AXIRU_MAX_CONNECTIONS', 1, 1_000_000),
+    checkIntervalMs: Math.min(d.checkIntervalMs, ms('AXIRU_HEADERS_TIMEOUT_MS', d.headersTimeoutMs)),
+  };
+}
+
+/** AXIRU_RATE_LIMITS: a JSON object with any of the limits, e.g. {"decision_per_key":{"rate_per_second":50,"burst":100}}. */
+function rateLimitsConfig(text: string | undefined): RateLimits {
+  if (text === undefined || text.trim() === '') return DEFAULT_RATE_LIMITS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`AXIRU_RATE_LIMITS is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return { ...DEFAULT_RATE_LIMITS, ...parseLimits(parsed, 'AXIRU_RATE_LIMITS') };
+  } catch (error) {
+    if (error instanceof RateLimitsError) throw new ConfigError(`AXIRU_RATE_LIMITS: ${error.message}`);
+    throw error;
+  }
 }
 
 /** AXIRU_SMTP_URL turns approval emails on; AXIRU_EMAIL_FROM and AXIRU_PUBLIC_URL shape them. */

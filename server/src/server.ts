@@ -36,6 +36,8 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     exportRetryBaseMs: config.exportRetryBaseMs,
     email: config.email,
     publicUrl: config.publicUrl,
+    rateLimits: config.rateLimits,
+    connectionLimits: config.connectionLimits,
   });
   try {
     await app.ready();

@@ -17,9 +17,16 @@ export interface ParseResult {
 export function parse(text: string): ParseResult {
   const lexed = lex(text);
   const parser = policyParser();
-  parser.input = lexed.tokens;
-  const cst = parser.file();
+  const { cst, cut } = parseBounded(parser, lexed.tokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  if (cut !== null) {
+    diagnostics.push({
+      code: 'AX1001', severity: 'error',
+      message: 'too many syntax errors in a row to go on; the rest of the file was not read',
+      span: { start: cut.startOffset, end: (cut.endOffset ?? cut.startOffset) + 1 },
+      help: 'fix the errors above this point first',
+    });
+  }
   const seen = new Set<string>();
   for (const error of parser.errors) {
     const span = errorSpan(error.token, (error as { previousToken?: IToken }).previousToken, lexed.tokens, text);
@@ -32,6 +39,25 @@ export function parse(text: string): ParseResult {
   const file = lowerFile(cst, lexed.comments, text.length);
   limitConditionDepth(file, diagnostics);
   return { file, tokens: lexed.tokens, diagnostics };
+}
+
+/**
+ * Chevrotain recovers from an error inside a repetition by re-entering the repetition, one
+ * stack frame deeper each time: thousands of consecutive errors (a pasted block repeated, say)
+ * exhaust the stack. Then the longest prefix of tokens (halving) that parses is used, and the
+ * token where reading stopped is returned so it can be reported.
+ */
+function parseBounded(parser: ReturnType<typeof policyParser>, tokens: readonly IToken[]): { cst: ReturnType<ReturnType<typeof policyParser>['file']>; cut: IToken | null } {
+  let end = tokens.length;
+  for (;;) {
+    parser.input = end === tokens.length ? (tokens as IToken[]) : tokens.slice(0, end);
+    try {
+      return { cst: parser.file(), cut: end === tokens.length ? null : tokens[end]! };
+    } catch (error) {
+      if (!(error instanceof RangeError) || end === 0) throw error;
+      end = Math.floor(end / 2);
+    }
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { ApiError, errorBody, type ErrorBody } from '../errors.js';
 import { describeValidationError, type AjvErrorLike } from './describeValidationError.js';
+import type { StorageHealth } from '../services/storageHealth.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -57,6 +58,13 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
 
     const mapped = frameworkError(error);
     if (mapped) return sendError(reply, mapped.status, mapped.body);
+
+    // A full, read-only or failing disk under any route: fail closed, and say so in /healthz.
+    const storage = (app as FastifyInstance & { storageHealth?: StorageHealth }).storageHealth;
+    if (storage?.failed(error)) {
+      request.log.error({ err: error }, 'storage unavailable');
+      return sendError(reply, 503, errorBody('storage_unavailable', `Storage is unavailable (${storage.status?.reason ?? 'unknown'}); nothing was recorded. Retry later.`));
+    }
 
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, 500, errorBody('internal_error', 'Internal error; nothing was recorded.'));

@@ -1,3 +1,4 @@
+import { StorageHealth } from '../services/storageHealth.js';
 import fp from 'fastify-plugin';
 import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService.js';
 import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
@@ -32,6 +33,8 @@ declare module 'fastify' {
     email: EmailNotifier | null;
     /** The app's time source (tests move it). */
     clock: () => Date;
+    /** Whether the last write failed for a reason of the disk, for /healthz. */
+    storageHealth: StorageHealth;
   }
 }
 
@@ -92,6 +95,8 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     slack.handle(events);
     email?.handle(events);
   };
+  const storageHealth = new StorageHealth();
+  app.decorate('storageHealth', storageHealth);
   const decisions = new DecisionService(app.store, cache, {
     onEvents,
     afterCommit,
@@ -101,9 +106,13 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
       app.metrics.batchSize.observe(size);
       app.metrics.batchDuration.observe(seconds);
       if (!failed) ledgerFeed.committed();
+      if (!failed) storageHealth.succeeded();
       if (failed) app.log.error({ size }, 'a decision batch failed to commit; its requests got 503');
     },
-    onStorageError: (error) => app.log.error({ err: error }, 'sealing failed'),
+    onStorageError: (error) => {
+      storageHealth.failed(error);
+      app.log.error({ err: error }, 'sealing failed');
+    },
     onSealed: (orgId) => app.projections.sealed(orgId),
   });
   app.decorate('decisions', decisions);

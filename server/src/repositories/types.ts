@@ -295,6 +295,22 @@ export interface SlackRepository {
   getMessage(orgId: string, intentId: string): Promise<{ channel: string; ts: string } | null>;
 }
 
+/** What an organisation changed from the server's rate-limit defaults (services/rateLimits.ts). */
+export interface OrgRateLimitsRow {
+  readonly org_id: string;
+  /** JSON object: any of decision_per_key, decision_per_org, admin_per_key, admin_per_org. */
+  readonly limits: string;
+  readonly updated_at: string;
+  readonly updated_by: string;
+}
+
+export interface RateLimitRepository {
+  get(orgId: string): Promise<OrgRateLimitsRow | null>;
+  put(row: OrgRateLimitsRow): Promise<void>;
+  /** Back to the defaults. */
+  remove(orgId: string): Promise<void>;
+}
+
 export interface IdempotencyRepository {
   get(orgId: string, key: string): Promise<IdempotencyRow | null>;
   /** Inserts, replacing an expired row under the same key. */
@@ -491,6 +507,7 @@ export interface Repositories {
   readonly exportSinks: ExportSinkRepository;
   readonly shadows: ShadowRepository;
   readonly sessions: SessionRepository;
+  readonly rateLimits: RateLimitRepository;
   readonly projections: ProjectionRepository;
   readonly sso: SsoRepository;
 }

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errorResponses } from '../schemas/common.js';
+
+const HealthSchema = Type.Object({
+  ok: Type.Boolean(),
+  storage: Type.Optional(Type.Literal('unavailable')),
+  reason: Type.Optional(Type.String({ description: 'why writes fail, e.g. "the disk is full (SQLITE_FULL)"' })),
+  since: Type.Optional(Type.String({ description: 'when the first write failed for this reason' })),
+});
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
@@ -8,10 +14,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['operations'],
       summary: 'Liveness and database reachability',
       security: [],
-      response: { 200: Type.Object({ ok: Type.Boolean() }), ...errorResponses(503) },
+      description: 'ok: true when the database answers and the last write succeeded. 503 with storage: "unavailable" and '
+        + 'the reason (disk full, read-only file system, I/O error) after a write failed for a reason of the disk, until '
+        + 'a write succeeds again.',
+      response: { 200: HealthSchema, 503: HealthSchema },
     },
-  }, async () => {
+  }, async (_request, reply) => {
     await app.store.ping();
-    return { ok: true };
+    const problem = app.storageHealth.status;
+    if (problem === null) return { ok: true };
+    return reply.code(503).send({ ok: false, storage: 'unavailable', reason: problem.reason, since: problem.since });
   });
 };

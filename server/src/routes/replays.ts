@@ -166,7 +166,12 @@ async function receiveMultipart(request: FastifyRequest, replays: ReplayService,
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_MULTIPART_INVALID_CONTENT_TYPE') {
       throw new ApiError(400, 'invalid_request', 'The multipart body could not be read.');
     }
-    if (code?.startsWith('FST_') && !(error instanceof ApiError)) throw new ApiError(400, 'invalid_request', `The multipart body could not be read: ${(error as Error).message}`);
+    // fastify-multipart's own errors carry FST_ codes; busboy's parse errors ("Unexpected end of
+    // form", "Malformed part header") carry none. File-system errors (ENOSPC…) keep theirs and
+    // reach the error handler, which answers 503 for a full or failing disk.
+    if (!(error instanceof ApiError) && (code === undefined || code.startsWith('FST_'))) {
+      throw new ApiError(400, 'invalid_request', `The multipart body could not be read: ${(error as Error).message}`);
+    }
     throw error;
   }
   if (file === null) throw new ApiError(400, 'missing_field', 'Send the history file as the "file" part of a multipart/form-data body.', 'file');

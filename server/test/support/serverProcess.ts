@@ -7,6 +7,15 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** The real `axiru` command, which runs compiler/dist and server/dist. */
 export const AXIRU_BIN = `${REPO}compiler/bin/axiru.js`;
 
+/** Limits no test reaches, for every test that is not about rate limits. */
+export const UNLIMITED_RATE_LIMITS = {
+  decision_per_key: { rate_per_second: 1e9, burst: 1e9 },
+  decision_per_org: { rate_per_second: 1e9, burst: 1e9 },
+  admin_per_key: { rate_per_second: 1e9, burst: 1e9 },
+  admin_per_org: { rate_per_second: 1e9, burst: 1e9 },
+} as const;
+export const UNLIMITED_RATE_LIMITS_JSON = JSON.stringify(UNLIMITED_RATE_LIMITS);
+
 export function assertBuilt(): void {
   for (const file of ['compiler/dist/cli/main.js', 'server/dist/cli.js', 'runtime/dist/index.js']) {
     if (!existsSync(`${REPO}${file}`)) throw new Error(`${file} is missing: build first (npx tsc -b, or npm test at the root)`);
@@ -28,10 +37,13 @@ export const SERVER_READY_MS = 120_000;
  * `axiru serve` on an ephemeral loopback port. Readiness is the line announcing the API URL,
  * which the server prints only after it listens; the deadline is only a safety net.
  */
-export function startServerProcess(dataDir: string, readyDeadlineMs = SERVER_READY_MS, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
+export function startServerProcess(
+  dataDir: string, readyDeadlineMs = SERVER_READY_MS, extraEnv: Readonly<Record<string, string>> = {}, nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'error'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50', ...extraEnv },
+    // Tests that are not about rate limits must never meet one (they send as fast as they can).
+    env: { ...process.env, AXIRU_CHECKPOINT_INTERVAL_MS: '50', AXIRU_RATE_LIMITS: UNLIMITED_RATE_LIMITS_JSON, ...extraEnv },
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -8,6 +8,8 @@ import { createOrganisation } from '../../src/services/organisations.js';
 import type { EmailSettings } from '../../src/services/email.js';
 import type { ProjectionsPluginOptions } from '../../src/plugins/projections.js';
 import { compilePolicy } from '../../src/services/PolicyService.js';
+import type { RateLimits } from '../../src/services/rateLimits.js';
+import { UNLIMITED_RATE_LIMITS } from './serverProcess.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
 
@@ -63,6 +65,8 @@ export interface TestAppOptions {
   readonly projections?: ProjectionsPluginOptions;
   /** The fetch single sign-on reaches identity providers with (one that trusts a test CA). */
   readonly ssoFetch?: typeof fetch;
+  /** Rate-limit defaults (default: limits no test reaches). */
+  readonly rateLimits?: RateLimits;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -77,6 +81,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   const app = await buildApp({
     dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    rateLimits: options.rateLimits ?? UNLIMITED_RATE_LIMITS,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
     ...(options.stripeApi !== undefined ? { stripeApi: options.stripeApi } : {}),

@@ -23,6 +23,7 @@ import { SqliteNumbersRepository } from './SqliteNumbersRepository.js';
 import { SqliteReplayRepository } from './SqliteReplayRepository.js';
 import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
+import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
@@ -49,5 +50,6 @@ export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Re
     sessions: new SqliteSessionRepository(db),
     projections: new SqliteProjectionRepository(db),
     sso: new SqliteSsoRepository(db, secrets),
+    rateLimits: new SqliteRateLimitRepository(db),
   };
 }

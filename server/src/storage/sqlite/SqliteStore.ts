@@ -36,6 +36,7 @@ export class SqliteStore implements Store {
   readonly sessions;
   readonly projections;
   readonly sso;
+  readonly rateLimits;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -70,6 +71,7 @@ export class SqliteStore implements Store {
     this.sessions = read.sessions;
     this.projections = read.projections;
     this.sso = read.sso;
+    this.rateLimits = read.rateLimits;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
