@@ -6,10 +6,16 @@ import { defineConfig } from 'vite';
 // to a server started with `npm start`.
 export default defineConfig({
   plugins: [react()],
-  // The compiler runs in the policy editor's workers; its one Node built-in on that path is
-  // node:crypto (the IR hash), given here by a browser SHA-256. Its history readers (node:fs)
-  // are never called in the browser.
-  resolve: { alias: { 'node:crypto': fileURLToPath(new URL('./src/editor/browser/nodeCrypto.ts', import.meta.url)) } },
+  // The policy editor's workers run the compiler and the language server's features. They load
+  // the compiler without its refund-history readers (`@axiru/compiler/language`: those need Node
+  // files and streams); the one Node built-in left on that path, node:crypto for the IR hash, is
+  // a browser SHA-256 here.
+  resolve: {
+    alias: [
+      { find: /^@axiru\/compiler$/, replacement: '@axiru/compiler/language' },
+      { find: /^node:crypto$/, replacement: fileURLToPath(new URL('./src/editor/browser/nodeCrypto.ts', import.meta.url)) },
+    ],
+  },
   base: '/',
   // The policy editor's language and analysis workers are ES modules (they share chunks).
   worker: { format: 'es' },

@@ -1,8 +1,8 @@
 // A draft in the Policies view: the editor, its diagnostics, what it would have done to sealed
 // traffic, and publishing. Publish creates an immutable version (POST /api/policies; a policy
-// with errors is refused with the compiler's 422, warnings need a confirmation); "Start as
-// shadow" follows, then the version's own page takes over with the shadow diff and
-// promote-with-preview. The server enforces who may do each step; the page only follows it.
+// with errors is refused with the compiler's 422, warnings need a confirmation); the version's
+// own page follows, with "Start as shadow", then the shadow diff and promote-with-preview (Policies.tsx). The server enforces who may do each step; the page only
+// follows it.
 import { useCallback, useState } from 'react';
 import { api, ApiError } from '../api';
 import { Card, Dialog, ErrorNote } from '../components';
@@ -43,11 +43,18 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-export function DraftPage({ draft, scope, canPublish }: { draft: Draft; scope: string; canPublish: boolean }) {
+export interface DraftPageProps {
+  readonly draft: Draft;
+  readonly scope: string;
+  readonly canPublish: boolean;
+  /** The draft is now this published version (and no longer a draft). */
+  readonly onPublished: (version: string, created: boolean) => void;
+}
+
+export function DraftPage({ draft, scope, canPublish, onPublished }: DraftPageProps) {
   const [text, setText] = useState(draft.text);
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
   const [confirming, setConfirming] = useState<readonly EditorDiagnostic[] | null>(null);
-  const [published, setPublished] = useState<Published | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -64,7 +71,7 @@ export function DraftPage({ draft, scope, canPublish }: { draft: Draft; scope: s
     try {
       const result = await api.post<Published>('/api/policies', { source: text });
       discardDraft(scope, draft.id);
-      setPublished(result);
+      onPublished(result.policy_version, result.created);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught : new ApiError(0, { code: 'client', message: String(caught), field: null }));
     } finally {
@@ -78,46 +85,21 @@ export function DraftPage({ draft, scope, canPublish }: { draft: Draft; scope: s
     else void publish();
   };
 
-  const startShadow = async (version: string): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(`/api/policies/${version}/shadow`);
-      navigate(`/policies/${version}`);
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, { code: 'client', message: String(caught), field: null }));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const serverDiagnostics = (error?.body as { diagnostics?: ServerDiagnostic[] } | undefined)?.diagnostics ?? [];
 
   return (
     <div className="draft-layout">
       <Card
         title={<>Draft {draft.base ? <>from {draft.base}</> : <>(new policy)</>}</>}
-        actions={canPublish && !published ? (
+        actions={canPublish ? (
           <div className="button-row">
             <button type="button" className="button primary" disabled={busy || hasErrors || !report?.final} onClick={startPublish} title={hasErrors ? 'A policy with errors cannot be published' : undefined}>Publish</button>
             <button type="button" className="button ghost" disabled={busy} onClick={() => { if (window.confirm('Discard this draft? Its text is lost.')) { discardDraft(scope, draft.id); navigate('/policies'); } }}>Discard draft</button>
           </div>
         ) : null}
       >
-        {published ? (
-          <div className="note note-info" role="status" data-testid="published">
-            Published <strong>{published.policy_version}</strong>{published.created ? '' : ' (identical to the version already published)'}. It is not live yet: run it as a shadow beside the live policy, then promote it.
-            <div className="button-row">
-              <button type="button" className="button primary" disabled={busy} onClick={() => void startShadow(published.policy_version)}>Start as shadow</button>
-              <button type="button" className="button ghost" onClick={() => navigate(`/policies/${published.policy_version}`)}>Open {published.policy_version}</button>
-            </div>
-          </div>
-        ) : (
-          <>
-            <PolicyEditor key={draft.id} draft={draft} scope={scope} readOnly={!canPublish} onText={setText} onReport={onReport} />
-            <DiagnosticsSummary report={report} />
-          </>
-        )}
+        <PolicyEditor key={draft.id} draft={draft} scope={scope} readOnly={!canPublish} onText={setText} onReport={onReport} />
+        <DiagnosticsSummary report={report} />
         <ErrorNote error={error} needs="POST /api/policies" />
         {serverDiagnostics.length > 0 ? (
           <ul className="list diagnostics-list" aria-label="Diagnostics from the server">
@@ -135,7 +117,7 @@ export function DraftPage({ draft, scope, canPublish }: { draft: Draft; scope: s
           </div>
         </Dialog>
       </Card>
-      {published ? null : <ImpactPanel source={impactSource} />}
+      <ImpactPanel source={impactSource} />
     </div>
   );
 }

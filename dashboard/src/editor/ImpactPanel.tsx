@@ -49,17 +49,12 @@ export function ImpactPanel({ source }: ImpactPanelProps) {
   }, [source, days]);
 
   return (
-    <Card
-      title="What your change would have done"
-      className="impact-panel"
-      actions={(
-        <div className="segmented" role="group" aria-label="Period">
-          {WINDOWS.map((d) => (
-            <button key={d} type="button" className={`button small ${d === days ? 'primary' : 'ghost'}`} aria-pressed={d === days} onClick={() => setDays(d)}>{d} days</button>
-          ))}
-        </div>
-      )}
-    >
+    <Card title="What your change would have done" className="impact-panel">
+      <div className="segmented" role="group" aria-label="Period">
+        {WINDOWS.map((d) => (
+          <button key={d} type="button" className={`button small ${d === days ? 'primary' : 'ghost'}`} aria-pressed={d === days} onClick={() => setDays(d)}>{d} days</button>
+        ))}
+      </div>
       <div aria-live="polite" aria-busy={busy} data-testid="impact">
         {source === null ? <p className="muted">Fix the errors to see what this version would have decided.</p> : null}
         <ErrorNote error={error} needs="POST /api/policies/impact" />
@@ -82,22 +77,24 @@ export function ImpactPanel({ source }: ImpactPanelProps) {
                     return (
                       <li key={key}>
                         <button type="button" className="linklike" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)}>
-                          <OutcomeBadge outcome={t.from} /> → <OutcomeBadge outcome={t.to} /> <span data-testid="transition-text">{t.text}</span>
+                          <OutcomeBadge outcome={t.to} /> <span data-testid="transition-text">{t.text}</span>
                         </button>
                         {open === key ? (
-                          <table className="table compact">
-                            <thead><tr><th scope="col">Received</th><th scope="col" className="num">Amount</th><th scope="col">Live rule</th><th scope="col">New rule</th></tr></thead>
-                            <tbody>
-                              {t.refunds.map((r) => (
-                                <tr key={r.intent_id}>
-                                  <td><Link href={`/intents/${r.intent_id}`}>{formatTime(r.received_at)}</Link></td>
-                                  <td className="num"><Money minor={r.amount_cents} currency={r.currency} /></td>
-                                  <td><code>{r.before_rule ?? 'default'}</code></td>
-                                  <td><code>{r.after_rule ?? 'default'}</code></td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
+                          <>
+                            {t.refunds.length < t.count ? <p className="muted small">The newest {formatCount(t.refunds.length)} of {formatCount(t.count)}:</p> : null}
+                            <table className="table compact">
+                              <thead><tr><th scope="col">Refund</th><th scope="col" className="num">Amount</th><th scope="col">Rule: live → new</th></tr></thead>
+                              <tbody>
+                                {t.refunds.map((r) => (
+                                  <tr key={r.intent_id}>
+                                    <td><Link href={`/intents/${r.intent_id}`}>{formatTime(r.received_at)}</Link></td>
+                                    <td className="num"><Money minor={r.amount_cents} currency={r.currency} /></td>
+                                    <td><code>{r.before_rule ?? 'otherwise'}</code> → <code>{r.after_rule ?? 'otherwise'}</code></td>
+                                  </tr>
+                                ))}
+                              </tbody>
+                            </table>
+                          </>
                         ) : null}
                       </li>
                     );

@@ -7,7 +7,7 @@ import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutt
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from '../components';
 import './editor.css';
-import { saveDraft, type Draft } from './drafts';
+import { getDraft, saveDraft, type Draft } from './drafts';
 import { PolicyLanguageClient } from './PolicyLanguageClient';
 import { formatDocument, policyLanguage, showReport, type PolicyEditorHooks } from './policyExtensions';
 import type { DiagnosticsReport } from './protocol';
@@ -43,6 +43,8 @@ export function PolicyEditor({ draft, scope, readOnly, onText, onReport }: Polic
     clientRef.current = client;
     let saveTimer: ReturnType<typeof setTimeout> | null = null;
     const save = (state: EditorState): void => {
+      // A draft published or discarded meanwhile stays gone.
+      if (!getDraft(scope, draft.id)) return;
       saveDraft(scope, { ...draft, text: state.doc.toString(), editor: state.toJSON({ history: historyField }) });
     };
     const hooks: PolicyEditorHooks = {
@@ -57,6 +59,7 @@ export function PolicyEditor({ draft, scope, readOnly, onText, onReport }: Polic
       highlightActiveLineGutter(),
       highlightActiveLine(),
       drawSelection(),
+      EditorView.lineWrapping,
       history(),
       closeBrackets(),
       EditorState.readOnly.of(readOnly),

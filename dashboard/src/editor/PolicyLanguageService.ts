@@ -7,7 +7,7 @@
 // the `example` runs) and the static analysis, which the editor runs in a second worker
 // (analysisWorker.ts) and hands back through `analysed`. Once a stage says `final`, the list is
 // exactly what `axiru check` reports for the same text.
-import { checkPolicy, IncrementalParser, LineIndex, type Diagnostic as CompilerDiagnostic } from '@axiru/compiler';
+import { checkPolicy, IncrementalParser, LineIndex, type Diagnostic as CompilerDiagnostic } from '@axiru/compiler/language';
 import {
   codeActions,
   completion,

@@ -2,7 +2,7 @@
 // thread. Updates that arrive while a check runs queue up; the next check reads only the latest
 // text, so a burst of typing costs one check per check's duration, not one per keystroke. The
 // compile stage waits for a pause in typing (COMPILE_DELAY_MS), as in the language server.
-import type { Diagnostic } from '@axiru/compiler';
+import type { Diagnostic } from '@axiru/compiler/language';
 import { PolicyLanguageService } from './PolicyLanguageService';
 import type { FromWorker, Request, Results, ToWorker } from './protocol';
 

@@ -115,6 +115,22 @@ function withVersion(source: string, version: number): string {
   return source.replace(/^(\s*policy\s+"[^"\n]*"\s+version\s+)\d+/m, `$1${version}`);
 }
 
+/** Right after publishing from the editor: the next step, one click. */
+function StartShadowCard({ policy, onStarted }: { policy: PolicySummary; onStarted: () => void }) {
+  const start = useAction(() => api.post(`/api/policies/${policy.policy_version}/shadow`));
+  return (
+    <Card title={`Published ${policy.policy_version}`}>
+      <div className="note note-info" role="status" data-testid="published">
+        Published <strong>{policy.policy_version}</strong>, an immutable version. It is not live: run it as a shadow beside the live policy to compare their decisions on new refunds, then promote it.
+      </div>
+      <div className="button-row">
+        <button type="button" className="button primary" disabled={start.busy} onClick={() => void start.run().then((r) => { if (r !== undefined) onStarted(); })}>Start as shadow</button>
+      </div>
+      <ErrorNote error={start.error} />
+    </Card>
+  );
+}
+
 /** A version's source in the editor, read-only: what users who cannot publish see. */
 function ReadOnlyEditor({ version, source, scope }: { version: string; source: string; scope: string }) {
   const [report, setReport] = useState<DiagnosticsReport | null>(null);
@@ -145,6 +161,7 @@ export function PoliciesView({ version }: { version?: string }) {
   const draftId = location.search.get('draft');
   const draft = draftId ? getDraft(scope, draftId) : null;
   const inEditor = location.search.get('editor') === '1';
+  const justPublished = location.search.get('published') === '1';
   const nextVersion = policies.reduce((max, p) => Math.max(max, p.version), 0) + 1;
   const startDraft = (base: string | null, source: string): void => {
     const created = newDraft(scope, base, withVersion(source, nextVersion));
@@ -163,7 +180,7 @@ export function PoliciesView({ version }: { version?: string }) {
       {list.data && policies.length === 0 && !draft ? <Empty title="No policy published">Start one with “New empty policy”, or publish one with <code>POST /api/policies</code> (admin key), and activate it.</Empty> : null}
       {draftId && !draft ? <div className="note note-info" role="status">This draft is no longer here: it was published or discarded (drafts live in this browser).</div> : null}
       {policies.length > 0 || draft ? (
-        <div className="split">
+        <div className={draft ? 'split editing' : 'split'}>
           <nav aria-label="Versions" className="versions">
             {drafts.length > 0 ? (
               <>
@@ -192,8 +209,9 @@ export function PoliciesView({ version }: { version?: string }) {
               ))}
             </ul>
           </nav>
-          {draft ? <div className="stack"><DraftPage key={draft.id} draft={draft} scope={scope} canPublish={admin} /></div> : (
+          {draft ? <div className="stack"><DraftPage key={draft.id} draft={draft} scope={scope} canPublish={admin} onPublished={(v) => { list.reload(); navigate(`/policies/${v}?published=1`); }} /></div> : (
           <div className="stack">
+            {summary && admin && justPublished && !summary.live && !summary.shadow ? <StartShadowCard policy={summary} onStarted={() => { reloadAll(); navigate(`/policies/${summary.policy_version}`, true); }} /> : null}
             {summary ? (
               <Card
                 title={<>{summary.name} {summary.policy_version} <Badges policy={summary} /></>}
