@@ -128,15 +128,27 @@ export function policyLanguage(client: PolicyLanguageClient, hooks: PolicyEditor
   ];
 }
 
+/**
+ * Tokens are asked for once typing pauses: on a large policy they cost as much as a check, and
+ * the worker should spend a burst of keystrokes on diagnostics. Meanwhile the decorations of
+ * the last tokens move with the edits.
+ */
+const TOKENS_DELAY_MS = 120;
+const tokenTimers = new WeakMap<EditorView, ReturnType<typeof setTimeout>>();
+
 /** Shows a diagnostics report, and asks for the tokens of the text it was made for. */
 export function showReport(view: EditorView, client: PolicyLanguageClient, report: DiagnosticsReport): void {
   if (report.version !== client.currentVersion) return;
   view.dispatch(setDiagnostics(view.state, report.diagnostics.map((d) => lintDiagnostic(view, d))));
   if (report.stage !== 'checked') return;
-  void client.request({ method: 'tokens' }).then((tokens) => {
+  clearTimeout(tokenTimers.get(view));
+  tokenTimers.set(view, setTimeout(() => {
     if (client.currentVersion !== report.version) return;
-    const length = view.state.doc.length;
-    const ranges: Range<Decoration>[] = tokens.filter((t) => t.to <= length && t.from < t.to).map((t) => tokenMark(t).range(t.from, t.to));
-    view.dispatch({ effects: setTokens.of(Decoration.set(ranges, true)) });
-  }, () => undefined);
+    void client.request({ method: 'tokens' }).then((tokens) => {
+      if (client.currentVersion !== report.version) return;
+      const length = view.state.doc.length;
+      const ranges: Range<Decoration>[] = tokens.filter((t) => t.to <= length && t.from < t.to).map((t) => tokenMark(t).range(t.from, t.to));
+      view.dispatch({ effects: setTokens.of(Decoration.set(ranges, true)) });
+    }, () => undefined);
+  }, TOKENS_DELAY_MS));
 }
