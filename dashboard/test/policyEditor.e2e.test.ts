@@ -259,4 +259,33 @@ describe('the policy editor in a real browser', () => {
     expect(actions.some((a) => /shadow/.test(a))).toBe(true);
     expect(steps.at(-1)!.body).toMatchObject({ previous_version: liveBefore, reason: 'Lower the finance review threshold to $100' });
   }, STEP_MS);
+  it('shows an approver the editor read-only, and the API refuses them publishing, shadowing and promoting', async () => {
+    const created = await callApi<{ user: { id: string }; key: string }>('POST', '/api/users', demo.adminKey, {
+      email: 'fran@example.com', name: 'Fran Finance', roles: ['finance_manager'],
+    });
+    expect(created.status).toBe(201);
+    const invite = await callApi<{ url: string }>('POST', `/api/users/${created.json.user.id}/invite`, demo.adminKey);
+    expect(invite.status).toBe(201);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.goto(invite.json.url);
+    await page.getByLabel('New password').fill('a long finance password');
+    await page.getByLabel('Repeat it').fill('a long finance password');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policies', exact: true }).click();
+    await page.getByRole('link', { name: 'Open in editor' }).click();
+    await page.locator('.cm-content').waitFor();
+    expect(await page.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
+    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'New version from this one' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'New empty policy' }).count()).toBe(0);
+    await shot('28-approver-read-only');
+
+    const source = (await callApi<{ source: string }>('GET', `/api/policies/${published}`, demo.adminKey)).json.source;
+    const key = created.json.key;
+    expect((await callApi('POST', '/api/policies', key, { source: source.replace(/version \d+/, 'version 99') })).status).toBe(403);
+    expect((await callApi('POST', `/api/policies/${liveBefore}/shadow`, key)).status).toBe(403);
+    expect((await callApi('POST', `/api/policies/${liveBefore}/promote`, key, { confirm: true })).status).toBe(403);
+  }, STEP_MS);
 });
