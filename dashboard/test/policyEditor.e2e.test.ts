@@ -198,6 +198,19 @@ describe('the policy editor in a real browser', () => {
     await shot('23-editor-impact');
   }, STEP_MS);
 
+  it('keeps the draft and its undo history through a page reload', async () => {
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('axiru:policy-drafts:')).map((k) => localStorage.getItem(k)).join('')))
+      .toContain('refunds over $100 require finance_manager');
+    await page.reload();
+    await page.locator('.cm-content').waitFor();
+    await expect.poll(editorText).toContain('refunds over $100 require finance_manager');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+z');
+    await expect.poll(editorText).toContain('refunds over $150 require finance_manager');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(editorText).toContain('refunds over $100 require finance_manager');
+  }, STEP_MS);
+
   it('publishes the draft as a new immutable version, then starts it as a shadow', async () => {
     await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final')).toBe('true');
     // The impact step may have failed without the threshold change typed: publish what the issue asks.
