@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/editor/analysis';
 import { PolicyLanguageService } from '../src/editor/PolicyLanguageService';
 import type { DiagnosticsReport } from '../src/editor/protocol';
+import { toCodeMirrorSnippet } from '../src/editor/snippet';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FOLDERS = ['examples', 'examples/invalid'];
@@ -131,5 +132,11 @@ describe('the editor language service', () => {
     service.update(1, 'policy "p" version 1\n');
     service.update(2, 'policy "p" version 2\n');
     expect(service.analysed(1, [])).toBeNull();
+  });
+
+  it('turns the language server’s LSP snippets into CodeMirror snippets', () => {
+    expect(toCodeMirrorSnippet('rule ${1:name}:\n  $0')).toBe('rule ${1:name}:\n  ${}');
+    expect(toCodeMirrorSnippet('between ${1:\\$10} and ${2:\\$100}')).toBe('between ${1:$10} and ${2:$100}');
+    expect(toCodeMirrorSnippet('} expect ${4|allow,flag,pending_approval,block|}$0')).toBe('} expect ${4:allow}${}');
   });
 });

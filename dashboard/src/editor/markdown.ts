@@ -1,5 +1,6 @@
 // Hover text is Markdown as the language server writes it: paragraphs, fenced code, `code` and
-// **bold**. Rendered with DOM nodes (never innerHTML), so policy text cannot inject markup.
+// **bold**; names such as `finance_manager` keep their underscores. Rendered with DOM nodes
+// (never innerHTML), so policy text cannot inject markup.
 export function renderMarkdown(markdown: string): HTMLElement {
   const root = document.createElement('div');
   root.className = 'cm-policy-hover';
@@ -27,7 +28,7 @@ export function renderMarkdown(markdown: string): HTMLElement {
 }
 
 function appendInline(parent: HTMLElement, text: string): void {
-  for (const part of text.split(/(`[^`]+`|\*\*[^*]+\*\*|_[^_\s][^_]*_(?=\s|$|[.,;:]))/)) {
+  for (const part of text.split(/(`[^`]+`|\*\*[^*]+\*\*)/)) {
     if (part === '') continue;
     if (part.startsWith('`') && part.endsWith('`') && part.length > 1) {
       const code = document.createElement('code');
@@ -37,10 +38,6 @@ function appendInline(parent: HTMLElement, text: string): void {
       const strong = document.createElement('strong');
       strong.textContent = part.slice(2, -2);
       parent.append(strong);
-    } else if (part.startsWith('_') && part.endsWith('_') && part.length > 2) {
-      const em = document.createElement('em');
-      em.textContent = part.slice(1, -1);
-      parent.append(em);
     } else parent.append(document.createTextNode(part));
   }
 }
