@@ -21,6 +21,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
 const STEP_MS = 120_000;
+/** How long a condition may take to hold: generous, since the machine may be busy; never a pass/fail on speed. */
+const POLL = { timeout: 30_000 };
 /** Refunds of $120 the live policy allows (`routine`, up to $150) and a $100 threshold would hold. */
 const HELD_BY_NEW_THRESHOLD = 3;
 
@@ -132,14 +134,14 @@ describe('the policy editor in a real browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policies', exact: true }).click();
     await page.getByRole('button', { name: 'New version from this one' }).click();
     await page.locator('.cm-content').waitFor();
-    await expect.poll(editorText).toContain('rule high_value_refund_review');
+    await expect.poll(editorText, POLL).toContain('rule high_value_refund_review');
     // The header is moved on to the next version number, which publishing needs.
     const next = Number(liveBefore.slice(1)) + 1;
     expect(await editorText()).toMatch(new RegExp(`version ${next}\\b`));
     // Highlighted from the language's own tokens, and checked: no problems in the live policy.
     await page.locator('.cm-content .tok-keyword').first().waitFor();
     await page.locator('.cm-content .tok-function', { hasText: 'high_value_refund_review' }).first().waitFor();
-    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final')).toBe('true');
+    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final'), POLL).toBe('true');
     expect(await page.getByTestId('diagnostics-state').textContent()).toContain('0 errors, 0 warnings');
     await shot('20-editor-open');
   }, STEP_MS);
@@ -165,17 +167,24 @@ describe('the policy editor in a real browser', () => {
     const shownAfter = await page.evaluate(() => (window as unknown as { diagnosticShownAfter?: number }).diagnosticShownAfter);
     expect(shownAfter).toBeDefined();
     expect(shownAfter!).toBeLessThan(1000);
-    await expect.poll(() => page.getByTestId('diagnostics-state').textContent()).toContain('1 error');
+    await expect.poll(() => page.getByTestId('diagnostics-state').textContent(), POLL).toContain('1 error');
     await page.locator('.cm-lintRange-error').first().hover();
     const tooltip = page.locator('.cm-tooltip-lint');
     await tooltip.waitFor();
     expect(await tooltip.textContent()).toContain('did you mean `finance_manager`');
     await shot('21-editor-diagnostic');
     await tooltip.getByRole('button', { name: 'Change to `finance_manager`' }).click();
-    await expect.poll(editorText).toContain('refunds over $150 require finance_manager\n');
-    await expect.poll(() => page.locator('.cm-lintRange-error').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('diagnostics-state').textContent()).toContain('0 errors');
+    await expect.poll(editorText, POLL).toContain('refunds over $150 require finance_manager\n');
+    await expect.poll(() => page.locator('.cm-lintRange-error').count(), POLL).toBe(0);
+    await expect.poll(() => page.getByTestId('diagnostics-state').textContent(), POLL).toContain('0 errors');
     await shot('22-editor-fixed');
+    // Mod-Shift-F formats (`axiru fmt`): stray spaces go.
+    await select('rule very_high_value:', 'rule very_high_value:');
+    await page.keyboard.press('End');
+    await page.keyboard.type('   ');
+    await expect.poll(editorText, POLL).toContain('rule very_high_value:   \n');
+    await page.keyboard.press('Control+Shift+F');
+    await expect.poll(editorText, POLL).toContain('rule very_high_value:\n');
   }, STEP_MS);
 
   it('shows, beside the editor, that the unchanged policy would change none of the sealed decisions', async () => {
@@ -187,32 +196,32 @@ describe('the policy editor in a real browser', () => {
   it('shows what lowering $150 to $100 would have done to the sealed decisions, each transition listing its refunds', async () => {
     await select('$150', 'rule high_value_refund_review');
     await page.keyboard.type('$100');
-    await expect.poll(editorText).toContain('refunds over $100 require finance_manager');
+    await expect.poll(editorText, POLL).toContain('refunds over $100 require finance_manager');
     await expect.poll(() => page.getByTestId('impact-changed').textContent(), { timeout: 60_000 }).toBe(String(HELD_BY_NEW_THRESHOLD));
     const transition = page.getByTestId('transition-text');
     expect(await transition.first().textContent()).toBe(`allow → pending_approval: ${HELD_BY_NEW_THRESHOLD}, $360.00`);
     expect((await page.getByTestId('impact-summary').textContent())?.length).toBeGreaterThan(0);
     expect(await page.getByTestId('impact-rules').textContent()).toContain('high_value_refund_review');
     await transition.first().click();
-    await expect.poll(() => page.locator('.impact-panel tbody tr a[href^="/intents/"]').count()).toBe(HELD_BY_NEW_THRESHOLD);
+    await expect.poll(() => page.locator('.impact-panel tbody tr a[href^="/intents/"]').count(), POLL).toBe(HELD_BY_NEW_THRESHOLD);
     await shot('23-editor-impact');
   }, STEP_MS);
 
   it('keeps the draft and its undo history through a page reload', async () => {
-    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('axiru:policy-drafts:')).map((k) => localStorage.getItem(k)).join('')))
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('axiru:policy-drafts:')).map((k) => localStorage.getItem(k)).join('')), POLL)
       .toContain('refunds over $100 require finance_manager');
     await page.reload();
     await page.locator('.cm-content').waitFor();
-    await expect.poll(editorText).toContain('refunds over $100 require finance_manager');
+    await expect.poll(editorText, POLL).toContain('refunds over $100 require finance_manager');
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+z');
-    await expect.poll(editorText).toContain('refunds over $150 require finance_manager');
+    await expect.poll(editorText, POLL).toContain('refunds over $150 require finance_manager');
     await page.keyboard.press('Control+y');
-    await expect.poll(editorText).toContain('refunds over $100 require finance_manager');
+    await expect.poll(editorText, POLL).toContain('refunds over $100 require finance_manager');
   }, STEP_MS);
 
   it('publishes the draft as a new immutable version, then starts it as a shadow', async () => {
-    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final')).toBe('true');
+    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final'), POLL).toBe('true');
     // The impact step may have failed without the threshold change typed: publish what the issue asks.
     expect(await editorText()).toContain('refunds over $100 require finance_manager');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
@@ -238,7 +247,7 @@ describe('the policy editor in a real browser', () => {
     expect(decided.decision.outcome).toBe('allow');
     await page.reload();
     const diff = page.locator('section.card', { has: page.getByRole('heading', { name: 'Shadow vs live' }) });
-    await expect.poll(async () => (await diff.textContent()) ?? '').toMatch(/1 of 1 decisions? since .* would differ/);
+    await expect.poll(async () => (await diff.textContent()) ?? '', POLL).toMatch(/1 of 1 decisions? since .* would differ/);
     await shot('25-shadow-diff');
     await page.getByRole('button', { name: 'Promote to live…' }).click();
     const dialog = page.getByRole('dialog');
@@ -289,7 +298,7 @@ describe('the policy editor in a real browser', () => {
     await page.getByRole('link', { name: 'Open in editor' }).click();
     await page.locator('.cm-content').waitFor();
     expect(await page.locator('.cm-content').getAttribute('contenteditable')).toBe('false');
-    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final')).toBe('true');
+    await expect.poll(() => page.getByTestId('diagnostics-state').getAttribute('data-final'), POLL).toBe('true');
     expect(await page.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New version from this one' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New empty policy' }).count()).toBe(0);
