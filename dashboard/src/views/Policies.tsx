@@ -137,6 +137,7 @@ function ReadOnlyEditor({ version, source, scope }: { version: string; source: s
   const draft: Draft = { id: `view-${version}`, base: version, text: source, updated_at: '' };
   return (
     <>
+      <p className="muted small">Read-only: publishing a new version needs the admin role. Hover a name for what it means.</p>
       <PolicyEditor key={draft.id} draft={draft} scope={scope} readOnly onText={() => undefined} onReport={setReport} />
       <DiagnosticsSummary report={report} />
     </>
