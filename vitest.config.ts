@@ -11,6 +11,7 @@ export default defineConfig({
     // Tests run on the sources of sibling packages, so they never depend on a stale build.
     alias: {
       '@axiru/runtime': here('./runtime/src/index.ts'),
+      '@axiru/compiler/language': here('./compiler/src/language.ts'),
       '@axiru/compiler': here('./compiler/src/index.ts'),
     },
   },

@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { api, query } from '../api';
+import { DiagnosticsSummary, DraftPage } from '../editor/DraftPage';
+import { EMPTY_POLICY, getDraft, listDrafts, newDraft, type Draft } from '../editor/drafts';
+import { PolicyEditor } from '../editor/PolicyEditor';
+import type { DiagnosticsReport } from '../editor/protocol';
 import type { PolicyDetail, PolicySummary, PromoteImpact, ShadowDiff } from '../apiTypes';
 import { Amounts, Card, Dialog, Empty, ErrorNote, Loading, Money, OutcomeBadge, PageHeader } from '../components';
 import { formatCount, formatTime } from '../format';
 import { highlightPolicy } from '../highlightPolicy';
-import { Link, navigate } from '../router';
-import { isAdmin, useSession } from '../session';
+import { Link, navigate, useLocation } from '../router';
+import { isAdmin, useSession, type Session } from '../session';
 import { useAction, useApi } from '../useApi';
 
 function Badges({ policy }: { policy: PolicySummary }) {
@@ -101,6 +105,45 @@ function PolicyActions({ policy, onChanged }: { policy: PolicySummary; onChanged
   );
 }
 
+/** Drafts are the browser's, per organisation and user. */
+function draftScope(session: Session): string {
+  return `${session.org.id}:${session.user.id}`;
+}
+
+/** The source with its header's version set to `version` (publishing needs a new number). */
+function withVersion(source: string, version: number): string {
+  return source.replace(/^(\s*policy\s+"[^"\n]*"\s+version\s+)\d+/m, `$1${version}`);
+}
+
+/** Right after publishing from the editor: the next step, one click. */
+function StartShadowCard({ policy, onStarted }: { policy: PolicySummary; onStarted: () => void }) {
+  const start = useAction(() => api.post(`/api/policies/${policy.policy_version}/shadow`));
+  return (
+    <Card title={`Published ${policy.policy_version}`}>
+      <div className="note note-info" role="status" data-testid="published">
+        Published <strong>{policy.policy_version}</strong>, an immutable version. It is not live: run it as a shadow beside the live policy to compare their decisions on new refunds, then promote it.
+      </div>
+      <div className="button-row">
+        <button type="button" className="button primary" disabled={start.busy} onClick={() => void start.run().then((r) => { if (r !== undefined) onStarted(); })}>Start as shadow</button>
+      </div>
+      <ErrorNote error={start.error} />
+    </Card>
+  );
+}
+
+/** A version's source in the editor, read-only: what users who cannot publish see. */
+function ReadOnlyEditor({ version, source, scope }: { version: string; source: string; scope: string }) {
+  const [report, setReport] = useState<DiagnosticsReport | null>(null);
+  const draft: Draft = { id: `view-${version}`, base: version, text: source, updated_at: '' };
+  return (
+    <>
+      <p className="muted small">Read-only: publishing a new version needs the admin role. Hover a name for what it means.</p>
+      <PolicyEditor key={draft.id} draft={draft} scope={scope} readOnly onText={() => undefined} onReport={setReport} />
+      <DiagnosticsSummary report={report} />
+    </>
+  );
+}
+
 export function PoliciesView({ version }: { version?: string }) {
   const session = useSession();
   const list = useApi<{ data: PolicySummary[] }>('/api/policies');
@@ -112,16 +155,50 @@ export function PoliciesView({ version }: { version?: string }) {
     list.reload();
     detail.reload();
   };
+  const location = useLocation();
+  const admin = isAdmin(session);
+  const scope = draftScope(session);
+  const drafts = listDrafts(scope);
+  const draftId = location.search.get('draft');
+  const draft = draftId ? getDraft(scope, draftId) : null;
+  const inEditor = location.search.get('editor') === '1';
+  const justPublished = location.search.get('published') === '1';
+  const nextVersion = policies.reduce((max, p) => Math.max(max, p.version), 0) + 1;
+  const startDraft = (base: string | null, source: string): void => {
+    const created = newDraft(scope, base, withVersion(source, nextVersion));
+    navigate(`/policies?draft=${created.id}`);
+  };
 
   return (
     <div className="page">
-      <PageHeader title="Policies" subtitle="Every published version; one is live, any number run as shadows beside it." />
+      <PageHeader
+        title="Policies"
+        subtitle="Every published version; one is live, any number run as shadows beside it."
+        actions={admin ? <button type="button" className="button" onClick={() => startDraft(null, EMPTY_POLICY)}>New empty policy</button> : null}
+      />
       <ErrorNote error={list.error} />
       {list.loading && !list.data ? <Loading /> : null}
-      {list.data && policies.length === 0 ? <Empty title="No policy published">Publish one with <code>POST /api/policies</code> (admin key) and activate it.</Empty> : null}
-      {policies.length > 0 ? (
-        <div className="split">
+      {list.data && policies.length === 0 && !draft ? <Empty title="No policy published">Start one with “New empty policy”, or publish one with <code>POST /api/policies</code> (admin key), and activate it.</Empty> : null}
+      {draftId && !draft ? <div className="note note-info" role="status">This draft is no longer here: it was published or discarded (drafts live in this browser).</div> : null}
+      {policies.length > 0 || draft ? (
+        <div className={draft ? 'split editing' : 'split'}>
           <nav aria-label="Versions" className="versions">
+            {drafts.length > 0 ? (
+              <>
+                <h2 className="small-title">Drafts</h2>
+                <ul>
+                  {drafts.map((d) => (
+                    <li key={d.id}>
+                      <Link href={`/policies?draft=${d.id}`} aria-current={d.id === draftId ? 'page' : undefined}>
+                        <strong>Draft</strong> <span className="muted">{d.base ? `from ${d.base}` : 'new policy'}</span>
+                        <span className="muted small">{formatTime(d.updated_at)}</span>
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+                <h2 className="small-title">Published</h2>
+              </>
+            ) : null}
             <ul>
               {policies.map((p) => (
                 <li key={p.policy_version}>
@@ -133,19 +210,32 @@ export function PoliciesView({ version }: { version?: string }) {
               ))}
             </ul>
           </nav>
+          {draft ? <div className="stack"><DraftPage key={draft.id} draft={draft} scope={scope} canPublish={admin} onPublished={(v) => { list.reload(); navigate(`/policies/${v}?published=1`); }} /></div> : (
           <div className="stack">
+            {summary && admin && justPublished && !summary.live && !summary.shadow ? <StartShadowCard policy={summary} onStarted={() => { reloadAll(); navigate(`/policies/${summary.policy_version}`, true); }} /> : null}
             {summary ? (
               <Card
                 title={<>{summary.name} {summary.policy_version} <Badges policy={summary} /></>}
-                actions={isAdmin(session) ? <PolicyActions policy={summary} onChanged={() => { reloadAll(); navigate(`/policies/${summary.policy_version}`, true); }} /> : null}
+                actions={(
+                  <div className="button-row">
+                    {admin && detail.data ? <button type="button" className="button" onClick={() => startDraft(summary.policy_version, detail.data!.source)}>New version from this one</button> : null}
+                    {!admin && detail.data ? <Link className="button" href={inEditor ? `/policies/${summary.policy_version}` : `/policies/${summary.policy_version}?editor=1`}>{inEditor ? 'Close editor' : 'Open in editor'}</Link> : null}
+                    {admin ? <PolicyActions policy={summary} onChanged={() => { reloadAll(); navigate(`/policies/${summary.policy_version}`, true); }} /> : null}
+                  </div>
+                )}
               >
                 <p className="muted">Hash <code className="hash">{summary.hash}</code> · published {formatTime(summary.created_at)}{summary.created_by ? ` by ${summary.created_by}` : ''}</p>
                 <ErrorNote error={detail.error} />
-                {detail.data ? <pre className="source" aria-label={`Source of ${summary.policy_version}`}><code>{highlightPolicy(detail.data.source)}</code></pre> : <Loading />}
+                {detail.data
+                  ? inEditor && !admin
+                    ? <ReadOnlyEditor version={summary.policy_version} source={detail.data.source} scope={scope} />
+                    : <pre className="source" aria-label={`Source of ${summary.policy_version}`}><code>{highlightPolicy(detail.data.source)}</code></pre>
+                  : <Loading />}
               </Card>
             ) : <ErrorNote error={null} />}
             {summary?.shadow ? <DiffCard version={summary.policy_version} /> : null}
           </div>
+          )}
         </div>
       ) : null}
     </div>
