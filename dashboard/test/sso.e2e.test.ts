@@ -40,8 +40,9 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
 
 async function ssoSignIn(who: string, login: string): Promise<void> {
   await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: 'Sign in with SSO' }).click();
   await page.getByLabel('Work email or organisation id').fill(who);
-  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
   // The provider's own page, on its own site.
   await page.getByRole('heading', { name: 'Test identity provider' }).waitFor();
   expect(new URL(page.url()).origin).toBe(new URL(idp.issuer).origin);
@@ -126,9 +127,9 @@ describe('single sign-on in a real browser', () => {
   }, STEP_MS);
 
   it('brings a failed sign-in back to the sign-in page with the reason', async () => {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/?sso`);
     await page.getByLabel('Work email or organisation id').fill('someone@unknown.test');
-    await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('No organisation signs in with single sign-on for this email domain');
   }, STEP_MS);
 });
