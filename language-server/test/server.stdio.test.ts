@@ -222,7 +222,7 @@ example "e" { amount: $1 } expect |allow by |r
       labels.push(items.map((i) => i.label).slice(0, 4));
     }
     expect(labels).toEqual([
-      ['roles', 'sources', 'otherwise', 'on missing'],
+      ['roles', 'sources', 'lists', 'timezone'],
       ['support_tool', 'ai_agent', 'automation', 'stripe_direct'],
       ['amount', 'charge amount', 'charge refunded', 'charge age'],
       ['support_lead', 'finance_manager', 'N approvals from', 'approval from'],

@@ -21,7 +21,7 @@ export interface ItemsParse {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-const ITEM_START = /^(?:policy|roles|sources|otherwise|on|rule|example)(?![A-Za-z0-9_])/gm;
+const ITEM_START = /^(?:policy|roles|sources|lists|timezone|otherwise|on|rule|example)(?![A-Za-z0-9_.])/gm;
 
 interface Piece {
   /** The piece parsed on its own, at offset 0. */
