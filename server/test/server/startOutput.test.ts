@@ -72,9 +72,13 @@ describe('the log format', () => {
   function firstLogLine(env: Record<string, string>, viaTerminal: boolean): Promise<string> {
     const data = tempDir('axiru-log-format-');
     const args = [AXIRU_BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data.path, '--log-level', 'info'];
-    // `script` gives the server a pseudo-terminal as standard output, as a person's shell would.
+    // `script` gives the server a pseudo-terminal as standard output, as a person's shell would
+    // (util-linux and BSD/macOS spell its arguments differently).
+    const scriptArgs = process.platform === 'darwin'
+      ? ['-q', '/dev/null', process.execPath, ...args]
+      : ['-qec', [process.execPath, ...args].map((word) => `'${word}'`).join(' '), '/dev/null'];
     const child = viaTerminal
-      ? spawn('script', ['-qec', [process.execPath, ...args].map((word) => `'${word}'`).join(' '), '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'] })
+      ? spawn('script', scriptArgs, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'ignore'] })
       : spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     let output = '';
