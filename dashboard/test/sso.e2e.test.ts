@@ -40,7 +40,7 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
 
 async function ssoSignIn(who: string, login: string): Promise<void> {
   await page.goto(`${server.url}/`);
-  await page.getByLabel('Work email or organisation id').fill(who);
+  await page.getByLabel('Work e-mail or organisation id').fill(who);
   await page.getByRole('button', { name: 'Sign in with SSO' }).click();
   // The provider's own page, on its own site.
   await page.getByRole('heading', { name: 'Test identity provider' }).waitFor();
@@ -127,7 +127,7 @@ describe('single sign-on in a real browser', () => {
 
   it('brings a failed sign-in back to the sign-in page with the reason', async () => {
     await page.goto(`${server.url}/`);
-    await page.getByLabel('Work email or organisation id').fill('someone@unknown.test');
+    await page.getByLabel('Work e-mail or organisation id').fill('someone@unknown.test');
     await page.getByRole('button', { name: 'Sign in with SSO' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('No organisation signs in with single sign-on for this email domain');
   }, STEP_MS);

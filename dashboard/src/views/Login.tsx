@@ -42,7 +42,7 @@ export function LoginView({ onSignedIn }: { onSignedIn: (session: Session) => vo
       </form>
       <form className="auth-card" aria-labelledby="sso-title" onSubmit={(event) => { event.preventDefault(); window.location.assign(ssoStartUrl(ssoWho)); }}>
         <h2 id="sso-title">Single sign-on</h2>
-        <label htmlFor="sso-who">Work email or organisation id</label>
+        <label htmlFor="sso-who">Work e-mail or organisation id</label>
         <input id="sso-who" name="sso-who" type="text" autoComplete="email" required value={ssoWho} onChange={(e) => setSsoWho(e.target.value)} />
         {ssoError !== null && <div className="note note-error" role="alert">{ssoError}</div>}
         <button className="button" type="submit">Sign in with SSO</button>
