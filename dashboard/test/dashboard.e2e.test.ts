@@ -57,7 +57,7 @@ async function signIn(email: string, password: string): Promise<void> {
   await page.goto(`${server.url}/`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 
@@ -111,7 +111,7 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Email').fill(demo.email);
     await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('email or password is not right');
     await shot('01-login');
     await signIn(demo.email, demo.password);
