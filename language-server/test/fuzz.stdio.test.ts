@@ -35,7 +35,7 @@ import { built } from './helpers/built.js';
 
 const BIN = fileURLToPath(new URL('../bin/axiru-language-server.js', import.meta.url));
 const SEED = Number(process.env['AXIRU_LSP_FUZZ_SEED'] ?? 2019);
-const COUNT = Number(process.env['AXIRU_LSP_FUZZ_COUNT'] ?? 60);
+const COUNT = Number(process.env['AXIRU_LSP_FUZZ_COUNT'] ?? 15);
 
 let child: ChildProcessWithoutNullStreams;
 let connection: ProtocolConnection;
