@@ -151,7 +151,7 @@ describe('axiru check', () => {
   });
 
   test.each([
-    [['check', ACME, '--format', 'xml'], 'axiru: --format must be text, json or github, not `xml`'],
+    [['check', ACME, '--format', 'xml'], 'axiru: --format must be text, json, github or sarif, not `xml`'],
     [['check', '/no/such/file.axiru'], 'axiru: /no/such/file.axiru: no such file'],
   ])('usage errors exit 2 with one line: %j', async (argv, message) => {
     const result = await run(argv);

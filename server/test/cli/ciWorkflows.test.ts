@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseJunit } from 'junit2json';
@@ -37,7 +36,7 @@ interface StepRun { readonly name: string; readonly status: number; readonly out
 
 /** A policy repository as a team keeps it: package.json, installed @axiru/compiler, policies/. */
 function policyRepository(policy: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'axiru-policy-repo-'));
+  const dir = mkdtempSync(join(scratch.path, 'policy-repo-'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, devDependencies: { '@axiru/compiler': '0.1.0' } }));
   mkdirSync(join(dir, 'node_modules/@axiru'), { recursive: true });
   mkdirSync(join(dir, 'node_modules/.bin'));
@@ -154,12 +153,12 @@ async function runGitlab(repo: string, server: ServerProcess, extraEnv: Record<s
   return { steps, reports };
 }
 
-const dir = tempDir('axiru-ci-workflows-');
+const scratch = tempDir('axiru-ci-workflows-');
 const servers: ServerProcess[] = [];
 
 async function serverWithTraffic(name: string): Promise<{ server: ServerProcess; admin: string }> {
   // The ready line is waited for; the deadline is only a safety net on a busy machine.
-  const server = await startServerProcess(join(dir.path, name), 180_000);
+  const server = await startServerProcess(join(scratch.path, name), 180_000);
   servers.push(server);
   // Three $120 refunds allowed under acme v3 (the live policy).
   for (let i = 0; i < 3; i += 1) {
@@ -190,14 +189,14 @@ afterAll(async () => {
     server.child.kill('SIGTERM');
     await server.exited;
   }
-  dir.remove();
+  scratch.remove();
 });
 
 describe('examples/ci/github-actions.yml', () => {
   let server: ServerProcess;
   let admin: string;
-  const bin = join(dir.path, 'gh-bin');
-  const calls = join(dir.path, 'gh-calls');
+  const bin = join(scratch.path, 'gh-bin');
+  const calls = join(scratch.path, 'gh-calls');
   const context = (event: string, admin: string, url: string) => ({
     github: { event_name: event, token: 'ghs_test', event: { pull_request: { number: 7 } } },
     vars: { AXIRU_URL: url },
