@@ -122,7 +122,17 @@ export const ssoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['session'],
       summary: 'Where the identity provider sends the browser back: signs in (the axiru_session cookie) and redirects to the dashboard',
-      querystring: Type.Record(Type.String(), Type.String({ maxLength: 4096 })),
+      // The parameters of an authorization response (RFC 6749 4.1.2 and 4.1.2.1, RFC 9207's iss);
+      // a provider may add its own, so others are allowed too, as bounded strings.
+      querystring: Type.Object({
+        code: Type.Optional(Type.String({ maxLength: 4096 })),
+        state: Type.Optional(Type.String({ maxLength: 4096 })),
+        iss: Type.Optional(Type.String({ maxLength: 4096 })),
+        error: Type.Optional(Type.String({ maxLength: 4096 })),
+        error_description: Type.Optional(Type.String({ maxLength: 4096 })),
+        error_uri: Type.Optional(Type.String({ maxLength: 4096 })),
+        session_state: Type.Optional(Type.String({ maxLength: 4096 })),
+      }, { additionalProperties: Type.String({ maxLength: 4096 }) }),
       response: { ...errorResponses(400, 403, 404, 409, 502) },
     },
   }, (request, reply) => orSignInPage(request, reply as unknown as FastifyReply, async () => {

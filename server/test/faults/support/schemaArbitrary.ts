@@ -45,7 +45,10 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
 }
 
 /** An arbitrary of values the schema accepts (best effort: a few keywords are approximated). */
-export function schemaArbitrary(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+export function schemaArbitrary(schema: JsonSchema | boolean, depth = 0): fc.Arbitrary<unknown> {
+  // A boolean schema (`true`: anything; `false`: nothing) has no value that is more valid than
+  // another: anything JSON, which the mutations then vary.
+  if (typeof schema === 'boolean') return fc.jsonValue({ maxDepth: 2 });
   const nullable = schema['nullable'] === true;
   const base = nonNullable(schema, depth);
   return nullable ? fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: fc.constant(null) }) : base;
