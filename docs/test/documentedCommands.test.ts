@@ -12,7 +12,7 @@
 // and the benchmarks rebuild the tree, which must not happen under the feet of other tests.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,8 +70,8 @@ const distinctAtCiSize = (commands: readonly string[]): string[] =>
 
 interface Run { readonly code: number | null; readonly out: string; readonly err: string }
 
-function sh(command: string, env: NodeJS.ProcessEnv = {}, input = ''): Run {
-  const run = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+function sh(command: string, env: NodeJS.ProcessEnv = {}, input = '', cwd = ROOT): Run {
+  const run = spawnSync('sh', ['-c', command], { cwd, encoding: 'utf8', input, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
@@ -162,15 +162,71 @@ describe('the documented commands', () => {
   }, COMMAND_MS);
 
   const others = distinctAtCiSize(allCommands).filter((command) => !['npm ci', 'npm test', 'npm start', 'npm run test:soak'].includes(command) && !command.startsWith('curl '));
-  it.each(others)('%s', (command) => {
+  it.each(others)('%s', async (command) => {
     const runnable = /^npx axiru( |$)/.test(command) || /^npm run [\w:-]+( |$)/.test(command);
     expect(runnable, `${command}: documented, but this test does not know how to run it; teach documentedCommands.test.ts`).toBe(true);
     const sized = atCiSize(command);
+    if (/\bpolicies\//.test(command)) {
+      // "Policies in CI": run in a policy repository, against a running server.
+      const repository = await policyRepository();
+      expectSuccess(sh(sized, repository.env, '', repository.dir), sized);
+      return;
+    }
     // The data folder `npm start` made above, as a newcomer's ./axiru-data would be; a password
     // on standard input for `users add --password`.
     expectSuccess(sh(sized, { AXIRU_DATA: join(scratch, 'data') }, 'a password of some length\n'), sized);
   }, COMMAND_MS);
 });
+
+interface PolicyRepository { readonly dir: string; readonly env: NodeJS.ProcessEnv }
+let repository: Promise<PolicyRepository> | undefined;
+let repositoryServer: ReturnType<typeof spawn> | undefined;
+afterAll(async () => {
+  if (repositoryServer && repositoryServer.exitCode === null) {
+    const exited = new Promise((resolve) => repositoryServer!.once('exit', resolve));
+    repositoryServer.kill('SIGTERM');
+    await exited;
+  }
+});
+
+/**
+ * A policy repository as README's "Policies in CI" has it: `policies/refunds.axiru` (acme under a
+ * new version) and `@axiru/compiler` installed (linked to this tree), with AXIRU_URL and
+ * AXIRU_ADMIN_KEY naming an `axiru serve` of its own and an admin key made with `axiru keys create`.
+ */
+function policyRepository(): Promise<PolicyRepository> {
+  repository ??= (async () => {
+    const dir = join(scratch, 'policy-repository');
+    mkdirSync(join(dir, 'policies'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', '@axiru'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    const source = readFileSync(join(ROOT, 'examples/acme.axiru'), 'utf8').replace(/^(policy "[^"]+") version \d+$/m, '$1 version 40');
+    writeFileSync(join(dir, 'policies', 'refunds.axiru'), source);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, devDependencies: { '@axiru/compiler': '*' } }));
+    symlinkSync(join(ROOT, 'compiler'), join(dir, 'node_modules', '@axiru', 'compiler'));
+    symlinkSync(join(ROOT, 'compiler', 'bin', 'axiru.js'), join(dir, 'node_modules', '.bin', 'axiru'));
+    const data = join(scratch, 'policy-repository-data');
+    const server = spawn(process.execPath, [join(ROOT, 'compiler/bin/axiru.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data, '--log-level', 'error'], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AXIRU_LOG_FORMAT: 'json' },
+    });
+    repositoryServer = server;
+    let stderr = '';
+    server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      server.once('exit', (code) => reject(new Error(`axiru serve exited (${code}) before it served: ${stderr}`)));
+      createInterface({ input: server.stdout! }).on('line', (line) => {
+        const ready = /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/.exec(line);
+        if (ready) resolve(ready[1]!);
+      });
+    });
+    const created = sh(`npx axiru keys create --data ${data} --kind admin`);
+    expectSuccess(created, 'axiru keys create --kind admin');
+    const key = /sk_\w+/.exec(created.out)?.[0];
+    expect(key, `an admin key in: ${created.out}`).toBeDefined();
+    return { dir, env: { AXIRU_URL: url, AXIRU_ADMIN_KEY: key! } };
+  })();
+  return repository;
+}
 
 /** The synopses in the first column of README's "The `axiru` command" table, e.g. `axiru users add|list|disable --data DIR`. */
 function axiruSynopses(markdown: string): string[] {
