@@ -15,6 +15,7 @@ export { formatPolicy } from './format/formatPolicy.js';
 export { printStatement } from './format/printSyntax.js';
 export { runExamples, type ExampleResult } from './examples/runExamples.js';
 export { canonicalJson } from '@axiru/runtime';
+export type { ImpactRefund, ImpactTransition, PolicyImpactReport } from '@axiru/runtime';
 export { hashIR } from './emit/hashIR.js';
 export type { SourceMap, RuleSource } from './emit/emitPolicy.js';
 // For the language server: tokens and the shared parser (completion by grammar position),

@@ -16,6 +16,7 @@ export type {
   RuleTrace,
   TruthValue,
 } from './explain.js';
+export type { CandidateImpact, ImpactRefund, ImpactTransition, PolicyImpactReport, RuleImpact } from './impactReport.js';
 export { inputNameOf, listInputName, WEEKDAYS } from './fields.js';
 export {
   canonicalTimeZone,

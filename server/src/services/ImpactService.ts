@@ -1,6 +1,7 @@
+import type { PolicyImpactReport } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import type { Store } from '../repositories/types.js';
-import { candidateImpact, type CandidateImpact } from './policyImpact.js';
+import { candidateImpact } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { compilePolicy } from './PolicyService.js';
 import type { TrafficSource } from './sealedTraffic.js';
@@ -14,11 +15,7 @@ export interface ImpactRequest {
   readonly against: number | null;
 }
 
-export interface ImpactAnswer extends CandidateImpact {
-  readonly window: { readonly days: number; readonly since: string; readonly until: string };
-  readonly against: { readonly version: string; readonly ir_hash: string } | null;
-  readonly candidate: { readonly ir_hash: string };
-}
+export type ImpactAnswer = PolicyImpactReport;
 
 /**
  * What an unpublished policy would have decided over the organisation's recent sealed decisions.

@@ -5,7 +5,7 @@
 // answers for an unpublished policy (POST /api/policies/impact): the candidate against another
 // version re-evaluated on the same inputs, with per-rule counts and the changed refunds.
 
-import type { DecisionInput, FactIR, LoadedPolicy, Outcome } from '@axiru/runtime';
+import type { CandidateImpact, DecisionInput, FactIR, ImpactRefund, LoadedPolicy, Outcome } from '@axiru/runtime';
 import type { IntentRepository, OrgMode, Store } from '../repositories/types.js';
 import { addAmount, amountsText, plural, sortedAmounts, transitionText, type Amounts } from './amounts.js';
 import { computeFacts, COUNTED_STATUSES, type Facts } from './computeFacts.js';
@@ -130,43 +130,6 @@ export interface CandidateQuestion {
   readonly against: LoadedPolicy | null;
 }
 
-export interface ChangedRefund {
-  readonly intent_id: string;
-  readonly amount_cents: number;
-  readonly currency: string;
-  readonly received_at: string;
-  readonly before_rule: string | null;
-  readonly after_rule: string | null;
-}
-
-export interface CandidateTransition {
-  readonly from: Outcome;
-  readonly to: Outcome;
-  readonly count: number;
-  readonly amounts: Array<{ currency: string; amount_cents: number }>;
-  /** `allow → pending_approval: 12, $2,340.00` */
-  readonly text: string;
-  /** Newest first, at most REFUNDS_PER_TRANSITION. */
-  readonly refunds: ChangedRefund[];
-}
-
-export interface RuleCount {
-  readonly name: string;
-  /** Re-evaluated decisions whose request the rule matched. */
-  readonly matched: number;
-  /** Of those, how many it decided (it was the winning rule). */
-  readonly decided: number;
-}
-
-export interface CandidateImpact {
-  readonly evaluated: number;
-  readonly changed: number;
-  readonly transitions: CandidateTransition[];
-  /** Every rule of the candidate, in policy order. */
-  readonly rules: RuleCount[];
-  readonly summary: string[];
-}
-
 /**
  * An unpublished policy over the window's sealed decisions, compared with another policy (or with
  * what was decided), newest decision first so each transition keeps its newest refunds.
@@ -179,7 +142,7 @@ export async function candidateImpact(
   const ruleIndex = new Map(candidate.ir.rules.map((rule, index) => [rule.id, index]));
   const matched = new Array<number>(candidate.ir.rules.length).fill(0);
   const decided = new Array<number>(candidate.ir.rules.length).fill(0);
-  const groups = new Map<string, { from: Outcome; to: Outcome; count: number; amounts: Amounts; refunds: ChangedRefund[] }>();
+  const groups = new Map<string, { from: Outcome; to: Outcome; count: number; amounts: Amounts; refunds: ImpactRefund[] }>();
   let evaluated = 0;
   let changed = 0;
   const decisions = await traffic.window(store, orgId, question.sinceMs, question.untilMs);

@@ -1,34 +1,11 @@
 // The answer of POST /api/policies/impact, and how `axiru impact` shows it: as text for a
 // terminal, or as Markdown ready to post as a pull-request comment.
 
-import { formatMoney } from '@axiru/runtime';
+import { formatMoney, type PolicyImpactReport } from '@axiru/runtime';
 
-export type Outcome = 'allow' | 'flag' | 'pending_approval' | 'block';
-
-export interface ImpactAnswer {
-  readonly window: { readonly days: number; readonly since: string; readonly until: string };
-  readonly against: { readonly version: string; readonly ir_hash: string } | null;
-  readonly candidate: { readonly ir_hash: string };
-  readonly evaluated: number;
-  readonly changed: number;
-  readonly transitions: ReadonlyArray<{
-    readonly from: Outcome;
-    readonly to: Outcome;
-    readonly count: number;
-    readonly amounts: ReadonlyArray<{ readonly currency: string; readonly amount_cents: number }>;
-    readonly text: string;
-    readonly refunds: ReadonlyArray<{
-      readonly intent_id: string;
-      readonly amount_cents: number;
-      readonly currency: string;
-      readonly received_at: string;
-      readonly before_rule: string | null;
-      readonly after_rule: string | null;
-    }>;
-  }>;
-  readonly rules: ReadonlyArray<{ readonly name: string; readonly matched: number; readonly decided: number }>;
-  readonly summary: readonly string[];
-}
+export type { Outcome } from '@axiru/runtime';
+/** The answer of POST /api/policies/impact. */
+export type ImpactAnswer = PolicyImpactReport;
 
 /** What the report calls the candidate: its name and version from the file. */
 export interface CandidateName {
