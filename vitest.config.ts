@@ -22,6 +22,10 @@ export default defineConfig({
     hookTimeout: 300_000,
     // expect.poll() returns as soon as its condition holds; its default 1 s would be a race.
     expect: { poll: { timeout: 60_000 } },
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Most
+    // test files wait on child processes, sockets and fsync rather than compute, so two files at
+    // a time use the cores that one leaves idle; tests wait for conditions, never for time.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

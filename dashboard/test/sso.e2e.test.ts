@@ -9,13 +9,13 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findChromium } from './support/findChromium.js';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startServerProcess, type ServerProcess } from '../../server/test/support/serverProcess.js';
 import { makeCerts, startIdentityProvider, type IdentityProvider } from '../../server/test/support/oidc.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',
@@ -62,7 +62,8 @@ async function signOut(): Promise<void> {
 beforeAll(async () => {
   assertBuilt();
   if (!existsSync(join(REPO, 'dashboard/dist/index.html'))) throw new Error('dashboard/dist is missing: npm run build -w @axiru/dashboard');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  // One line naming what to install or set when no browser is found (support/findChromium.ts).
+  const chromiumPath = findChromium().path;
   dir = mkdtempSync(join(tmpdir(), 'axiru-sso-e2e-'));
   const tls = makeCerts(dir);
   server = await startServerProcess(join(dir, 'data'), 30_000, { NODE_EXTRA_CA_CERTS: tls.caFile });
@@ -80,7 +81,7 @@ beforeAll(async () => {
   expect(configured.status, JSON.stringify(configured.json)).toBe(200);
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     // Chromium does not know the test CA; Axiru's process trusts it through NODE_EXTRA_CA_CERTS.
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 },
+    executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 },
   });
   page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(30_000);
