@@ -32,7 +32,9 @@ interface SealedBody {
   readonly facts: Record<string, unknown>;
   readonly policy: { readonly name: string; readonly version: string; readonly ir_hash: string };
   readonly decision: Record<string, unknown> & { readonly control?: { readonly seq: number } };
-  readonly shadow_policies?: readonly { readonly ir_hash: string }[];
+  readonly shadow_policies?: readonly { readonly ir_hash: string; readonly version?: string }[];
+  /** Local time and weekday of shadows in another zone than the live policy's, by version. */
+  readonly shadow_facts?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export class ReplayError extends Error {}
@@ -100,7 +102,8 @@ export async function replayIntent(repos: Repositories, cache: PolicyCache, orgI
     const decision = policy.decide(input);
     replayed = respondedDecision({
       facts: body.facts as never, decision,
-      shadow: shadows.length === 0 ? null : shadows.map((shadow) => shadowDecisionView(shadow.decide(input))),
+      shadow: shadows.length === 0 ? null : shadows.map((shadow) =>
+        shadowDecisionView(shadow.decide({ ...input, ...body.shadow_facts?.[shadow.policyVersion] }))),
     }, observing);
     const explanation = policy.explain(input);
     why = explanation.why;

@@ -195,6 +195,9 @@ export interface LedgerRepository {
   size(): Promise<number>;
 }
 
+/** The intents column that scopes a velocity fact. */
+export type VelocityColumn = 'customer_id' | 'source' | 'stripe_account';
+
 export interface IntentRepository {
   insert(intent: IntentRow): Promise<void>;
   get(orgId: string, id: string): Promise<IntentRow | null>;
@@ -204,6 +207,13 @@ export interface IntentRepository {
   countForCustomer(orgId: string, customerId: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
   /** Sum of amount_cents of intents on this charge in `currency`, received at or before toMs, with one of `statuses`. */
   sumForCharge(orgId: string, chargeId: string, currency: string, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
+  /**
+   * Intents whose `scope` column equals `value`, with received_ms in (fromMs, toMs] and one of
+   * `statuses`: how many (any currency) and the sum of amount_cents of those in `currency`.
+   */
+  velocity(
+    orgId: string, scope: VelocityColumn, value: string, currency: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<{ readonly count: number; readonly sum: number }>;
   setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
   /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
   dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;

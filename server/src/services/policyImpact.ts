@@ -56,7 +56,7 @@ export async function trafficImpact(store: Store, question: ImpactQuestion, traf
   for (const sealed of decisions) {
     if (sealed.control || !policy) continue;
     const from = question.kind === 'promote' ? sealed.decided : sealed.told;
-    const to = question.kind === 'observe' ? 'allow' : policy.decide(await inputFor(store, orgId, policy.ir.facts, sealed)).outcome;
+    const to = question.kind === 'observe' ? 'allow' : policy.decide(await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC')).outcome;
     evaluated += 1;
     if (from === to) continue;
     const key = `${from} ${to}`;
@@ -87,10 +87,12 @@ function byCount(a: { count: number; from: Outcome; to: Outcome }, b: { count: n
  * What a policy needing `facts` sees for a sealed decision: the sealed request and facts, plus
  * any fact it needs that was not sealed, computed as of the intent's received time.
  */
-async function inputFor(store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<DecisionInput> {
+async function inputFor(
+  store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision, timeZone: string,
+): Promise<DecisionInput> {
   const unsealed = unsealedFacts(facts, sealed);
   if (unsealed === null) return sealed.input;
-  return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed)) };
+  return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed, timeZone)) };
 }
 
 /** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
@@ -105,14 +107,17 @@ function unsealedFacts(facts: readonly FactIR[], sealed: SealedDecision): FactIR
  * when it was sealed, so its own contribution is taken back out. Statuses are today's (the table
  * keeps no status history): a refund denied since then no longer counts.
  */
-async function factsAsOf(intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<Facts> {
-  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs);
+async function factsAsOf(
+  intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision, timeZone: string,
+): Promise<Facts> {
+  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs, timeZone);
   const intent = await intents.get(orgId, sealed.intentId);
   if (!intent || !COUNTED_STATUSES.includes(intent.status)) return values;
   for (const fact of facts) {
     const value = values[fact.name];
-    if (value === undefined) continue;
-    values[fact.name] = fact.kind === 'customer_refund_count' ? value - 1 : value - intent.amount_cents;
+    if (typeof value !== 'number') continue;
+    const counts = fact.kind === 'customer_refund_count' || (fact.kind === 'velocity' && fact.measure === 'count');
+    values[fact.name] = counts ? value - 1 : value - intent.amount_cents;
   }
   return values;
 }
@@ -186,7 +191,7 @@ export async function candidateImpact(
   for (let i = decisions.length - 1; i >= 0; i -= 1) {
     const sealed = decisions[i]!;
     if (sealed.control) continue;
-    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed);
+    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed, candidate.ir.timezone ?? 'UTC');
     const before = against ? against.decide(input) : null;
     const after = candidate.decide(input);
     evaluated += 1;

@@ -171,6 +171,8 @@ async function sealOne(
   };
   if (evaluation?.shadow) {
     body['shadow_policies'] = shadows.map((shadow) => ({ name: shadow.policy, version: shadow.policyVersion, ir_hash: shadow.hash }));
+    // A shadow reading local time in another zone than the live policy's: its own values.
+    if (evaluation.shadowFacts) body['shadow_facts'] = evaluation.shadowFacts;
   }
   if (item.idempotency) body['idempotency_key'] = item.idempotency.key;
   // The intents view reads the approval deadline from the record (the TTL may change later).
