@@ -496,6 +496,35 @@ export interface ProjectionRepository {
   lag(projection: string): Promise<number>;
 }
 
+/** One of an organisation's lists, as the lists projection holds it. */
+export interface ListRow {
+  readonly org_id: string;
+  readonly name: string;
+  /** 1 after the first change, +1 after each later one. */
+  readonly version: number;
+  readonly size: number;
+  /** The `list` record of the latest change. */
+  readonly seq: number;
+  readonly updated_at: string;
+}
+
+/** The lists projection (a fold of `list` records; server/src/projections/listsProjection.ts). */
+export interface ListRepository {
+  /** The organisation's lists, by name. */
+  all(orgId: string): Promise<readonly ListRow[]>;
+  get(orgId: string, name: string): Promise<ListRow | null>;
+  /** The list's current values, sorted. */
+  values(orgId: string, name: string): Promise<readonly string[]>;
+  /** Which of `values` the list holds now. */
+  present(orgId: string, name: string, values: readonly string[]): Promise<readonly string[]>;
+  /** Applies one change: the new row, the values added and removed, and which record made the version. */
+  apply(row: ListRow, added: readonly string[], removed: readonly string[]): Promise<void>;
+  /** The records that made versions 1..upTo of the list, in version order. */
+  versionSeqs(orgId: string, name: string, upTo: number): Promise<readonly number[]>;
+  /** Deletes every list (rebuilding the projection). */
+  clear(): Promise<void>;
+}
+
 export interface Repositories {
   readonly organisations: OrganisationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -520,6 +549,7 @@ export interface Repositories {
   readonly rateLimits: RateLimitRepository;
   readonly projections: ProjectionRepository;
   readonly sso: SsoRepository;
+  readonly lists: ListRepository;
 }
 
 /** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */

@@ -6,6 +6,7 @@ import { addAmount, sortedAmounts, transitionText, type Amounts } from './amount
 import { trafficImpact, type Impact } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { modeOf } from './shadowEvaluation.js';
+import { requirePolicyLists } from './PolicyService.js';
 
 /** Every shadow costs one evaluation per decision; this bounds a decision's latency. */
 export const MAX_SHADOWS = 20;
@@ -101,6 +102,7 @@ export class ShadowService {
       const running = await tx.shadows.running(orgId);
       const already = running.find((row) => row.version === version);
       if (already) return { policy_version: `v${version}`, shadow: true, changed: false, at: already.started_at };
+      await requirePolicyLists(tx, orgId, policy);
       if (running.length >= MAX_SHADOWS) {
         throw new ApiError(409, 'too_many_shadows',
           `An organisation can run at most ${MAX_SHADOWS} shadow policies at once; stop one first (DELETE /api/policies/{version}/shadow).`, 'version');
@@ -190,6 +192,7 @@ export class ShadowService {
       if (!current) throw notFound('policy version', 'version');
       if (current.live_policy_version === version) throw alreadyLive(version);
       const previous = current.live_policy_version;
+      await requirePolicyLists(tx, orgId, policy);
       await tx.organisations.setLivePolicy(orgId, version);
       const record = await chain.append({
         org_id: orgId, kind: 'policy', intent_id: null, time: this.clock().toISOString(), actor,
