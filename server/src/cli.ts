@@ -142,7 +142,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('rebuild')
     .description('drop the projections (intents view, Merkle trees) and apply every ledger record to them again')
     .addOption(dataOption())
-    .option('--projection <name>', 'only this projection (intents, merkle)')
+    .option('--projection <name>', 'only this projection (intents, merkle, lists)')
     .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
     .action((options: { data?: string; projection?: string; batch?: string }) =>
       import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));
