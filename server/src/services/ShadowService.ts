@@ -7,6 +7,7 @@ import { trafficImpact, type Impact } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { modeOf } from './shadowEvaluation.js';
 import { requirePolicyLists } from './PolicyService.js';
+import { ListCache } from './ListCache.js';
 
 /** Every shadow costs one evaluation per decision; this bounds a decision's latency. */
 export const MAX_SHADOWS = 20;
@@ -183,8 +184,11 @@ export class ShadowService {
     if (org?.live_policy_version === version) throw alreadyLive(version);
     const candidate = await this.cache.byVersion(this.store, orgId, version);
     if (!candidate) throw notFound('policy version', 'version');
+    const listNames = candidate?.ir.lists ?? [];
+    const lists = listNames.length === 0 ? null : (await new ListCache().read(this.store, orgId, listNames)).input;
     const impact = await trafficImpact(this.store, {
       orgId, sinceMs: options.window.sinceMs, untilMs: options.window.untilMs, kind: 'promote', policy: candidate, mode: modeOf(org),
+      ...(lists ? { lists } : {}),
     });
     if (!options.confirm) return { promoted: false, impact };
     return this.inChain(async (tx, chain) => {

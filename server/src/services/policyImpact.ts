@@ -46,6 +46,8 @@ export interface ImpactQuestion {
   readonly policy: LoadedPolicy | null;
   /** The organisation's mode now (worded into a promote's summary). */
   readonly mode: OrgMode;
+  /** The organisation's lists as they are now, for a policy that reads lists. */
+  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
 }
 
 export async function trafficImpact(store: Store, question: ImpactQuestion, traffic: TrafficSource = directTraffic): Promise<Impact> {
@@ -56,7 +58,8 @@ export async function trafficImpact(store: Store, question: ImpactQuestion, traf
   for (const sealed of decisions) {
     if (sealed.control || !policy) continue;
     const from = question.kind === 'promote' ? sealed.decided : sealed.told;
-    const to = question.kind === 'observe' ? 'allow' : policy.decide(await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC')).outcome;
+    const to = question.kind === 'observe' ? 'allow' : policy.decide(withLists(
+      await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC'), question.lists)).outcome;
     evaluated += 1;
     if (from === to) continue;
     const key = `${from} ${to}`;
@@ -93,6 +96,10 @@ async function inputFor(
   const unsealed = unsealedFacts(facts, sealed);
   if (unsealed === null) return sealed.input;
   return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed, timeZone)) };
+}
+
+function withLists(input: DecisionInput, lists: ImpactQuestion['lists']): DecisionInput {
+  return lists ? { ...input, lists } : input;
 }
 
 /** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
@@ -133,6 +140,8 @@ export interface CandidateQuestion {
   readonly candidate: LoadedPolicy;
   /** What it is compared with, re-evaluated on the same inputs; null: what was decided then. */
   readonly against: LoadedPolicy | null;
+  /** The organisation's lists as they are now, for policies that read lists (what they would decide today). */
+  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
 }
 
 export interface ChangedRefund {
@@ -191,7 +200,8 @@ export async function candidateImpact(
   for (let i = decisions.length - 1; i >= 0; i -= 1) {
     const sealed = decisions[i]!;
     if (sealed.control) continue;
-    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed, candidate.ir.timezone ?? 'UTC');
+    const base = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed, candidate.ir.timezone ?? 'UTC');
+    const input = question.lists ? { ...base, lists: question.lists } : base;
     const before = against ? against.decide(input) : null;
     const after = candidate.decide(input);
     evaluated += 1;
