@@ -88,14 +88,14 @@ export class ListService {
 
   /** The list, its values and its latest changes as sealed; null when there is no such list. */
   async get(orgId: string, name: string): Promise<{ list: ListSummary; values: string[]; history: ListChange[] } | null> {
-    // One read transaction would be ideal; the values and the row are read in this order and a
-    // change in between is caught by comparing the size.
-    for (;;) {
+    // The row and the values are separate reads: a change committed between them shows as a
+    // different version afterwards, and the reads are repeated (a few times at most).
+    for (let attempt = 1; ; attempt += 1) {
       const row = await this.store.lists.get(orgId, name);
       if (!row) return null;
       const values = await this.store.lists.values(orgId, name);
       const again = await this.store.lists.get(orgId, name);
-      if (again?.version !== row.version || values.length !== row.size) continue;
+      if (again?.version !== row.version && attempt < 5) continue;
       const seqs = await this.store.lists.versionSeqs(orgId, name, row.version);
       const history: ListChange[] = [];
       for (const seq of seqs.slice(-HISTORY_LIMIT).reverse()) {
