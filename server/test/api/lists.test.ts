@@ -149,6 +149,8 @@ describe('policies and decisions reading lists', () => {
 
     const sealed = (await t.app.store.ledger.byIntent(org.id, vip.intent_id))[0]!;
     expect(JSON.parse(sealed.body).list_versions).toEqual({ merchants_under_review: 1, vip_customers: 1 });
+    const detail = json<{ list_versions?: Record<string, number> }>(await t.get(`/api/intents/${vip.intent_id}`, org.adminKey));
+    expect(detail.list_versions).toEqual({ merchants_under_review: 1, vip_customers: 1 });
 
     // The VIP leaves the list and a merchant goes under review: new decisions see it at once.
     await del(t, '/api/lists/vip_customers/values/cus_vip', org.adminKey);
