@@ -15,7 +15,6 @@ export interface ListsOptions {
 }
 
 const MAX_VALUE_LENGTH = 256;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F]/;
 
 function checkName(name: string): void {
