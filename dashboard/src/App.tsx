@@ -9,6 +9,7 @@ import { useLedgerEvents } from './live';
 import { ApprovalsView } from './views/Approvals';
 import { AuditView } from './views/Audit';
 import { ControlsView, type ControlsJson } from './views/Controls';
+import { ListsView } from './views/Lists';
 import { IntentView } from './views/Intent';
 import { InviteView } from './views/Invite';
 import { LedgerView } from './views/Ledger';
@@ -22,6 +23,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; match: (path: string) =>
   { href: '/ledger', label: 'Ledger', match: (path) => path.startsWith('/ledger') || path.startsWith('/intents/') },
   { href: '/approvals', label: 'Approvals', match: (path) => path.startsWith('/approvals') },
   { href: '/controls', label: 'Controls', match: (path) => path.startsWith('/controls') },
+  { href: '/lists', label: 'Lists', match: (path) => path.startsWith('/lists') },
   { href: '/policies', label: 'Policies', match: (path) => path.startsWith('/policies') },
   { href: '/replay', label: 'Replay', match: (path) => path.startsWith('/replay') },
   { href: '/audit', label: 'Audit', match: (path) => path.startsWith('/audit') },
@@ -39,6 +41,7 @@ function Page({ path }: { path: string }) {
     case '/ledger': return <LedgerView />;
     case '/approvals': return <ApprovalsView />;
     case '/controls': return <ControlsView />;
+    case '/lists': return <ListsView />;
     case '/policies': return <PoliciesView />;
     case '/replay': return <ReplayView />;
     case '/audit': return <AuditView />;

@@ -22,6 +22,8 @@ import { auditProofRoutes } from './routes/auditProofs.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { controlRoutes } from './routes/controls.js';
+import { listRoutes } from './routes/lists.js';
+import { breakerRoutes } from './routes/breakers.js';
 import { decisionRoutes } from './routes/decision.js';
 import { healthRoutes } from './routes/health.js';
 import { intentRoutes } from './routes/intents.js';
@@ -113,6 +115,8 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(userRoutes);
   await fastify.register(approvalRoutes);
   await fastify.register(controlRoutes);
+  await fastify.register(listRoutes);
+  await fastify.register(breakerRoutes);
   await fastify.register(webhookRoutes);
   await fastify.register(slackRoutes);
   await fastify.register(exportRoutes);

@@ -137,12 +137,53 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .action((options: { data?: string; org?: string; since: string; policy?: string; json?: boolean; stripeApi?: string }) =>
       import('./cliStripeActions.js').then((cli) => cli.stripeImport(io, options)));
 
+  const lists = program.command('lists').description("the organisation's lists (each change sealed in the chain)");
+  const runLists = (work: (actions: typeof import('./cliListActions.js')) => Promise<void>): Promise<void> => import('./cliListActions.js').then(work);
+
+  lists
+    .command('show')
+    .description('the lists (name, version, size), or one list\'s values, one a line')
+    .argument('[name]', 'a list name')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--json', 'JSON output (one list: its values and its sealed history)')
+    .action((name: string | undefined, options: { data?: string; org?: string; json?: boolean }) => runLists((actions) => actions.listsShow(io, name, options)));
+
+  lists
+    .command('set')
+    .description("replace a list's values (creates the list); prints the sealed change as JSON")
+    .argument('<name>', 'a list name')
+    .argument('[values...]', 'the values (none: an empty list)')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--file <file>', 'more values: a JSON array of strings, or one value a line')
+    .action((name: string, values: string[], options: { data?: string; org?: string; file?: string }) => runLists((actions) => actions.listsSet(io, name, values, options)));
+
+  lists
+    .command('add')
+    .description('add values to a list (creates the list); prints the sealed change as JSON')
+    .argument('<name>', 'a list name')
+    .argument('[values...]', 'the values to add')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .option('--file <file>', 'more values: a JSON array of strings, or one value a line')
+    .action((name: string, values: string[], options: { data?: string; org?: string; file?: string }) => runLists((actions) => actions.listsAdd(io, name, values, options)));
+
+  lists
+    .command('remove')
+    .description('remove one value from a list; prints the sealed change as JSON')
+    .argument('<name>', 'a list name')
+    .argument('<value>', 'the value to remove')
+    .addOption(dataOption())
+    .option('--org <id>', 'organisation (default: the only one)')
+    .action((name: string, value: string, options: { data?: string; org?: string }) => runLists((actions) => actions.listsRemove(io, name, value, options)));
+
   const db = program.command('db').description('the database: truth (the ledger) and its projections');
   db
     .command('rebuild')
     .description('drop the projections (intents view, Merkle trees) and apply every ledger record to them again')
     .addOption(dataOption())
-    .option('--projection <name>', 'only this projection (intents, merkle)')
+    .option('--projection <name>', 'only this projection (intents, merkle, lists)')
     .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
     .action((options: { data?: string; projection?: string; batch?: string }) =>
       import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));

@@ -21,6 +21,44 @@ export interface ControlsJson {
   readonly kill_switches: readonly ControlJson[];
 }
 
+/** A rule of the live policy that blocks a source by itself on a velocity fact, with its level now. */
+export interface BreakerJson {
+  readonly rule: string;
+  readonly reason: string;
+  readonly source: string;
+  readonly threshold: number;
+  readonly level: number;
+  readonly tripped: boolean;
+  /** "$4,200 of $5,000 in the last hour" */
+  readonly text: string;
+}
+
+/** The automatic breakers: no switch to flip, the policy trips them; this shows how close each is. */
+function Breakers({ breakers }: { breakers: readonly BreakerJson[] }) {
+  return (
+    <Card title="Automatic breakers" className={breakers.some((b) => b.tripped) ? 'danger-card' : ''}>
+      {breakers.length === 0 ? (
+        <Empty title="No automatic breaker">
+          A rule such as <code>block refunds from ai_agent when source refunded in last 1 hour over $5,000</code> stops a source by itself.
+        </Empty>
+      ) : null}
+      <ul className="list" aria-label="Automatic breakers">
+        {breakers.map((b) => (
+          <li key={`${b.rule} ${b.source}`} className="control-item" data-rule={b.rule} data-source={b.source}>
+            <div>
+              <strong>{b.rule}</strong> · refunds from <span className="mono">{b.source}</span>{' '}
+              {b.tripped ? <span className="badge status-blocked">Tripped</span> : <span className="badge status-allowed">Armed</span>}
+              <p>{b.text}</p>
+              <meter min={0} max={Math.max(b.threshold, 1)} value={Math.min(b.level, Math.max(b.threshold, 1))} aria-label={`${b.rule} level`} />
+              <p className="muted">“{b.reason}”</p>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
 function scopeLabel(scope: string): string {
   return scope === 'org' ? 'Every refund (organisation-wide)' : `Refunds from ${scope.slice('source:'.length)}`;
 }
@@ -33,11 +71,17 @@ export function ControlsView() {
   const session = useSession();
   const admin = isAdmin(session);
   const controls = useApi<ControlsJson>('/api/controls');
+  const breakers = useApi<{ breakers: readonly BreakerJson[] }>('/api/controls/breakers');
+  const reloadBreakers = breakers.reload;
   const users = useApi<{ data: Array<{ id: string; name: string }> }>(admin ? '/api/users' : null);
   const names = new Map((users.data?.data ?? []).map((u) => [u.id, u.name]));
   const policy = useLivePolicy();
   const { reload } = controls;
-  useLedgerEvents({ record: useCallback(() => reload(), [reload]) });
+  useLedgerEvents({
+    record: useCallback(() => reload(), [reload]),
+    // Every decision moves a breaker's level.
+    intent: useCallback(() => reloadBreakers(), [reloadBreakers]),
+  });
 
   const [killScope, setKillScope] = useState('org');
   const [killReason, setKillReason] = useState('');
@@ -75,6 +119,8 @@ export function ControlsView() {
       <PageHeader title="Controls" subtitle="Stop refunds at intake: a kill switch for everything or one source, a freeze for one merchant account. Each takes effect on the next request and is sealed in the ledger." />
       <ErrorNote error={controls.error} />
       {controls.loading && !controls.data ? <Loading /> : null}
+      <ErrorNote error={breakers.error} />
+      {breakers.data ? <Breakers breakers={breakers.data.breakers} /> : null}
       <div className="grid-2">
         <Card title="Kill switch" className={switches.length > 0 ? 'danger-card' : ''}>
           {switches.length === 0 ? <p className="ok">Off — refunds flow under the live policy.</p> : null}

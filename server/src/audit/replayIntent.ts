@@ -7,6 +7,7 @@
 import { canonicalJson, type Explanation, type JsonValue } from '@axiru/runtime';
 import type { Repositories } from '../repositories/types.js';
 import { controlBlocking } from '../services/controls.js';
+import { ListCache } from '../services/ListCache.js';
 import type { PolicyCache } from '../services/PolicyCache.js';
 import { respondedDecision, type DecisionView } from '../services/sealDecisions.js';
 import { shadowDecisionView } from '../services/shadowEvaluation.js';
@@ -32,7 +33,11 @@ interface SealedBody {
   readonly facts: Record<string, unknown>;
   readonly policy: { readonly name: string; readonly version: string; readonly ir_hash: string };
   readonly decision: Record<string, unknown> & { readonly control?: { readonly seq: number } };
-  readonly shadow_policies?: readonly { readonly ir_hash: string }[];
+  readonly shadow_policies?: readonly { readonly ir_hash: string; readonly version?: string }[];
+  /** Local time and weekday of shadows in another zone than the live policy's, by version. */
+  readonly shadow_facts?: Readonly<Record<string, Record<string, unknown>>>;
+  /** The version of each list the decision read. */
+  readonly list_versions?: Readonly<Record<string, number>>;
 }
 
 export class ReplayError extends Error {}
@@ -51,7 +56,9 @@ function differences(sealed: Record<string, unknown>, replayed: Record<string, u
 }
 
 /** Null when the intent does not exist in this organisation. */
-export async function replayIntent(repos: Repositories, cache: PolicyCache, orgId: string, intentId: string): Promise<ReplayAnswer | null> {
+export async function replayIntent(
+  repos: Repositories, cache: PolicyCache, orgId: string, intentId: string, lists: ListCache = new ListCache(),
+): Promise<ReplayAnswer | null> {
   // Read from the ledger alone (the intents view may lag it): the intent's first record made it.
   const records = await repos.ledger.byIntent(orgId, intentId);
   if (records.length === 0) return null;
@@ -65,7 +72,10 @@ export async function replayIntent(repos: Repositories, cache: PolicyCache, orgI
   if (!policy) throw new ReplayError(`the policy ${body.policy.version} (${body.policy.ir_hash}) that decided is not stored`);
   const sealed = body.decision;
   const observing = Object.hasOwn(sealed, 'enforced');
-  const input = { ...body.request, ...body.facts };
+  // Lists at the versions the decision read, folded from their records: exact after later changes.
+  const input = body.list_versions
+    ? { ...body.request, ...body.facts, lists: await lists.atVersions(repos, orgId, body.list_versions) }
+    : { ...body.request, ...body.facts };
 
   let replayed: DecisionView;
   let why: string;
@@ -100,7 +110,8 @@ export async function replayIntent(repos: Repositories, cache: PolicyCache, orgI
     const decision = policy.decide(input);
     replayed = respondedDecision({
       facts: body.facts as never, decision,
-      shadow: shadows.length === 0 ? null : shadows.map((shadow) => shadowDecisionView(shadow.decide(input))),
+      shadow: shadows.length === 0 ? null : shadows.map((shadow) =>
+        shadowDecisionView(shadow.decide({ ...input, ...body.shadow_facts?.[shadow.policyVersion] }))),
     }, observing);
     const explanation = policy.explain(input);
     why = explanation.why;

@@ -31,7 +31,7 @@ export function toEcs(record: ExportedRecord): Record<string, unknown> {
     event: {
       id: record.hash,
       kind: 'event',
-      category: record.kind === 'control' || record.kind === 'policy' || record.kind === 'org' ? ['configuration'] : ['api'],
+      category: record.kind === 'control' || record.kind === 'policy' || record.kind === 'org' || record.kind === 'list' ? ['configuration'] : ['api'],
       type: eventTypes(record),
       action: outcome ? `${record.kind}-${outcome}` : record.kind,
       outcome: 'success',

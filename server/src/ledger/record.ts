@@ -6,7 +6,7 @@ import type { JsonValue } from '@axiru/runtime';
 
 export type RecordKind =
   | 'decision' | 'policy' | 'approval' | 'denial' | 'expiry' | 'control' | 'execution' | 'observation'
-  | 'org';
+  | 'org' | 'list';
 
 /** What a writer supplies; the chain assigns `seq`, `prev_hash` and `hash`. */
 export interface RecordDraft {

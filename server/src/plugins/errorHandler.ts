@@ -12,10 +12,10 @@ export function sendError(reply: FastifyReply, statusCode: number, body: ErrorBo
 }
 
 /** Maps fastify's own client errors (parsing, limits, media types) to the API's error shape. */
-function frameworkError(error: FastifyError): { status: number; body: ErrorBody } | null {
+function frameworkError(error: FastifyError, bodyLimit: number): { status: number; body: ErrorBody } | null {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: errorBody('body_too_large', `The request body is larger than ${BODY_LIMIT_BYTES} bytes.`) };
+      return { status: 413, body: errorBody('body_too_large', `The request body is larger than ${bodyLimit} bytes.`) };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, body: errorBody('unsupported_media_type', 'Send the request body as JSON with "Content-Type: application/json".') };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -56,7 +56,7 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
       return sendError(reply, 400, errorBody(problem.code, problem.message, problem.field));
     }
 
-    const mapped = frameworkError(error);
+    const mapped = frameworkError(error, request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES);
     if (mapped) return sendError(reply, mapped.status, mapped.body);
 
     // A full, read-only or failing disk under any route: fail closed, and say so in /healthz.

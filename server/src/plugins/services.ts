@@ -12,11 +12,17 @@ import { OrgModeService } from '../services/OrgModeService.js';
 import { ImpactService } from '../services/ImpactService.js';
 import { SealedTrafficCache } from '../services/SealedTrafficCache.js';
 import { LedgerFeed } from '../services/ledgerFeed.js';
+import { ListCache } from '../services/ListCache.js';
+import { ListService } from '../services/lists.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     decisions: DecisionService;
     policies: PolicyService;
+    /** The organisation's lists (changes sealed as `list` records). */
+    lists: ListService;
+    /** The lists' Sets by version, for decisions and audit replay. */
+    listCache: ListCache;
     /** Shadow policies: start/stop, diff, promote. */
     shadows: ShadowService;
     /** What an unpublished policy would have decided over recent traffic. */
@@ -97,7 +103,11 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   };
   const storageHealth = new StorageHealth();
   app.decorate('storageHealth', storageHealth);
+  const listCache = new ListCache();
+  app.decorate('listCache', listCache);
+  app.decorate('lists', new ListService(app.store, clock));
   const decisions = new DecisionService(app.store, cache, {
+    lists: listCache,
     onEvents,
     afterCommit,
     maxBatch: options.maxBatch,

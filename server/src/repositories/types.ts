@@ -195,6 +195,9 @@ export interface LedgerRepository {
   size(): Promise<number>;
 }
 
+/** The intents column that scopes a velocity fact. */
+export type VelocityColumn = 'customer_id' | 'source' | 'stripe_account';
+
 export interface IntentRepository {
   insert(intent: IntentRow): Promise<void>;
   get(orgId: string, id: string): Promise<IntentRow | null>;
@@ -204,6 +207,13 @@ export interface IntentRepository {
   countForCustomer(orgId: string, customerId: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
   /** Sum of amount_cents of intents on this charge in `currency`, received at or before toMs, with one of `statuses`. */
   sumForCharge(orgId: string, chargeId: string, currency: string, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
+  /**
+   * Intents whose `scope` column equals `value`, with received_ms in (fromMs, toMs] and one of
+   * `statuses`: how many (any currency) and the sum of amount_cents of those in `currency`.
+   */
+  velocity(
+    orgId: string, scope: VelocityColumn, value: string, currency: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<{ readonly count: number; readonly sum: number }>;
   setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
   /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
   dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;
@@ -486,6 +496,35 @@ export interface ProjectionRepository {
   lag(projection: string): Promise<number>;
 }
 
+/** One of an organisation's lists, as the lists projection holds it. */
+export interface ListRow {
+  readonly org_id: string;
+  readonly name: string;
+  /** 1 after the first change, +1 after each later one. */
+  readonly version: number;
+  readonly size: number;
+  /** The `list` record of the latest change. */
+  readonly seq: number;
+  readonly updated_at: string;
+}
+
+/** The lists projection (a fold of `list` records; server/src/projections/listsProjection.ts). */
+export interface ListRepository {
+  /** The organisation's lists, by name. */
+  all(orgId: string): Promise<readonly ListRow[]>;
+  get(orgId: string, name: string): Promise<ListRow | null>;
+  /** The list's current values, sorted. */
+  values(orgId: string, name: string): Promise<readonly string[]>;
+  /** Which of `values` the list holds now. */
+  present(orgId: string, name: string, values: readonly string[]): Promise<readonly string[]>;
+  /** Applies one change: the new row, the values added and removed, and which record made the version. */
+  apply(row: ListRow, added: readonly string[], removed: readonly string[]): Promise<void>;
+  /** The records that made versions 1..upTo of the list, in version order. */
+  versionSeqs(orgId: string, name: string, upTo: number): Promise<readonly number[]>;
+  /** Deletes every list (rebuilding the projection). */
+  clear(): Promise<void>;
+}
+
 export interface Repositories {
   readonly organisations: OrganisationRepository;
   readonly apiKeys: ApiKeyRepository;
@@ -510,6 +549,7 @@ export interface Repositories {
   readonly rateLimits: RateLimitRepository;
   readonly projections: ProjectionRepository;
   readonly sso: SsoRepository;
+  readonly lists: ListRepository;
 }
 
 /** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */

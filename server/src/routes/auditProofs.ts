@@ -184,7 +184,7 @@ export const auditProofRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     let answer;
     try {
-      answer = await replayIntent(app.store, cache, authOf(request).org.id, request.params.id);
+      answer = await replayIntent(app.store, cache, authOf(request).org.id, request.params.id, app.listCache);
     } catch (error) {
       if (error instanceof NotDecidedError) throw new ApiError(409, 'not_decided', `${error.message}.`);
       throw error;

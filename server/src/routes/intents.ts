@@ -68,6 +68,8 @@ const IntentDetailSchema = Type.Object({
   requested_by: Type.Union([Type.String(), Type.Null()]),
   request: Type.Unknown({ description: 'the request as evaluated (no key; currency defaulted)' }),
   facts: Type.Unknown({ description: 'computed facts passed to the policy' }),
+  list_versions: Type.Optional(Type.Record(Type.String(), Type.Integer(), { description: 'the version of each list the decision read' })),
+  shadow_facts: Type.Optional(Type.Unknown({ description: 'local time and weekday of shadow policies in another time zone, by version' })),
   decision: Type.Unknown(),
   policy: Type.Object({ name: Type.String(), version: Type.String(), ir_hash: Type.String() }),
   record: RecordRefSchema,
@@ -206,6 +208,7 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!decisionRecord) throw new Error(`intent ${intent.id} has no decision record at seq ${intent.seq}`);
     const body = JSON.parse(decisionRecord.body) as {
       request: unknown; facts: unknown; decision: unknown; policy: { name: string; version: string; ir_hash: string };
+      list_versions?: Record<string, number>; shadow_facts?: unknown;
     };
     return {
       intent_id: intent.id,
@@ -214,6 +217,8 @@ export const intentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requested_by: intent.requested_by,
       request: body.request,
       facts: body.facts,
+      ...(body.list_versions ? { list_versions: body.list_versions } : {}),
+      ...(body.shadow_facts ? { shadow_facts: body.shadow_facts } : {}),
       decision: body.decision,
       policy: body.policy,
       record: {

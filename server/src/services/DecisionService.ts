@@ -1,4 +1,5 @@
 import type { Outcome } from '@axiru/runtime';
+import type { ListCache } from './ListCache.js';
 import { ApiError } from '../errors.js';
 import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
@@ -44,6 +45,8 @@ export interface DecisionServiceOptions {
   readonly afterCommit?: (events: readonly IntentEvent[]) => void;
   /** Told, once a batch committed, each organisation it sealed records for (projections catch up). */
   readonly onSealed?: (orgId: string) => void;
+  /** The lists' Sets by version, shared with audit replay. */
+  readonly lists?: ListCache;
 }
 
 /**
@@ -70,6 +73,7 @@ export class DecisionService {
         const events: IntentEvent[] = [];
         const results = await this.store.transaction((tx) => sealDecisions(tx, items, this.cache, {
           idempotencyTtlMs: this.ttlMs, events,
+          ...(options.lists ? { lists: options.lists } : {}),
           ...(options.onEvents ? { onEvents: options.onEvents } : {}),
         }));
         if (events.length > 0) options.afterCommit?.(events);

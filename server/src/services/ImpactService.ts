@@ -2,6 +2,7 @@ import type { PolicyImpactReport } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import type { Store } from '../repositories/types.js';
 import { candidateImpact } from './policyImpact.js';
+import { ListCache } from './ListCache.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { compilePolicy } from './PolicyService.js';
 import type { TrafficSource } from './sealedTraffic.js';
@@ -39,7 +40,12 @@ export class ImpactService {
     if (version !== null && !against) {
       throw new ApiError(404, 'not_found', `No published policy version v${version}; "against" must name a published version such as v3.`, 'against');
     }
-    const impact = await candidateImpact(this.store, { orgId, sinceMs, untilMs, candidate: compiled.loaded, against }, this.traffic);
+    // A candidate that reads lists is evaluated against the lists as they are now.
+    const names = [...new Set([...(compiled.loaded.ir.lists ?? []), ...(against?.ir.lists ?? [])])];
+    const lists = names.length === 0 ? null : (await new ListCache().read(this.store, orgId, names)).input;
+    const impact = await candidateImpact(this.store, {
+      orgId, sinceMs, untilMs, candidate: compiled.loaded, against, ...(lists ? { lists } : {}),
+    }, this.traffic);
     return {
       window: { days: request.days, since: new Date(sinceMs).toISOString(), until: new Date(untilMs).toISOString() },
       against: against ? { version: against.policyVersion, ir_hash: against.hash } : null,

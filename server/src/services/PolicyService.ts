@@ -4,6 +4,7 @@ import { ApiError, notFound } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
 import type { Repositories, Store, StoredPolicy } from '../repositories/types.js';
 import type { PolicyCache } from './PolicyCache.js';
+import { requireLists } from './lists.js';
 
 /** The file name diagnostics refer to when a policy is published through the API. */
 export const POLICY_FILE_NAME = 'policy.axiru';
@@ -66,6 +67,7 @@ export async function publishCompiled(
       `Version v${ir.version} is already published with a different policy (${existing.ir_hash}); a version never changes, so raise the number in the policy header (policy "${ir.policy}" version ${ir.version + 1}).`,
       'source');
   }
+  await requireLists(tx, orgId, ir.lists ?? [], `The policy ${ir.policy} v${ir.version}`);
   const policy: StoredPolicy = {
     org_id: orgId,
     version: ir.version,
@@ -84,6 +86,12 @@ export async function publishCompiled(
   return { created: true, policy, diagnostics: compiled.diagnostics };
 }
 
+/** Refuses (422) a published version naming a list the organisation does not have (lists may be created after publishing). */
+export async function requirePolicyLists(tx: Repositories, orgId: string, policy: StoredPolicy): Promise<void> {
+  const ir = await tx.policies.getIR(policy.ir_hash);
+  await requireLists(tx, orgId, ir?.lists ?? [], `The policy ${policy.name} v${policy.version}`);
+}
+
 /** Makes a published version live inside an open transaction. */
 export async function activateVersion(
   tx: Repositories, chain: ChainAppender, orgId: string, version: number, actor: string, now: Date,
@@ -92,6 +100,7 @@ export async function activateVersion(
   const org = await tx.organisations.get(orgId);
   if (!policy || !org) throw notFound('policy version', 'version');
   if (org.live_policy_version === version) return { changed: false, policy };
+  await requirePolicyLists(tx, orgId, policy);
   await tx.organisations.setLivePolicy(orgId, version);
   const record = await chain.append({
     org_id: orgId, kind: 'policy', intent_id: null, time: now.toISOString(), actor,

@@ -231,8 +231,14 @@ export class ReplayService {
     const failed = new Promise<never>((_, reject) => spool.on('error', reject));
     failed.catch(() => undefined);
     let n = 0;
+    // A policy that reads lists replays history against the organisation's lists as they are now.
+    const lists: Record<string, readonly string[]> = {};
+    for (const name of policy.ir.lists ?? []) {
+      if (await this.store.lists.get(row.org_id, name)) lists[name] = await this.store.lists.values(row.org_id, name);
+    }
     const report = await replay(policy, [this.historyPath(row.id)], {
       ...(row.format !== null ? { format: row.format as HistoryFormat } : {}),
+      ...(Object.keys(lists).length > 0 ? { lists } : {}),
       onProgress: (progress) => {
         state.rows = progress.rows;
         state.replayed = progress.replayed;

@@ -6,6 +6,8 @@ import { addAmount, sortedAmounts, transitionText, type Amounts } from './amount
 import { trafficImpact, type Impact } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { modeOf } from './shadowEvaluation.js';
+import { requirePolicyLists } from './PolicyService.js';
+import { ListCache } from './ListCache.js';
 
 /** Every shadow costs one evaluation per decision; this bounds a decision's latency. */
 export const MAX_SHADOWS = 20;
@@ -101,6 +103,7 @@ export class ShadowService {
       const running = await tx.shadows.running(orgId);
       const already = running.find((row) => row.version === version);
       if (already) return { policy_version: `v${version}`, shadow: true, changed: false, at: already.started_at };
+      await requirePolicyLists(tx, orgId, policy);
       if (running.length >= MAX_SHADOWS) {
         throw new ApiError(409, 'too_many_shadows',
           `An organisation can run at most ${MAX_SHADOWS} shadow policies at once; stop one first (DELETE /api/policies/{version}/shadow).`, 'version');
@@ -181,8 +184,11 @@ export class ShadowService {
     if (org?.live_policy_version === version) throw alreadyLive(version);
     const candidate = await this.cache.byVersion(this.store, orgId, version);
     if (!candidate) throw notFound('policy version', 'version');
+    const listNames = candidate?.ir.lists ?? [];
+    const lists = listNames.length === 0 ? null : (await new ListCache().read(this.store, orgId, listNames)).input;
     const impact = await trafficImpact(this.store, {
       orgId, sinceMs: options.window.sinceMs, untilMs: options.window.untilMs, kind: 'promote', policy: candidate, mode: modeOf(org),
+      ...(lists ? { lists } : {}),
     });
     if (!options.confirm) return { promoted: false, impact };
     return this.inChain(async (tx, chain) => {
@@ -190,6 +196,7 @@ export class ShadowService {
       if (!current) throw notFound('policy version', 'version');
       if (current.live_policy_version === version) throw alreadyLive(version);
       const previous = current.live_policy_version;
+      await requirePolicyLists(tx, orgId, policy);
       await tx.organisations.setLivePolicy(orgId, version);
       const record = await chain.append({
         org_id: orgId, kind: 'policy', intent_id: null, time: this.clock().toISOString(), actor,

@@ -3,7 +3,7 @@
 // sealing transaction (so earlier requests of the same batch are already visible) and recorded
 // in the sealed decision, so a re-evaluation never needs to recompute them.
 
-import type { FactIR } from '@axiru/runtime';
+import { localTimeFacts, scopeField, type FactIR } from '@axiru/runtime';
 import type { IntentRepository, IntentStatus } from '../repositories/types.js';
 import type { DecisionRequest } from './decisionRequest.js';
 
@@ -19,11 +19,13 @@ export const COUNTED_STATUSES: readonly IntentStatus[] = [
 
 const HOUR_MS = 3_600_000;
 
-export type Facts = Record<string, number>;
+export type Facts = Record<string, number | string>;
 
 /**
  * The values of `facts` for one request. A fact whose key field is absent (no customer_id, no
- * stripe_charge_id) is left out, which the runtime treats as missing.
+ * stripe_charge_id, no stripe_account) is left out, which the runtime treats as missing.
+ * `local_time` and `weekday` are those of received_at in `timeZone` (the policy's zone), from
+ * the runtime's one implementation, so `axiru replay` derives the same values.
  */
 export async function computeFacts(
   intents: IntentRepository,
@@ -31,8 +33,11 @@ export async function computeFacts(
   facts: readonly FactIR[],
   request: DecisionRequest,
   receivedMs: number,
+  timeZone: string,
 ): Promise<Facts> {
   const values: Facts = {};
+  // Velocity facts of one scope and window share one query: its count and its sum.
+  const windows = new Map<string, { count: number; sum: number } | null>();
   for (const fact of facts) {
     switch (fact.kind) {
       case 'customer_refund_count':
@@ -50,7 +55,38 @@ export async function computeFacts(
             orgId, request.stripe_charge_id, request.currency, receivedMs, COUNTED_STATUSES);
         }
         break;
+      case 'velocity': {
+        // Earlier refunds of the same customer / source / Connect account with received_at in
+        // (received_at - window, received_at]; sums in the refund's own currency only.
+        const column = scopeField(fact.scope);
+        const value = request[column];
+        if (typeof value !== 'string') break;
+        const key = `${column}:${fact.window_hours}`;
+        let window = windows.get(key);
+        if (window === undefined) {
+          window = await intents.velocity(
+            orgId, column, value, request.currency, receivedMs - fact.window_hours * HOUR_MS, receivedMs, COUNTED_STATUSES);
+          windows.set(key, window);
+        }
+        if (window) values[fact.name] = fact.measure === 'count' ? window.count : window.sum;
+        break;
+      }
+      case 'local_time':
+      case 'weekday':
+        Object.assign(values, computeLocalFacts([fact], receivedMs, timeZone));
+        break;
     }
+  }
+  return values;
+}
+
+/** `local_time` and/or `weekday` of received_at in `timeZone`: the facts that need no history. */
+export function computeLocalFacts(facts: readonly FactIR[], receivedMs: number, timeZone: string): Facts {
+  const values: Facts = {};
+  const local = localTimeFacts(receivedMs, timeZone);
+  for (const fact of facts) {
+    if (fact.kind === 'local_time') values[fact.name] = local.local_time;
+    else if (fact.kind === 'weekday') values[fact.name] = local.weekday;
   }
   return values;
 }

@@ -46,6 +46,8 @@ export interface ImpactQuestion {
   readonly policy: LoadedPolicy | null;
   /** The organisation's mode now (worded into a promote's summary). */
   readonly mode: OrgMode;
+  /** The organisation's lists as they are now, for a policy that reads lists. */
+  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
 }
 
 export async function trafficImpact(store: Store, question: ImpactQuestion, traffic: TrafficSource = directTraffic): Promise<Impact> {
@@ -56,7 +58,8 @@ export async function trafficImpact(store: Store, question: ImpactQuestion, traf
   for (const sealed of decisions) {
     if (sealed.control || !policy) continue;
     const from = question.kind === 'promote' ? sealed.decided : sealed.told;
-    const to = question.kind === 'observe' ? 'allow' : policy.decide(await inputFor(store, orgId, policy.ir.facts, sealed)).outcome;
+    const to = question.kind === 'observe' ? 'allow' : policy.decide(withLists(
+      await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC'), question.lists)).outcome;
     evaluated += 1;
     if (from === to) continue;
     const key = `${from} ${to}`;
@@ -87,10 +90,16 @@ function byCount(a: { count: number; from: Outcome; to: Outcome }, b: { count: n
  * What a policy needing `facts` sees for a sealed decision: the sealed request and facts, plus
  * any fact it needs that was not sealed, computed as of the intent's received time.
  */
-async function inputFor(store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<DecisionInput> {
+async function inputFor(
+  store: Store, orgId: string, facts: readonly FactIR[], sealed: SealedDecision, timeZone: string,
+): Promise<DecisionInput> {
   const unsealed = unsealedFacts(facts, sealed);
   if (unsealed === null) return sealed.input;
-  return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed)) };
+  return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed, timeZone)) };
+}
+
+function withLists(input: DecisionInput, lists: ImpactQuestion['lists']): DecisionInput {
+  return lists ? { ...input, lists } : input;
 }
 
 /** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
@@ -105,14 +114,17 @@ function unsealedFacts(facts: readonly FactIR[], sealed: SealedDecision): FactIR
  * when it was sealed, so its own contribution is taken back out. Statuses are today's (the table
  * keeps no status history): a refund denied since then no longer counts.
  */
-async function factsAsOf(intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision): Promise<Facts> {
-  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs);
+async function factsAsOf(
+  intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision, timeZone: string,
+): Promise<Facts> {
+  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs, timeZone);
   const intent = await intents.get(orgId, sealed.intentId);
   if (!intent || !COUNTED_STATUSES.includes(intent.status)) return values;
   for (const fact of facts) {
     const value = values[fact.name];
-    if (value === undefined) continue;
-    values[fact.name] = fact.kind === 'customer_refund_count' ? value - 1 : value - intent.amount_cents;
+    if (typeof value !== 'number') continue;
+    const counts = fact.kind === 'customer_refund_count' || (fact.kind === 'velocity' && fact.measure === 'count');
+    values[fact.name] = counts ? value - 1 : value - intent.amount_cents;
   }
   return values;
 }
@@ -128,6 +140,8 @@ export interface CandidateQuestion {
   readonly candidate: LoadedPolicy;
   /** What it is compared with, re-evaluated on the same inputs; null: what was decided then. */
   readonly against: LoadedPolicy | null;
+  /** The organisation's lists as they are now, for policies that read lists (what they would decide today). */
+  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
 }
 
 /**
@@ -149,7 +163,8 @@ export async function candidateImpact(
   for (let i = decisions.length - 1; i >= 0; i -= 1) {
     const sealed = decisions[i]!;
     if (sealed.control) continue;
-    const input = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed);
+    const base = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed, candidate.ir.timezone ?? 'UTC');
+    const input = question.lists ? { ...base, lists: question.lists } : base;
     const before = against ? against.decide(input) : null;
     const after = candidate.decide(input);
     evaluated += 1;

@@ -9,6 +9,7 @@ import type { Decision, LoadedPolicy, Outcome } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
 import { DEFAULT_APPROVAL_TTL_MS, intentsProjection } from '../projections/intentsProjection.js';
+import { listsProjection } from '../projections/listsProjection.js';
 import { ProjectionSession } from '../projections/ProjectionSession.js';
 import { CanonicalJsonError, type JsonValue } from '@axiru/runtime';
 import type { ControlRow, Organisation, Repositories } from '../repositories/types.js';
@@ -16,6 +17,7 @@ import { controlBlocking, type ControlView } from './controls.js';
 import type { Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
+import { ListCache, type ListsRead } from './ListCache.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
   evaluatePolicies, loadShadowPolicies, modeOf, observeReason, plainDecision, type Evaluation, type ShadowDecisionView,
@@ -63,7 +65,12 @@ export interface SealOptions {
   readonly events?: IntentEvent[];
   /** Receives the batch's events inside the transaction (the webhook outbox). */
   readonly onEvents?: EventSink;
+  /** The lists' Sets by version (one per server, so a list is loaded once per change). */
+  readonly lists?: ListCache;
 }
+
+/** For callers that pass no cache (tests, tools): still exact, as every read is validated by version. */
+const defaultListCache = new ListCache();
 
 export async function sealDecisions(
   tx: Repositories, items: readonly PendingDecision[], cache: PolicyCache, options: SealOptions,
@@ -73,6 +80,9 @@ export async function sealDecisions(
   // facts are computed, so they count every earlier decision of the organisation, this batch's
   // included. A batch whose policies use no facts leaves it behind the chain.
   const intentsView = new ProjectionSession(tx, [intentsProjection]);
+  // The lists view likewise, caught up before a policy that reads lists is evaluated, so a
+  // decision sees every list change sealed before it.
+  const listsView = new ProjectionSession(tx, [listsProjection]);
   const livePolicies = new Map<string, LiveOrg>();
   // Controls are read inside this write transaction, and every control change is its own
   // write transaction: a control sealed before this batch applies to all of it, and none can
@@ -85,10 +95,11 @@ export async function sealDecisions(
       active = await tx.controls.active(item.orgId);
       controls.set(item.orgId, active);
     }
-    results.push(await sealOne(tx, chain, intentsView, item, cache, livePolicies, options, active));
+    results.push(await sealOne(tx, chain, { intents: intentsView, lists: listsView }, item, cache, livePolicies, options, active));
   }
   await chain.finish();
   await intentsView.finish();
+  await listsView.finish();
   if (options.events && options.events.length > 0) await options.onEvents?.(tx, options.events);
   return results;
 }
@@ -97,6 +108,8 @@ interface LiveOrg {
   readonly org: Organisation | null;
   readonly policy: LoadedPolicy | null;
   readonly shadows: readonly LoadedPolicy[];
+  /** Every list the live and shadow policies declare, each once. */
+  readonly lists: readonly string[];
 }
 
 async function livePolicy(
@@ -106,7 +119,9 @@ async function livePolicy(
   if (known) return known;
   const org = await tx.organisations.get(orgId);
   const policy = org?.live_policy_version == null ? null : await cache.byVersion(tx, orgId, org.live_policy_version);
-  const live = { org, policy, shadows: await loadShadowPolicies(tx, cache, org) };
+  const shadows = await loadShadowPolicies(tx, cache, org);
+  const lists = [...new Set([policy, ...shadows].flatMap((loaded) => loaded?.ir.lists ?? []))].sort();
+  const live = { org, policy, shadows, lists };
   memo.set(orgId, live);
   return live;
 }
@@ -114,7 +129,7 @@ async function livePolicy(
 async function sealOne(
   tx: Repositories,
   chain: ChainAppender,
-  intentsView: ProjectionSession,
+  views: { readonly intents: ProjectionSession; readonly lists: ProjectionSession },
   item: PendingDecision,
   cache: PolicyCache,
   livePolicies: Map<string, LiveOrg>,
@@ -130,7 +145,7 @@ async function sealOne(
     }
   }
 
-  const { policy, org, shadows } = await livePolicy(tx, cache, item.orgId, livePolicies);
+  const { policy, org, shadows, lists } = await livePolicy(tx, cache, item.orgId, livePolicies);
   if (!policy) return { kind: 'rejected', error: noLivePolicy() };
   if (!policy.ir.sources.includes(request.source)) return { kind: 'rejected', error: undeclaredSource(request.source, policy.ir.sources) };
 
@@ -143,6 +158,7 @@ async function sealOne(
   let facts: Facts = {};
   let decision: DecisionView;
   let evaluation: Evaluation | null = null;
+  let listsRead: ListsRead | null = null;
   if (control) {
     decision = {
       outcome: 'block', reason: control.reason, policy_version: policy.policyVersion, matched_rule: null,
@@ -152,9 +168,13 @@ async function sealOne(
     };
   } else {
     // Applies what earlier batches left behind; this batch's records are applied as sealed (below).
-    if (usesFacts(policy, shadows)) await intentsView.catchUp(item.orgId);
+    if (usesFacts(policy, shadows)) await views.intents.catchUp(item.orgId);
+    if (lists.length > 0) {
+      await views.lists.catchUp(item.orgId);
+      listsRead = await (options.lists ?? defaultListCache).read(tx, item.orgId, lists);
+    }
     try {
-      evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs);
+      evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs, listsRead?.input ?? null);
     } catch {
       // decide() is total by contract; if it ever throws, refuse this request and seal nothing.
       return { kind: 'rejected', error: new ApiError(500, 'internal_error', 'The policy could not be evaluated; nothing was recorded.') };
@@ -167,10 +187,14 @@ async function sealOne(
     request: request as unknown as JsonValue,
     facts,
     policy: { name: policy.policy, version: policy.policyVersion, ir_hash: policy.hash },
+    // The version of each list the policies read (audit replay reads the lists at these versions).
+    ...(listsRead ? { list_versions: listsRead.versions } : {}),
     decision: decision as unknown as JsonValue,
   };
   if (evaluation?.shadow) {
     body['shadow_policies'] = shadows.map((shadow) => ({ name: shadow.policy, version: shadow.policyVersion, ir_hash: shadow.hash }));
+    // A shadow reading local time in another zone than the live policy's: its own values.
+    if (evaluation.shadowFacts) body['shadow_facts'] = evaluation.shadowFacts;
   }
   if (item.idempotency) body['idempotency_key'] = item.idempotency.key;
   // The intents view reads the approval deadline from the record (the TTL may change later).
@@ -191,7 +215,8 @@ async function sealOne(
     throw error;
   }
   // The next decision of this batch counts this one in its facts.
-  if (usesFacts(policy, shadows)) await intentsView.applyAppended(record, body);
+  if (usesFacts(policy, shadows)) await views.intents.applyAppended(record, body);
+  if (lists.length > 0) await views.lists.applyAppended(record, body);
 
   if (decision.outcome === 'pending_approval' && options.events) {
     options.events.push({

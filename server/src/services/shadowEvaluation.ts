@@ -4,7 +4,7 @@
 
 import type { Decision, FactIR, LoadedPolicy, Outcome } from '@axiru/runtime';
 import type { Organisation, OrgMode, Repositories } from '../repositories/types.js';
-import { computeFacts, type Facts } from './computeFacts.js';
+import { computeFacts, computeLocalFacts, type Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
 import type { PolicyCache } from './PolicyCache.js';
 
@@ -93,6 +93,11 @@ export function unionFacts(policies: readonly LoadedPolicy[]): readonly FactIR[]
 
 export interface Evaluation {
   readonly facts: Facts;
+  /**
+   * The local time and weekday of each shadow policy whose time zone differs from the live
+   * policy's, by its version (`v3`): sealed beside `facts` so its replay is exact too.
+   */
+  readonly shadowFacts?: Readonly<Record<string, Facts>>;
   /** The live policy's own decision. */
   readonly decision: Decision;
   /** Each shadow's decision, in the organisation's order; null when there are no shadows. */
@@ -102,14 +107,38 @@ export interface Evaluation {
 /** Evaluates the live policy and every shadow on one input; may throw only if decide() does. */
 export async function evaluatePolicies(
   tx: Repositories, orgId: string, live: LoadedPolicy, shadows: readonly LoadedPolicy[],
-  request: DecisionRequest, receivedMs: number,
+  request: DecisionRequest, receivedMs: number, lists: ListsInput | null = null,
 ): Promise<Evaluation> {
   const needed = shadows.length === 0 ? live.ir.facts : unionFacts([live, ...shadows]);
-  const facts = await computeFacts(tx.intents, orgId, needed, request, receivedMs);
-  const input = { ...request, ...facts };
+  const zone = timeZoneOf(live);
+  const facts = await computeFacts(tx.intents, orgId, needed, request, receivedMs, zone);
+  const input = lists === null ? { ...request, ...facts } : { ...request, ...facts, lists };
   const decision = live.decide(input);
-  const shadow = shadows.length === 0 ? null : shadows.map((policy) => shadowDecisionView(policy.decide(input)));
-  return { facts, decision, shadow };
+  if (shadows.length === 0) return { facts, decision, shadow: null };
+  const shadowFacts: Record<string, Facts> = {};
+  const shadow = shadows.map((policy) => {
+    const own = localFactsInOwnZone(policy, zone, receivedMs);
+    if (own === null) return shadowDecisionView(policy.decide(input));
+    shadowFacts[policy.policyVersion] = own;
+    return shadowDecisionView(policy.decide({ ...input, ...own }));
+  });
+  return Object.keys(shadowFacts).length === 0 ? { facts, decision, shadow } : { facts, decision, shadow, shadowFacts };
+}
+
+/** The organisation's lists a decision reads, by name (a Set per list version: O(1) membership). */
+export type ListsInput = Readonly<Record<string, ReadonlySet<string>>>;
+
+/** The zone of a policy's `local time` and `weekday` (IR version 1 has none: UTC). */
+export function timeZoneOf(policy: LoadedPolicy): string {
+  return policy.ir.timezone ?? 'UTC';
+}
+
+/** A shadow's own local time and weekday when it reads them in another zone than the live policy's. */
+function localFactsInOwnZone(policy: LoadedPolicy, liveZone: string, receivedMs: number): Facts | null {
+  if (timeZoneOf(policy) === liveZone) return null;
+  const local = policy.ir.facts.filter((fact) => fact.kind === 'local_time' || fact.kind === 'weekday');
+  if (local.length === 0) return null;
+  return computeLocalFacts(local, receivedMs, timeZoneOf(policy));
 }
 
 const WOULD: Record<Outcome, string> = {

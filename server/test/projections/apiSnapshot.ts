@@ -30,6 +30,8 @@ export async function apiSnapshot(t: TestApp, intents: readonly string[]): Promi
     '/api/users',
     '/api/stripe/connection',
     '/api/exports',
+    '/api/lists',
+    '/api/lists/vip_customers',
   ];
   for (const id of intents) urls.push(`/api/intents/${id}`, `/api/intents/${id}/proof`, `/api/intents/${id}/replay`);
   const answers = new Map<string, string>();

@@ -8,7 +8,7 @@ import { createTestApp, tempDir, type TestApp, type TestOrg } from '../support/t
 import { apiSnapshot, expectSameAnswers } from './apiSnapshot.js';
 import { buildVariedHistory } from './variedHistory.js';
 
-// The intents view and the Merkle trees are folds of the ledger: built incrementally (the
+// The intents view, the Merkle trees and the lists are folds of the ledger: built incrementally (the
 // writers that check rules apply their own records, decisions are applied behind the chain),
 // or dropped and rebuilt from record zero, they must give the API the same bytes.
 
@@ -69,14 +69,14 @@ describe('axiru db rebuild', () => {
   it('rebuilds every projection from the ledger, and every GET answers the same bytes', async () => {
     // Damage the projections so that only a real rebuild can give the same answers.
     sql(`UPDATE intents SET status = 'blocked'; DELETE FROM approvals; DELETE FROM shadow_decisions;
-         DELETE FROM merkle_nodes WHERE level = 0;`);
+         DELETE FROM merkle_nodes WHERE level = 0; DELETE FROM list_values; UPDATE lists SET version = 1;`);
     const run = await axiru('db', 'rebuild', '--data', dir.path);
     expect(run.err).toEqual([]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.out[0]!) as { rebuilt: string[]; records: number; lag: Record<string, number> };
-    expect(report.rebuilt).toEqual(['intents', 'merkle']);
+    expect(report.rebuilt).toEqual(['intents', 'merkle', 'lists']);
     expect(report.records).toBe(ledgerSize());
-    expect(report.lag).toEqual({ intents: 0, merkle: 0 });
+    expect(report.lag).toEqual({ intents: 0, merkle: 0, lists: 0 });
     const t = await reopen();
     try {
       expectSameAnswers(await apiSnapshot(t, intents), before);
@@ -92,7 +92,7 @@ describe('axiru db rebuild', () => {
     expect(JSON.parse(run.out[0]!)).toMatchObject({ rebuilt: ['merkle'], lag: { merkle: 0 } });
     const unknown = await axiru('db', 'rebuild', '--data', dir.path, '--projection', 'numbers');
     expect(unknown.code).toBe(1);
-    expect(unknown.err.join('\n')).toContain('unknown projection "numbers"; known: intents, merkle');
+    expect(unknown.err.join('\n')).toContain('unknown projection "numbers"; known: intents, merkle, lists');
     const t = await reopen();
     try {
       expectSameAnswers(await apiSnapshot(t, intents), before);
@@ -103,7 +103,7 @@ describe('axiru db rebuild', () => {
 
   it('a start completes projections left behind (cleared, never caught up)', async () => {
     sql(`DELETE FROM intents; DELETE FROM approvals; DELETE FROM shadow_decisions; DELETE FROM merkle_nodes;
-         DELETE FROM merkle_sizes; DELETE FROM projection_cursors;`);
+         DELETE FROM merkle_sizes; DELETE FROM lists; DELETE FROM list_values; DELETE FROM list_versions; DELETE FROM projection_cursors;`);
     const t = await reopen();
     try {
       // The start's catch-up runs in the background; wait for it rather than for time.

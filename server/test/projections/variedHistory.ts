@@ -73,5 +73,20 @@ export async function buildVariedHistory(t: TestApp, count: number): Promise<str
   expect((await t.app.auditCheckpoints.tick()).length).toBeGreaterThan(0);
   await decide({ amount_cents: 2500, customer_id: 'cus_a' });
   await decide({ amount_cents: 25_000, customer_id: 'cus_a', stripe_charge_id: 'ch_1' });
+
+  // Lists: changes sealed as list records, a policy reading them, and a decision that read a
+  // version of the list that later changed (its replay needs the list as it was).
+  const admin = { authorization: `Bearer ${t.demo.adminKey}` };
+  expect((await t.app.inject({ method: 'PUT', url: '/api/lists/vip_customers', headers: admin, payload: { values: ['cus_vip', 'cus_a'] } })).statusCode).toBe(200);
+  expect((await post(t, '/api/lists/vip_customers/values', t.demo.adminKey, { values: ['cus_b'] })).statusCode).toBe(200);
+  const listPolicy = await post(t, '/api/policies', t.demo.adminKey, {
+    source: 'policy "acme-refunds" version 9\nroles support_lead < finance_manager < cfo\nsources support_tool, ai_agent, automation, stripe_direct\n'
+      + 'lists vip_customers\n\nrule big:\n  refunds over $150 require finance_manager unless customer in list vip_customers\n',
+  });
+  expect(listPolicy.statusCode, listPolicy.body).toBe(201);
+  expect((await post(t, '/api/policies/v9/activate', t.demo.adminKey)).statusCode).toBe(200);
+  expect((await decide({ amount_cents: 30_000, customer_id: 'cus_vip' })).decision.outcome).toBe('allow');
+  expect((await t.app.inject({ method: 'DELETE', url: '/api/lists/vip_customers/values/cus_vip', headers: admin })).statusCode).toBe(200);
+  expect((await decide({ amount_cents: 30_000, customer_id: 'cus_vip' })).decision.outcome).toBe('pending_approval');
   return ids;
 }

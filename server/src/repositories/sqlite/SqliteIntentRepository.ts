@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
-import type { IntentFilter, IntentRepository, IntentRow, IntentStatus } from '../types.js';
+import type { IntentFilter, IntentRepository, IntentRow, IntentStatus, VelocityColumn } from '../types.js';
 
 /** Filter keys in a fixed order, so each combination maps to one cached statement. */
 const FILTERS: ReadonlyArray<readonly [keyof IntentFilter, string]> = [
@@ -25,6 +25,7 @@ export class SqliteIntentRepository implements IntentRepository {
   private readonly listStmts = new Map<string, Statement>();
   private readonly countStmts = new Map<number, Statement>();
   private readonly sumStmts = new Map<number, Statement>();
+  private readonly velocityStmts = new Map<string, Statement>();
 
   constructor(private readonly db: SqliteConnection) {
     this.insertStmt = db.prepare(
@@ -77,6 +78,25 @@ export class SqliteIntentRepository implements IntentRepository {
       `SELECT COALESCE(SUM(amount_cents), 0) FROM intents WHERE org_id = ? AND stripe_charge_id = ? AND currency = ?
          AND received_ms <= ? AND status IN (${placeholders})`);
     return Number(stmt.get(orgId, chargeId, currency, toMs, ...statuses));
+  }
+
+  async velocity(
+    orgId: string, scope: VelocityColumn, value: string, currency: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<{ count: number; sum: number }> {
+    const key = `${scope}:${statuses.length}`;
+    let stmt = this.velocityStmts.get(key);
+    if (!stmt) {
+      // One of migration 014's covering indexes per scope: the window's entries are read from the index alone.
+      const index = { customer_id: 'intents_by_customer', source: 'intents_by_source', stripe_account: 'intents_by_merchant' }[scope];
+      stmt = this.db.prepare(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN currency = ? THEN amount_cents END), 0) AS sum
+           FROM intents INDEXED BY ${index}
+          WHERE org_id = ? AND ${scope} = ? AND received_ms > ? AND received_ms <= ?
+            AND status IN (${new Array(statuses.length).fill('?').join(', ')})`);
+      this.velocityStmts.set(key, stmt);
+    }
+    const row = stmt.get(currency, orgId, value, fromMs, toMs, ...statuses) as { count: number; sum: number };
+    return { count: Number(row.count), sum: Number(row.sum) };
   }
 
   async setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void> {

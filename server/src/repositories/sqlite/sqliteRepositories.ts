@@ -24,6 +24,7 @@ import { SqliteReplayRepository } from './SqliteReplayRepository.js';
 import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
+import { SqliteListRepository } from './SqliteListRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
@@ -51,5 +52,6 @@ export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Re
     projections: new SqliteProjectionRepository(db),
     sso: new SqliteSsoRepository(db, secrets),
     rateLimits: new SqliteRateLimitRepository(db),
+    lists: new SqliteListRepository(db),
   };
 }

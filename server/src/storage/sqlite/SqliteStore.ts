@@ -37,6 +37,7 @@ export class SqliteStore implements Store {
   readonly projections;
   readonly sso;
   readonly rateLimits;
+  readonly lists;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -72,6 +73,7 @@ export class SqliteStore implements Store {
     this.projections = read.projections;
     this.sso = read.sso;
     this.rateLimits = read.rateLimits;
+    this.lists = read.lists;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
