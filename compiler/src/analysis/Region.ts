@@ -103,16 +103,21 @@ export class RegionAlgebra {
 
   subtract(a: Region, b: Region): Region {
     let current: readonly Box[] = a.boxes;
+    let changed = false;
     for (const cut of b.boxes) {
       if (current.length === 0) break;
       this.spend(current.length);
-      const next: Box[] = [];
-      for (const box of current) next.push(...subtractBoxes(this.space, box, cut));
+      // A cut that meets no box changes nothing: skip the split and the simplification.
+      const hit = current.findIndex((box) => intersectBoxes(this.space, box, cut) !== null);
+      if (hit < 0) continue;
+      changed = true;
+      const next: Box[] = current.slice(0, hit);
+      for (let i = hit; i < current.length; i++) next.push(...subtractBoxes(this.space, current[i]!, cut));
       this.checkSize(next.length);
       // The quadratic containment pass waits for the end; merging keeps the pieces few meanwhile.
       current = this.simplify(next, false).boxes;
     }
-    return this.simplify(current);
+    return changed ? this.simplify(current) : a;
   }
 
   complement(a: Region): Region {
