@@ -3,11 +3,39 @@
 // to the next reserved top-level word and parsing goes on.
 //
 // Grammar reference: docs/language.md ("Rules", "Lexing and grammar").
-import { CstParser, EOF, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from './tokens.js';
 import { policyErrorMessages } from './errorMessages.js';
 
+/** Past this many syntax errors the parser stops: a file that broken gains nothing from more. */
+export const MAX_SYNTAX_ERRORS = 200;
+
+/** Thrown by the parser at its MAX_SYNTAX_ERRORS-th error; `at` is the index of the next token. */
+export class TooManySyntaxErrors extends Error {
+  constructor(readonly at: number) {
+    super(`more than ${MAX_SYNTAX_ERRORS} syntax errors`);
+  }
+}
+
+/** The parts of Chevrotain 11's recognizer (lib/src/parse/parser/traits/*.js) the overrides below use. */
+interface RecognizerInternals {
+  readonly tokVector: readonly IToken[];
+  readonly currIdx: number;
+  LA(howMuch: number): IToken;
+  buildFullFollowKeyStack(): readonly { readonly ruleName: string; readonly idxInCallingRule: number; readonly inRule: string }[];
+  flattenFollowSet(): readonly TokenType[];
+}
+
+const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, error: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+
 export class PolicyParser extends CstParser {
+  /** Re-sync answers for the current input: per follow-set stack, the last search's span and result. */
+  private resyncMemoInput: readonly IToken[] | null = null;
+  private readonly followsByStack = new Map<string, readonly TokenType[]>();
+  /** Tokens the re-sync searches looked at since the caller last set it to 0 (parse() does, per text). */
+  resyncScanned = 0;
+  private readonly resyncMemo = new Map<string, { readonly from: number; readonly at: number; readonly type: TokenType }>();
+
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
@@ -16,6 +44,51 @@ export class PolicyParser extends CstParser {
       errorMessageProvider: policyErrorMessages,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Chevrotain's error recovery (recoverable.js) looks, at every error, for the first token
+   * ahead that can follow one of the rules being parsed, scanning from the error each time:
+   * a run of errors over a long stretch of tokens re-scans it once per error, quadratic in the
+   * input. The answer from a position is the same for every position up to the token found,
+   * so the last search per follow-set stack is kept and reused: each token is scanned at most
+   * once per stack, the same answers as the original, in linear time.
+   */
+  findReSyncTokenType(): TokenType {
+    const self = this as unknown as RecognizerInternals;
+    if (self.tokVector !== this.resyncMemoInput) {
+      this.resyncMemoInput = self.tokVector;
+      this.resyncMemo.clear();
+    }
+    const key = self
+      .buildFullFollowKeyStack()
+      .map((k) => `${k.ruleName}:${k.idxInCallingRule}:${k.inRule}`)
+      .join('>');
+    let follows = this.followsByStack.get(key);
+    if (follows === undefined) {
+      follows = self.flattenFollowSet();
+      this.followsByStack.set(key, follows);
+    }
+    const start = self.currIdx + 1;
+    const known = this.resyncMemo.get(key);
+    if (known !== undefined && known.from <= start && start <= known.at) return known.type;
+    // EOF is always among the follows and (virtually) at the end of the input, so this ends.
+    for (let at = start; ; at++) {
+      this.resyncScanned += 1;
+      const token = self.LA(at - self.currIdx);
+      const type = follows.find((candidate) => tokenMatcher(token, candidate));
+      if (type !== undefined) {
+        this.resyncMemo.set(key, { from: start, at, type });
+        return type;
+      }
+    }
+  }
+
+  /** Records an error as Chevrotain does, and stops the parse at the MAX_SYNTAX_ERRORS-th. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    const saved = chevrotainSaveError.call(this, error);
+    if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors((this as unknown as RecognizerInternals).currIdx + 1);
+    return saved;
   }
 
   public file = this.RULE('file', () => {
