@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPolicy, LineIndex } from '@axiru/compiler';
+import { toJsonDiagnostic, type Diagnostic, type JsonDiagnostic } from '@axiru/compiler/language';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/editor/analysis';
 import { PolicyLanguageService } from '../src/editor/PolicyLanguageService';
@@ -19,26 +20,14 @@ const FILES = FOLDERS.flatMap((folder) =>
   readdirSync(join(REPO, folder)).filter((name) => name.endsWith('.axiru')).map((name) => `${folder}/${name}`),
 ).sort();
 
-interface CliDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: string;
-  help?: string;
-}
-
 /** One run of the real CLI over every file (it exits 1 when any has errors). */
-function cliDiagnostics(): CliDiagnostic[] {
+function cliDiagnostics(): JsonDiagnostic[] {
   try {
-    return JSON.parse(execFileSync(process.execPath, ['compiler/bin/axiru.js', 'check', '--format', 'json', ...FILES], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 })) as CliDiagnostic[];
+    return JSON.parse(execFileSync(process.execPath, ['compiler/bin/axiru.js', 'check', '--format', 'json', ...FILES], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 })) as JsonDiagnostic[];
   } catch (error) {
     const stdout = (error as { stdout?: string }).stdout;
     if (!stdout) throw error;
-    return JSON.parse(stdout) as CliDiagnostic[];
+    return JSON.parse(stdout) as JsonDiagnostic[];
   }
 }
 
@@ -55,23 +44,23 @@ function finalReport(text: string): DiagnosticsReport {
   return analysed;
 }
 
-function asCli(file: string, text: string, report: DiagnosticsReport): CliDiagnostic[] {
+/**
+ * The editor's diagnostics in the CLI's JSON shape, through the compiler's own mapping
+ * (toJsonDiagnostic, what `axiru check --format json` uses): only the editor's message is split
+ * back into message and help, as the language server joined them.
+ */
+function asCli(file: string, text: string, report: DiagnosticsReport): JsonDiagnostic[] {
   const lines = new LineIndex(text);
   return report.diagnostics.map((d) => {
-    const start = lines.positionAt(d.from);
-    const end = lines.positionAt(d.to);
     const [message, ...help] = d.message.split('\nhelp: ');
-    return {
-      file,
-      line: start.line + 1,
-      column: start.character + 1,
-      endLine: end.line + 1,
-      endColumn: end.character + 1,
-      severity: d.severity,
+    const diagnostic: Diagnostic = {
       code: d.code,
+      severity: d.severity,
       message: message!,
+      span: { start: d.from, end: d.to },
       ...(help.length > 0 ? { help: help.join('\nhelp: ') } : {}),
     };
+    return toJsonDiagnostic(diagnostic, lines, file);
   });
 }
 

@@ -118,10 +118,20 @@ export function mergeBoxes(space: Space, a: Box, b: Box): Box | null {
   return withSet(space, a, differing, union(dimension, boxSet(space, a, differing), boxSet(space, b, differing)));
 }
 
-/** A canonical text form: equal boxes have equal keys. */
+const boxKeys = new WeakMap<Box, string>();
+
+/**
+ * A canonical text form: equal boxes have equal keys. Boxes are never changed once made, so
+ * each box's key is computed once (regions are deduplicated by it after every subtraction step).
+ */
 export function boxKey(box: Box): string {
-  return [...box.keys()]
-    .sort()
-    .map((key) => `${key}=${setKey(box.get(key)!)}`)
-    .join(' ');
+  let key = boxKeys.get(box);
+  if (key === undefined) {
+    key = [...box.keys()]
+      .sort()
+      .map((k) => `${k}=${setKey(box.get(k)!)}`)
+      .join(' ');
+    boxKeys.set(box, key);
+  }
+  return key;
 }

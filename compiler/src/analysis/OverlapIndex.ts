@@ -12,6 +12,7 @@
 import type { Dimension, Space } from './Dimension.js';
 import type { DimensionSet } from './DimensionSet.js';
 import type { Region } from './Region.js';
+import { FRESH, type Point } from './samplePoints.js';
 
 /** A dimension's summary for one rule: the symbols it may take, or its numeric hull. */
 type Summary =
@@ -23,7 +24,7 @@ const ANY: Summary = { kind: 'any' };
 /** A value no symbol equals: the bucket of rules that allow the field to be missing. */
 const MISSING = '\u0000missing';
 
-class BitSet {
+export class BitSet {
   readonly words: Uint32Array;
   constructor(size: number) {
     this.words = new Uint32Array((size + 31) >>> 5);
@@ -31,18 +32,25 @@ class BitSet {
   add(i: number): void {
     this.words[i >>> 5]! |= 1 << (i & 31);
   }
+  /** Removes every member of `other`. */
+  andNot(other: BitSet): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! &= ~other.words[w]!;
+  }
   or(other: BitSet): void {
     for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
   }
   and(other: BitSet): void {
     for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
   }
-  *members(): Generator<number> {
-    for (let w = 0; w < this.words.length; w++) {
+  /** The members below `limit`, in increasing order. */
+  *members(limit: number = this.words.length << 5): Generator<number> {
+    const last = Math.min(this.words.length, (limit + 31) >>> 5);
+    for (let w = 0; w < last; w++) {
       let word = this.words[w]!;
       while (word !== 0) {
-        const bit = 31 - Math.clz32(word & -word);
-        yield (w << 5) + bit;
+        const member = (w << 5) + 31 - Math.clz32(word & -word);
+        if (member >= limit) return;
+        yield member;
         word &= word - 1;
       }
     }
@@ -94,12 +102,25 @@ export class OverlapIndex {
   /** Per rule, the numeric dimensions (positions in `numeric`) it constrains. */
   private readonly constrained: number[][];
   private readonly scratch: BitSet;
+  private readonly pointScratch: BitSet;
   private readonly meets: BitSet;
+  /** The numeric dimensions' keys, in the order of `numeric`. */
+  private readonly numericKeys: string[] = [];
+  private readonly numericNullable: boolean[] = [];
+  private readonly numericPosition = new Map<string, number>();
+  /** Per numeric dimension that may be missing, the rules that need it present (null if none). */
+  private readonly needsPresent: (BitSet | null)[] = [];
+  /** By the set of numeric dimensions a point gives values for: the rules that need no other. */
+  private readonly presenceMasks = new Map<string, BitSet>();
   private readonly present: BitSet;
 
   /** `regions[i]` is rule i's TRUE region, or null when it is unknown (never a candidate). */
-  constructor(space: Space, regions: readonly (Region | null)[]) {
+  constructor(
+    private readonly space: Space,
+    regions: readonly (Region | null)[],
+  ) {
     this.size = regions.length;
+    this.pointScratch = new BitSet(this.size);
     this.present = new BitSet(this.size);
     this.scratch = new BitSet(this.size);
     this.meets = new BitSet(this.size);
@@ -119,6 +140,18 @@ export class OverlapIndex {
           if (summary.kind === 'hull') this.constrained[i]!.push(this.numeric.length);
         });
         this.numeric.push(perRule);
+        this.numericPosition.set(key, this.numericKeys.length);
+        this.numericKeys.push(key);
+        this.numericNullable.push(dimension.nullable);
+        const needing = new BitSet(this.size);
+        let any = false;
+        perRule.forEach((summary, i) => {
+          if (summary.kind === 'hull' && !summary.missing) {
+            needing.add(i);
+            any = true;
+          }
+        });
+        this.needsPresent.push(dimension.nullable && any ? needing : null);
         continue;
       }
       const buckets = new Map<string, BitSet>();
@@ -148,6 +181,20 @@ export class OverlapIndex {
    * those `accept` keeps.
    */
   candidates(i: number, accept: (j: number) => boolean = () => true): number[] {
+    const out: number[] = [];
+    const mine = this.constrained[i]!;
+    for (const j of this.candidateSet(i).members()) {
+      if (j === i || !accept(j)) continue;
+      if (mine.every((d) => hullsMeet(this.numeric[d]![i]!, this.numeric[d]![j]!))) out.push(j);
+    }
+    return out;
+  }
+
+  /**
+   * The rules that may meet rule i on every symbol dimension, as a set the caller may keep
+   * until its next call (it is overwritten then). Numeric hulls are not yet applied.
+   */
+  candidateSet(i: number): BitSet {
     const result = this.scratch;
     result.words.set(this.present.words);
     const meets = this.meets;
@@ -165,12 +212,69 @@ export class OverlapIndex {
       }
       result.and(meets);
     }
-    const out: number[] = [];
-    const mine = this.constrained[i]!;
-    for (const j of result.members()) {
-      if (j === i || !accept(j)) continue;
-      if (mine.every((d) => hullsMeet(this.numeric[d]![i]!, this.numeric[d]![j]!))) out.push(j);
-    }
-    return out;
+    return result;
   }
+
+  /**
+   * Rules of `within` before `limit` whose TRUE region may hold the point (samplePoints.ts), in
+   * increasing order: those whose summaries allow the point's value on every dimension. A
+   * dimension the point leaves out stands for whatever boxContainsPoint reads it as, so it
+   * filters only where that is certain (missing on a nullable dimension, a fresh symbol on an
+   * open one). Lazy, so a caller that needs one holder stops there; finish or drop one
+   * iteration before starting the next (they share a scratch set).
+   */
+  *mayHold(point: Point, within: BitSet, limit: number = this.size): Generator<number> {
+    const result = this.pointScratch;
+    result.words.set(within.words);
+    result.and(this.presenceMask(point));
+    const meets = this.meets;
+    for (const [key, buckets] of this.buckets) {
+      const dimension = this.space.get(key);
+      let value = point.get(key);
+      if (value === undefined) {
+        if (dimension.nullable) value = null;
+        else if (dimension.kind === 'symbol' && dimension.universe === null) value = FRESH;
+        else continue;
+      }
+      meets.words.set(this.wildcards.get(key)!.words);
+      const bucket = buckets.get(value === null ? MISSING : String(value));
+      if (bucket !== undefined) meets.or(bucket);
+      result.and(meets);
+    }
+    for (const j of result.members(limit)) {
+      if (this.constrained[j]!.every((d) => hullHolds(this.numeric[d]![j]!, point.get(this.numericKeys[d]!), this.numericNullable[d]!))) yield j;
+    }
+  }
+
+  /**
+   * The rules that need no numeric value the point leaves missing: points of one rule mostly
+   * give values for the same dimensions, so the mask is built once per such set.
+   */
+  private presenceMask(point: Point): BitSet {
+    const given: number[] = [];
+    for (const [key, value] of point) {
+      const d = this.numericPosition.get(key);
+      if (d !== undefined && typeof value === 'number') given.push(d);
+    }
+    const signature = given.sort((a, b) => a - b).join(',');
+    let mask = this.presenceMasks.get(signature);
+    if (mask === undefined) {
+      mask = new BitSet(this.size);
+      mask.words.fill(0xffffffff);
+      const present = new Set(given);
+      this.needsPresent.forEach((needing, d) => {
+        if (needing !== null && !present.has(d)) mask!.andNot(needing);
+      });
+      this.presenceMasks.set(signature, mask);
+    }
+    return mask;
+  }
+}
+
+/** Whether a numeric summary may hold the point's value (a left-out value may be anything). */
+function hullHolds(summary: Summary, value: number | string | null | undefined, nullable: boolean): boolean {
+  if (summary.kind !== 'hull') return true;
+  if (value === undefined) return !nullable || summary.missing;
+  if (value === null) return summary.missing;
+  return typeof value !== 'number' || (summary.lo <= value && value <= summary.hi);
 }

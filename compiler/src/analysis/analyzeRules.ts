@@ -8,15 +8,16 @@
 import { validateIR, type DecisionInput, type ExprIR, type PolicyIR, type ValueIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { rulePriorities } from './candidateOrder.js';
+import { coveredBy } from './coverage.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
 import { OverlapIndex } from './OverlapIndex.js';
-import { boxContainsPoint, boxPoints } from './samplePoints.js';
+import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
 import { boxContains, intersectBoxes } from './Box.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
-import { regionOf } from './regionOf.js';
+import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { witness } from './witness.js';
 
@@ -56,15 +57,23 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
 
   const truths: (Region | null)[] = ir.rules.map((rule) => {
     try {
-      return regionOf(rule.condition, fresh()).truth;
+      return truthOf(rule.condition, fresh());
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
       return null;
     }
   });
 
-  // Each rule is compared only with the rules the index says can overlap it.
-  const index = new OverlapIndex(space, truths);
+  // Each rule is compared only with the rules the index says can overlap it. The index holds
+  // the rules strongest first (the runtime's order), so "stronger than rule r" is "before r's
+  // rank" and the stronger rules that hold a point come out strongest first.
+  const priority = rulePriorities(ir);
+  const byRank = ir.rules.map((_, i) => i).sort((x, y) => (priority[x] ?? Number.POSITIVE_INFINITY) - (priority[y] ?? Number.POSITIVE_INFINITY) || x - y);
+  const rankOf: number[] = [];
+  byRank.forEach((rule, rank) => (rankOf[rule] = rank));
+  const ranked = byRank.map((rule) => truths[rule] ?? null);
+  const index = new OverlapIndex(space, ranked);
+  const ranking: Ranking = { ir, byRank, truths: ranked, index };
   ir.rules.forEach((rule, position) => {
     const truth = truths[position];
     if (truth === null || truth === undefined) return;
@@ -73,7 +82,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
       return;
     }
     try {
-      const by = shadowedBy(ir, position, truths, index, fresh());
+      const by = shadowedBy(ranking, rankOf[position]!, fresh());
       if (by !== null) findings.push({ kind: 'shadowed', rule: rule.id, by });
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
@@ -90,53 +99,69 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   return { findings, inconclusive };
 }
 
+/** The rules in the runtime's order, strongest first, and the overlap index over them. */
+interface Ranking {
+  readonly ir: PolicyIR;
+  /** The rule index at each rank. */
+  readonly byRank: readonly number[];
+  /** Each rank's TRUE region (null when unknown). */
+  readonly truths: readonly (Region | null)[];
+  readonly index: OverlapIndex;
+}
+
 /**
- * The rules that together always beat rule `index` where it matches, or null when it decides
- * somewhere. Walks the stronger rules that can overlap it, strongest first, carving each one's
- * region out of what is left of the rule's own; the rule is shadowed when nothing is left. Then
- * drops those the others make redundant, weakest first, so `by` names a set none of whose
- * members can go (in file order) and keeps the rules that actually decide there.
+ * The rules that together always beat the rule at `rank` where it matches, or null when it
+ * decides somewhere. Sample points of its region that no stronger rule holds, then a single
+ * stronger rule that covers it, settle most rules at once (both exact). Otherwise walks the
+ * stronger rules that can overlap it, strongest first, carving each one's region out of what is
+ * left of the rule's own; the rule is shadowed when nothing is left. Then drops those the others
+ * make redundant, weakest first, so `by` names a set none of whose members can go (in file
+ * order) and keeps the rules that actually decide there.
  */
-function shadowedBy(ir: PolicyIR, index: number, truths: readonly (Region | null)[], overlaps: OverlapIndex, algebra: RegionAlgebra): string[] | null {
-  const own = truths[index]!;
-  const priority = rulePriorities(ir);
-  const mine = priority[index] ?? Number.POSITIVE_INFINITY;
-  const strongestFirst = overlaps
-    .candidates(index, (j) => truths[j] != null && (priority[j] ?? Number.POSITIVE_INFINITY) < mine)
-    .sort((x, y) => (priority[x] ?? 0) - (priority[y] ?? 0));
-  if (strongestFirst.length === 0) return null;
-  // A point of the rule's region that no stronger rule matches settles it: it decides there.
-  for (const box of own.boxes) {
-    for (const point of boxPoints(algebra.space, box)) {
-      if (!strongestFirst.some((j) => truths[j]!.boxes.some((other) => boxContainsPoint(algebra.space, other, point)))) return null;
+function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, algebra: RegionAlgebra): string[] | null {
+  const own = truths[rank]!;
+  const space = algebra.space;
+  const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
+  // A point of the rule's region that no stronger rule holds settles it: it decides there.
+  const points = own.boxes.flatMap((box) => boxPoints(space, box));
+  const holds = (j: number, point: Point): boolean => truths[j]!.boxes.some((other) => boxContainsPoint(space, other, point));
+  const overlapping = index.candidateSet(rank);
+  for (const point of points) {
+    let held = false;
+    for (const j of index.mayHold(point, overlapping, rank)) {
+      if (holds(j, point)) {
+        held = true;
+        break;
+      }
     }
+    if (!held) return null;
   }
   // One stronger rule that covers it box by box is a whole answer, and the smallest there is:
-  // the strongest such rule.
-  for (const j of strongestFirst) {
-    const other = truths[j]!.boxes;
-    if (own.boxes.every((box) => other.some((outer) => boxContains(algebra.space, outer, box)))) return [ir.rules[j]!.id];
-  }
+  // the strongest such rule. It holds every point, so the first point's holders are enough.
+  const coversAlone = (j: number): boolean => own.boxes.every((box) => truths[j]!.boxes.some((outer) => boxContains(space, outer, box)));
+  const first = points[0];
+  const single = first === undefined ? index.candidates(rank, (j) => j < rank) : index.mayHold(first, overlapping, rank);
+  for (const j of single) if (coversAlone(j)) return [idOf(j)];
+  const strongestFirst = index.candidates(rank, (j) => j < rank);
   let left = own;
   const used: number[] = [];
   for (const j of strongestFirst) {
     const other = truths[j]!;
-    if (!left.boxes.some((box) => other.boxes.some((cut) => intersectBoxes(algebra.space, box, cut) !== null))) continue;
+    if (!left.boxes.some((box) => other.boxes.some((cut) => intersectBoxes(space, box, cut) !== null))) continue;
     used.push(j);
     left = algebra.subtract(left, other);
     if (algebra.isEmpty(left)) break;
   }
   if (!algebra.isEmpty(left) || used.length === 0) return null;
   // kept covers own throughout, so j can go exactly when the part of own only j was needed for
-  // is covered by the others: (own ∩ j) minus the others is empty. No union is built.
+  // is covered by the others.
   let kept = [...used];
   for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
     if (without.length === 0) continue;
-    const others: Region = { boxes: without.flatMap((k) => truths[k]!.boxes) };
-    if (algebra.isEmpty(algebra.subtract(algebra.intersect(own, truths[j]!), others))) kept = without;
+    if (coveredBy(algebra, algebra.intersect(own, truths[j]!), without.flatMap((k) => truths[k]!.boxes))) kept = without;
   }
-  return kept.sort((a, b) => a - b).map((j) => ir.rules[j]!.id);
+  return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
 }
 
 function moneyCurrencies(expr: ExprIR, out: Set<string>): void {

@@ -76,6 +76,29 @@ export function regionOf(expr: ExprIR, algebra: RegionAlgebra): Truth {
   }
 }
 
+/**
+ * Only the TRUE region (or, with `want` false, only the FALSE one) of a condition: the same
+ * region regionOf gives, without building the other side where no `not` needs it.
+ */
+export function truthOf(expr: ExprIR, algebra: RegionAlgebra, want = true): Region {
+  switch (expr.op) {
+    case 'and':
+      return want
+        ? algebra.intersectAll(expr.args.map((arg) => truthOf(arg, algebra, true)))
+        : algebra.union(...expr.args.map((arg) => truthOf(arg, algebra, false)));
+    case 'or':
+      return want
+        ? algebra.union(...expr.args.map((arg) => truthOf(arg, algebra, true)))
+        : algebra.intersectAll(expr.args.map((arg) => truthOf(arg, algebra, false)));
+    case 'not':
+      return truthOf(expr.arg, algebra, !want);
+    default: {
+      const atom = regionOf(expr, algebra);
+      return want ? atom.truth : atom.falsity;
+    }
+  }
+}
+
 /** The UNKNOWN region: neither TRUE nor FALSE. */
 export function unknownOf(truth: Truth, algebra: RegionAlgebra): Region {
   return algebra.complement(algebra.union(truth.truth, truth.falsity));

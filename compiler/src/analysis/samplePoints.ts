@@ -13,7 +13,7 @@ import type { DimensionSet } from './DimensionSet.js';
 export type Point = ReadonlyMap<string, number | string | null>;
 
 /** A symbol no policy names, for "any value but these". */
-const FRESH = '\u0000fresh';
+export const FRESH = '\u0000fresh';
 
 function ends(dimension: Dimension, set: DimensionSet): (number | string | null)[] {
   const out: (number | string | null)[] = [];

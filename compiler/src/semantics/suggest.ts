@@ -18,11 +18,22 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1]!;
 }
 
+/**
+ * Longer words get no suggestion: no name is that long by mistake, and the distance costs the
+ * product of the two lengths (a 30,000-character name against every time zone took seconds).
+ */
+export const MAX_SUGGESTED_LENGTH = 100;
+
 export function suggest(word: string, candidates: Iterable<string>): string | null {
+  if (word.length > MAX_SUGGESTED_LENGTH) return null;
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a candidate that cannot be close
+    // enough, or closer than the best so far, is not measured.
+    const apart = Math.abs(candidate.length - word.length);
+    if (apart > limit || apart > bestDistance) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance || (distance === bestDistance && best !== null && candidate < best)) {
       best = candidate;

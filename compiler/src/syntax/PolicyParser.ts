@@ -3,11 +3,58 @@
 // to the next reserved top-level word and parsing goes on.
 //
 // Grammar reference: docs/language.md ("Rules", "Lexing and grammar").
-import { CstParser, EOF, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser,
+  EOF,
+  NoViableAltException,
+  tokenMatcher,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './tokens.js';
 import { policyErrorMessages } from './errorMessages.js';
 
+/** Past this many syntax errors the parser stops: a file that broken gains nothing from more. */
+export const MAX_SYNTAX_ERRORS = 200;
+
+/** Thrown by the parser at its MAX_SYNTAX_ERRORS-th error; `at` is the index of the next token. */
+export class TooManySyntaxErrors extends Error {
+  constructor(readonly at: number) {
+    super(`more than ${MAX_SYNTAX_ERRORS} syntax errors`);
+  }
+}
+
+/** The parts of Chevrotain 11's recognizer (lib/src/parse/parser/traits/*.js) the overrides below use. */
+interface RecognizerInternals {
+  readonly tokVector: readonly IToken[];
+  readonly currIdx: number;
+  readonly maxLookahead: number;
+  errorMessageProvider: IParserErrorMessageProvider;
+  getCurrRuleFullName(): string;
+  LA(howMuch: number): IToken;
+  readonly RULE_STACK: readonly number[];
+  readonly RULE_OCCURRENCE_STACK: readonly number[];
+  readonly RULE_STACK_IDX: number;
+  flattenFollowSet(): readonly TokenType[];
+}
+
+const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, error: IRecognitionException): IRecognitionException }).SAVE_ERROR;
+const chevrotainRaiseNoAlt = (CstParser.prototype as unknown as { raiseNoAltException(this: CstParser, occurrence: number, errMsgTypes: string | undefined): never })
+  .raiseNoAltException;
+
+type LookaheadPaths = Parameters<IParserErrorMessageProvider['buildNoViableAltMessage']>[0]['expectedPathsPerAlt'];
+
 export class PolicyParser extends CstParser {
+  /** Re-sync answers for the current input: per follow-set stack, the last search's span and result. */
+  private resyncMemoInput: readonly IToken[] | null = null;
+  private readonly followsByStack = new Map<string, { readonly types: readonly TokenType[]; readonly byTokenType: Map<number, TokenType | null> }>();
+  /** Tokens the re-sync searches looked at since the caller last set it to 0 (parse() does, per text). */
+  resyncScanned = 0;
+  private readonly resyncMemo = new Map<string, { readonly from: number; readonly at: number; readonly type: TokenType }>();
+
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
@@ -16,6 +63,106 @@ export class PolicyParser extends CstParser {
       errorMessageProvider: policyErrorMessages,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Chevrotain's error recovery (recoverable.js) looks, at every error, for the first token
+   * ahead that can follow one of the rules being parsed, scanning from the error each time:
+   * a run of errors over a long stretch of tokens re-scans it once per error, quadratic in the
+   * input. The answer from a position is the same for every position up to the token found,
+   * so the last search per follow-set stack is kept and reused: each token is scanned at most
+   * once per stack, the same answers as the original, in linear time.
+   */
+  findReSyncTokenType(): TokenType {
+    const self = this as unknown as RecognizerInternals;
+    if (self.tokVector !== this.resyncMemoInput) {
+      this.resyncMemoInput = self.tokVector;
+      this.resyncMemo.clear();
+    }
+    // The follow sets depend only on the rules being parsed and where each was called from.
+    const depth = self.RULE_STACK_IDX + 1;
+    const key = `${self.RULE_STACK.slice(0, depth).join(',')}|${self.RULE_OCCURRENCE_STACK.slice(0, depth).join(',')}`;
+    let follows = this.followsByStack.get(key);
+    if (follows === undefined) {
+      follows = { types: self.flattenFollowSet(), byTokenType: new Map() };
+      this.followsByStack.set(key, follows);
+    }
+    const start = self.currIdx + 1;
+    const known = this.resyncMemo.get(key);
+    if (known !== undefined && known.from <= start && start <= known.at) return known.type;
+    // EOF is always among the follows and (virtually) at the end of the input, so this ends.
+    for (let at = start; ; at++) {
+      this.resyncScanned += 1;
+      const token = self.LA(at - self.currIdx);
+      // Which follow a token matches depends only on its type: asked once per type and stack.
+      let type = follows.byTokenType.get(token.tokenTypeIdx);
+      if (type === undefined) {
+        type = follows.types.find((candidate) => tokenMatcher(token, candidate)) ?? null;
+        follows.byTokenType.set(token.tokenTypeIdx, type);
+      }
+      if (type !== null) {
+        this.resyncMemo.set(key, { from: start, at, type });
+        return type;
+      }
+    }
+  }
+
+  /** Per alternation (rule and occurrence), the lookahead paths its error message lists. */
+  private readonly lookaheadPaths = new Map<string, LookaheadPaths>();
+  /** Set while the paths of an alternation are worked out: its error is not recorded. */
+  private capturing = false;
+
+  /**
+   * Chevrotain builds the message of a "no viable alternative" error from the grammar's
+   * lookahead paths, computed afresh at every such error (error_handler.js says as much): with
+   * hundreds of errors in nested conditions that cost seconds. The paths depend only on the
+   * alternation, so Chevrotain's own code computes them once per alternation (its error then
+   * discarded), and every error after reuses them: the same messages.
+   */
+  raiseNoAltException(occurrence: number, errMsgTypes: string | undefined): never {
+    const self = this as unknown as RecognizerInternals;
+    const ruleName = self.getCurrRuleFullName();
+    const key = `${ruleName}#${occurrence}`;
+    let paths = this.lookaheadPaths.get(key);
+    if (paths === undefined) {
+      const provider = self.errorMessageProvider;
+      self.errorMessageProvider = {
+        ...provider,
+        buildNoViableAltMessage: (options) => {
+          paths = options.expectedPathsPerAlt;
+          return '';
+        },
+      };
+      this.capturing = true;
+      try {
+        chevrotainRaiseNoAlt.call(this, occurrence, errMsgTypes);
+      } catch {
+        // The capture run's own error: not recorded (SAVE_ERROR below) and not raised.
+      } finally {
+        self.errorMessageProvider = provider;
+        this.capturing = false;
+      }
+      if (paths === undefined) throw new Error(`no lookahead paths for ${key}`);
+      this.lookaheadPaths.set(key, paths);
+    }
+    const actual: IToken[] = [];
+    for (let i = 1; i <= self.maxLookahead; i++) actual.push(self.LA(i));
+    const message = self.errorMessageProvider.buildNoViableAltMessage({
+      expectedPathsPerAlt: paths,
+      actual,
+      previous: self.LA(0),
+      customUserDescription: errMsgTypes as string,
+      ruleName,
+    });
+    throw this.SAVE_ERROR(new NoViableAltException(message, self.LA(1), self.LA(0)));
+  }
+
+  /** Records an error as Chevrotain does, and stops the parse at the MAX_SYNTAX_ERRORS-th. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    if (this.capturing) return error;
+    const saved = chevrotainSaveError.call(this, error);
+    if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors((this as unknown as RecognizerInternals).currIdx + 1);
+    return saved;
   }
 
   public file = this.RULE('file', () => {

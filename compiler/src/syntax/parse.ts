@@ -6,7 +6,7 @@ import type { Condition, PolicyFile } from '../ast.js';
 import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { lex } from './lex.js';
 import { lowerFile } from './lower.js';
-import { policyParser } from './PolicyParser.js';
+import { MAX_SYNTAX_ERRORS, policyParser, TooManySyntaxErrors } from './PolicyParser.js';
 
 export interface ParseResult {
   readonly file: PolicyFile;
@@ -22,8 +22,10 @@ export function parse(text: string): ParseResult {
   if (cut !== null) {
     diagnostics.push({
       code: 'AX1001', severity: 'error',
-      message: 'too many syntax errors in a row to go on; the rest of the file was not read',
-      span: { start: cut.startOffset, end: (cut.endOffset ?? cut.startOffset) + 1 },
+      message: cut.why === 'errors'
+        ? `more than ${MAX_SYNTAX_ERRORS} syntax errors; the rest of the file was not read`
+        : 'too many syntax errors in a row to go on; the rest of the file was not read',
+      span: { start: cut.token.startOffset, end: (cut.token.endOffset ?? cut.token.startOffset) + 1 },
       help: 'fix the errors above this point first',
     });
   }
@@ -41,21 +43,33 @@ export function parse(text: string): ParseResult {
   return { file, tokens: lexed.tokens, diagnostics };
 }
 
+type Cut = { readonly token: IToken; readonly why: 'errors' | 'depth' };
+
 /**
+ * The parse of the longest prefix of tokens the parser can finish, and the token where reading
+ * stopped. The parser stops at its MAX_SYNTAX_ERRORS-th error (PolicyParser.ts); then the
+ * tokens before that point are parsed again, which keeps the work per input bounded. And
  * Chevrotain recovers from an error inside a repetition by re-entering the repetition, one
- * stack frame deeper each time: thousands of consecutive errors (a pasted block repeated, say)
- * exhaust the stack. Then the longest prefix of tokens (halving) that parses is used, and the
- * token where reading stopped is returned so it can be reported.
+ * stack frame deeper each time: should that still exhaust the stack, the prefix is halved.
  */
-function parseBounded(parser: ReturnType<typeof policyParser>, tokens: readonly IToken[]): { cst: ReturnType<ReturnType<typeof policyParser>['file']>; cut: IToken | null } {
+function parseBounded(parser: ReturnType<typeof policyParser>, tokens: readonly IToken[]): { cst: ReturnType<ReturnType<typeof policyParser>['file']>; cut: Cut | null } {
   let end = tokens.length;
+  let why: Cut['why'] = 'errors';
+  parser.resyncScanned = 0;
   for (;;) {
     parser.input = end === tokens.length ? (tokens as IToken[]) : tokens.slice(0, end);
     try {
-      return { cst: parser.file(), cut: end === tokens.length ? null : tokens[end]! };
+      return { cst: parser.file(), cut: end === tokens.length ? null : { token: tokens[end]!, why } };
     } catch (error) {
-      if (!(error instanceof RangeError) || end === 0) throw error;
-      end = Math.floor(end / 2);
+      if (error instanceof TooManySyntaxErrors && end > 0) {
+        end = Math.min(error.at, end - 1);
+        why = 'errors';
+      } else if (error instanceof RangeError && end > 0) {
+        end = Math.floor(end / 2);
+        why = 'depth';
+      } else {
+        throw error;
+      }
     }
   }
 }

@@ -1,13 +1,19 @@
 // Corpus-driven fuzz of the compiler: mutations of every example and invalid example, up to
 // 64 KB, through compile() and formatPolicy(). Nothing may throw; every diagnostic is well
-// formed. Time per input is not asserted here (the suite shares the machine); the soak test
-// policyTiming.soak.ts measures it against the 1 s bound with a calibration.
+// formed. Time per input is not asserted here (the suite shares the machine); what bounds it is:
+// the parser stops at MAX_SYNTAX_ERRORS, and its error recovery's re-sync searches look at a
+// number of tokens linear in the input (they were quadratic: one scan per error). The soak test
+// policyTiming.soak.ts measures CPU time per input against the 1 s bound.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile, formatPolicy } from '@axiru/compiler';
+import { MAX_SYNTAX_ERRORS, policyParser } from '../../src/syntax/PolicyParser.js';
 import { corpus, MAX_INPUT, mutants } from './policyMutations.js';
+
+/** Tokens the re-sync searches may look at per character of input (the worst of 1,500 mutants was 94 per token). */
+const RESYNC_PER_CHARACTER = 256;
 
 const SEED = Number(process.env['AXIRU_POLICY_FUZZ_SEED'] ?? 1919);
 const COUNT = Number(process.env['AXIRU_POLICY_FUZZ_COUNT'] ?? 400);
@@ -34,12 +40,15 @@ describe(`policy fuzz (seed ${SEED}, ${COUNT} inputs)`, () => {
   it('compiles and formats every mutant without throwing', () => {
     let largest = 0;
     let withErrors = 0;
+    let stopped = 0;
     for (const mutant of mutants(SEED, COUNT)) {
       expect(mutant.text.length).toBeLessThanOrEqual(MAX_INPUT);
       largest = Math.max(largest, mutant.text.length);
       let result;
+      let scanned = 0;
       try {
         result = compile(mutant.text);
+        scanned = policyParser().resyncScanned;
         const formatted = formatPolicy(mutant.text);
         expect(formatted.text === null || typeof formatted.text === 'string').toBe(true);
       } catch (error) {
@@ -52,9 +61,16 @@ describe(`policy fuzz (seed ${SEED}, ${COUNT} inputs)`, () => {
         if (d.span) expect(d.span.end).toBeLessThanOrEqual(mutant.text.length);
       }
       if (!result.ok) withErrors += 1;
+      // The work bounds: at most MAX_SYNTAX_ERRORS parser errors (and the one saying so), and
+      // re-sync work linear in the input's length.
+      expect(result.diagnostics.filter((d) => d.code === 'AX1001').length).toBeLessThanOrEqual(MAX_SYNTAX_ERRORS + 1);
+      expect(scanned).toBeLessThanOrEqual(RESYNC_PER_CHARACTER * (mutant.text.length + 1));
+      if (result.diagnostics.some((d) => d.message.startsWith(`more than ${MAX_SYNTAX_ERRORS} syntax errors`))) stopped += 1;
     }
     // The campaign reached both sides: near-limit inputs, and inputs with errors.
     expect(largest).toBeGreaterThan(32 * 1024);
     expect(withErrors).toBeGreaterThan(COUNT / 4);
+    // ... and inputs with so many syntax errors that the parser stopped.
+    expect(stopped).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 // Corpus-driven mutations of policy text: every example and every invalid example, cut, spliced,
 // repeated, nested and salted with hostile characters, up to 64 KB. Seeded: the same seed gives
 // the same inputs. Shared by the compiler's fuzz test, its timing soak test and the language
-// server's JSON-RPC fuzz.
+// server's JSON-RPC fuzz; its seeded generator also drives the server's fault tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLES, exampleFiles } from '../helpers/paths.js';
@@ -13,8 +13,13 @@ export function corpus(): Array<{ file: string; text: string }> {
   return exampleFiles().map((file) => ({ file, text: readFileSync(join(EXAMPLES, file), 'utf8') }));
 }
 
-class Rng {
-  constructor(private state: number) {}
+/** A small seeded generator (mulberry32): the same seed gives the same inputs. Also used by the server's fault tests. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed | 0;
+  }
 
   next(): number {
     this.state = (this.state + 0x6d2b79f5) | 0;
@@ -29,6 +34,10 @@ class Rng {
 
   pick<T>(items: readonly T[]): T {
     return items[this.int(items.length)] as T;
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
   }
 }
 

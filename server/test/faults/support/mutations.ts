@@ -4,33 +4,9 @@
 // JSON.stringify alone, because duplicate keys, `__proto__` members and invalid UTF-8 cannot be
 // expressed as JavaScript values.
 
-/** A small seeded generator (mulberry32): every mutation is repeatable from the case's seed. */
-export class Rng {
-  private state: number;
+import { Rng } from '../../../../compiler/test/fuzz/policyMutations.js';
 
-  constructor(seed: number) {
-    this.state = seed | 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let x = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+export { Rng };
 
 /** Extra members emitted verbatim after an object's own members (duplicates, `__proto__`). */
 export const RAW_MEMBERS = Symbol('raw members');

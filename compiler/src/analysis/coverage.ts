@@ -1,0 +1,30 @@
+// Whether a union of boxes covers a region, answered cheaply where it can be and exactly always:
+// a box of the region inside one cut is covered outright, a sample point of the region in no
+// cut proves it is not covered (samplePoints.ts), and only what neither settles goes through
+// the region subtraction — with the cuts that hold the most sample points first, since the
+// answer does not depend on the order and a few large cuts usually leave nothing to split.
+
+import { boxContains, intersectBoxes, type Box } from './Box.js';
+import type { Region, RegionAlgebra } from './Region.js';
+import { boxContainsPoint, boxPoints } from './samplePoints.js';
+
+export function coveredBy(algebra: RegionAlgebra, region: Region, cuts: readonly Box[]): boolean {
+  const space = algebra.space;
+  const open = region.boxes.filter((box) => !cuts.some((cut) => boxContains(space, cut, box)));
+  if (open.length === 0) return true;
+  const reaching = cuts.filter((cut) => open.some((box) => intersectBoxes(space, box, cut) !== null));
+  const points = open.flatMap((box) => boxPoints(space, box));
+  const held = new Map<Box, number>(reaching.map((cut) => [cut, 0]));
+  for (const point of points) {
+    let covered = false;
+    for (const cut of reaching) {
+      if (!boxContainsPoint(space, cut, point)) continue;
+      covered = true;
+      held.set(cut, held.get(cut)! + 1);
+    }
+    if (!covered) return false;
+  }
+  // Stable sort: equal scores keep the callers' order, so the work done is deterministic.
+  const ordered = [...reaching].sort((a, b) => held.get(b)! - held.get(a)!);
+  return algebra.isEmpty(algebra.subtract({ boxes: open }, { boxes: ordered }));
+}
