@@ -28,6 +28,18 @@ export default defineConfig({
         test: { name: 'packages', include: ['*/test/**/*.test.ts'], exclude: [...configDefaults.exclude, DOCUMENTED_COMMANDS], sequence: { groupOrder: 0 } },
       },
       {
+        // The server API suite again on PostgreSQL: one throwaway cluster for the run, a
+        // database per test app (server/test/support/postgresGlobalSetup.ts, testDatabase.ts).
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['server/test/api/**/*.test.ts'],
+          env: { AXIRU_TEST_ENGINE: 'postgres' },
+          globalSetup: ['server/test/support/postgresGlobalSetup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
         extends: true,
         test: { name: 'documented commands', include: [DOCUMENTED_COMMANDS], sequence: { groupOrder: 1 } },
       },

@@ -48,6 +48,8 @@ import type { StripeApiOverride } from './services/stripeClient.js';
 
 export interface AppOptions {
   readonly dataDir: string;
+  /** A PostgreSQL URL (AXIRU_DATABASE_URL): the database instead of SQLite in dataDir. */
+  readonly databaseUrl?: string | undefined;
   readonly maxBatch: number;
   readonly checkpointIntervalMs: number;
   readonly metricsToken?: string | undefined;
@@ -86,7 +88,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(errorHandler);
   // Before anything that adds routes, so the OpenAPI document sees every route.
   await fastify.register(openapiPlugin);
-  await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs });
+  await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs, databaseUrl: options.databaseUrl });
   await fastify.register(repositoriesPlugin);
   await fastify.register(metricsPlugin, { token: options.metricsToken });
   await fastify.register(projectionsPlugin, options.projections ?? {});
@@ -187,6 +189,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // fastify-plugin keeps the app's hooks, decorators and handlers on the root instance.
   await fastify.register(fp(app, { name: 'axiru-app', fastify: '5.x' }), {
     dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
     maxBatch: options.maxBatch ?? 256,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
     metricsToken: options.metricsToken,
