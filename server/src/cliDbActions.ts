@@ -16,7 +16,7 @@ export function dbRebuild(io: CliIo, options: { data?: string; projection?: stri
       batchRecords = Number(options.batch);
       if (!/^[1-9][0-9]{0,6}$/.test(options.batch)) throw new CliError('--batch: records per transaction, a whole number from 1 to 9999999');
     }
-    await withStore(options.data, async (store) => {
+    await withStore(options, async (store) => {
       const started = performance.now();
       let records = 0;
       const runner = new ProjectionRunner(store, projections.filter((p) => p !== undefined), {
