@@ -2,7 +2,9 @@
 // fresh PostgreSQL database per test app, copied from the run's migrated template.
 
 import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { PgConnection } from '../../src/storage/postgres/PgConnection.js';
 import { openPostgres } from '../../src/storage/postgres/openPostgres.js';
 import { withDatabase } from './postgresCluster.js';
 
@@ -34,4 +36,10 @@ export async function databaseUrlFor(dataDir: string): Promise<string | undefine
     byDataDir.set(dataDir, url);
   }
   return url;
+}
+
+/** One row of a raw query on the app's database, whichever engine (`?` placeholders). */
+export async function sqlRow(app: FastifyInstance, sql: string, ...params: unknown[]): Promise<unknown> {
+  if (app.postgres) return await new PgConnection(app.postgres.sql, false).prepare(sql).get(...params);
+  return app.db!.reader.prepare(sql).get(...params);
 }

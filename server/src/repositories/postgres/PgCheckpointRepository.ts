@@ -23,6 +23,7 @@ export class PgCheckpointRepository implements CheckpointRepository {
   }
 
   async insert(checkpoint: SignedCheckpoint): Promise<void> {
+    await this.db.lockOrg(checkpoint.org);
     const { org, tree_size, root, time, key_id, signature } = checkpoint;
     await this.insertStmt.run({ org, tree_size, root, time, key_id, signature });
   }

@@ -41,6 +41,7 @@ export class PgExportSinkRepository implements ExportSinkRepository {
   }
 
   async create(row: ExportSinkRow): Promise<void> {
+    await this.db.lockOrg(row.org_id);
     await this.insertStmt.run({ ...row, config: this.secrets.seal(SETTINGS.exportConfig, row.config) });
   }
 

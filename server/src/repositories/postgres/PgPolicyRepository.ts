@@ -30,6 +30,7 @@ export class PgPolicyRepository implements PolicyRepository {
   }
 
   async create(policy: StoredPolicy): Promise<void> {
+    await this.db.lockOrg(policy.org_id);
     await this.insertStmt.run(policy);
   }
 

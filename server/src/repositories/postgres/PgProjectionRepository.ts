@@ -21,10 +21,12 @@ export class PgProjectionRepository implements ProjectionRepository {
   }
 
   async cursor(projection: string, orgId: string): Promise<number> {
+    await this.db.lockOrg(orgId);
     return (await this.cursorStmt.get(projection, orgId) as number | undefined) ?? 0;
   }
 
   async setCursor(projection: string, orgId: string, seq: number): Promise<void> {
+    await this.db.lockOrg(orgId);
     await this.setCursorStmt.run(projection, orgId, seq);
   }
 

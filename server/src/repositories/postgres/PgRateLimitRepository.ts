@@ -20,6 +20,7 @@ export class PgRateLimitRepository implements RateLimitRepository {
   }
 
   async put(row: OrgRateLimitsRow): Promise<void> {
+    await this.db.lockOrg(row.org_id);
     await this.putStmt.run(row);
   }
 

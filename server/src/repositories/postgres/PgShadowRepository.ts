@@ -70,6 +70,7 @@ export class PgShadowRepository implements ShadowRepository {
   }
 
   async start(row: ShadowPolicyRow): Promise<void> {
+    await this.db.lockOrg(row.org_id);
     await this.startStmt.run(row);
   }
 
@@ -84,6 +85,7 @@ export class PgShadowRepository implements ShadowRepository {
   }
 
   async insertDecision(row: ShadowDecisionRow): Promise<void> {
+    await this.db.lockOrg(row.org_id);
     await this.insertDecisionStmt.run(row);
   }
 

@@ -48,6 +48,7 @@ export class PgStripeRepository implements StripeRepository {
   }
 
   async putConnection(connection: StripeConnection): Promise<void> {
+    await this.db.lockOrg(connection.org_id);
     await this.putConnectionStmt.run({
       ...connection,
       restricted_key: this.secrets.seal(SETTINGS.stripeKey, connection.restricted_key),
@@ -78,6 +79,7 @@ export class PgStripeRepository implements StripeRepository {
   }
 
   async putRefund(row: StripeRefundRow): Promise<void> {
+    await this.db.lockOrg(row.org_id);
     await this.putRefundStmt.run(row);
   }
 

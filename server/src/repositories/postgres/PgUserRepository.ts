@@ -32,6 +32,7 @@ export class PgUserRepository implements UserRepository {
   }
 
   async create(user: UserRecord): Promise<void> {
+    await this.db.lockOrg(user.org_id);
     await this.insertStmt.run({ ...user, roles: JSON.stringify(user.roles) });
   }
 

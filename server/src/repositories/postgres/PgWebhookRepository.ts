@@ -46,6 +46,7 @@ export class PgWebhookRepository implements WebhookRepository {
   }
 
   async createEndpoint(endpoint: WebhookEndpoint): Promise<void> {
+    await this.db.lockOrg(endpoint.org_id);
     await this.insertEndpointStmt.run({ ...endpoint, secret: this.secrets.seal(SETTINGS.webhookSecret, endpoint.secret), events: JSON.stringify(endpoint.events) });
   }
 
@@ -65,6 +66,7 @@ export class PgWebhookRepository implements WebhookRepository {
   }
 
   async insertDelivery(delivery: WebhookDelivery): Promise<void> {
+    await this.db.lockOrg(delivery.org_id);
     await this.insertDeliveryStmt.run(delivery);
   }
 
