@@ -6,6 +6,7 @@ import { DEFAULT_CONNECTION_LIMITS, fastifyConnectionOptions, type ConnectionLim
 import { errorBody } from './errors.js';
 import { loggerOptions, type LogFormat } from './logFormat.js';
 import { authPlugin } from './plugins/auth.js';
+import { ledgerNotifyPlugin } from './plugins/ledgerNotify.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -97,6 +98,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
     email: options.email,
   });
+  await fastify.register(ledgerNotifyPlugin);
   await fastify.register(authPlugin);
   await fastify.register(ssoPlugin, { publicUrl: options.publicUrl, fetch: options.ssoFetch });
   // Before the routes: it hooks each authenticated route as it is added.

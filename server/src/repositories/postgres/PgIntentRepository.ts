@@ -22,6 +22,7 @@ export class PgIntentRepository implements IntentRepository {
   private readonly getStmt;
   private readonly setStatusStmt;
   private readonly dueStmt;
+  private readonly dueLockedStmt;
   private readonly listStmts = new Map<string, Statement>();
   private readonly countStmts = new Map<number, Statement>();
   private readonly sumStmts = new Map<number, Statement>();
@@ -37,6 +38,8 @@ export class PgIntentRepository implements IntentRepository {
     );
     this.getStmt = db.prepare('SELECT * FROM intents WHERE org_id = ? AND id = ?');
     this.setStatusStmt = db.prepare('UPDATE intents SET status = ?, held_from = ? WHERE org_id = ? AND id = ?');
+    this.dueLockedStmt = db.prepare(
+      "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ? FOR UPDATE SKIP LOCKED");
     this.dueStmt = db.prepare(
       "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?");
   }
@@ -90,6 +93,9 @@ export class PgIntentRepository implements IntentRepository {
   }
 
   async dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]> {
+    // In a transaction, the rows are locked: two servers expiring at once take disjoint sets,
+    // and a row another server expired (and committed) no longer matches when re-checked.
+    if (this.db.inTransaction) return await this.dueLockedStmt.all(nowMs, limit) as IntentRow[];
     return await this.dueStmt.all(nowMs, limit) as IntentRow[];
   }
 

@@ -12,6 +12,9 @@ function endpointFromRow(row: EndpointRowText | undefined, secrets: SecretBox): 
   return row ? { ...row, secret: secrets.open(SETTINGS.webhookSecret, row.secret), events: JSON.parse(row.events) as string[] } : null;
 }
 
+/** How long a claimed delivery is left to its server (well above the 10 s send timeout). */
+export const DELIVERY_LEASE_MS = 60_000;
+
 export class PgWebhookRepository implements WebhookRepository {
   private readonly insertEndpointStmt;
   private readonly getEndpointStmt;
@@ -36,8 +39,14 @@ export class PgWebhookRepository implements WebhookRepository {
        VALUES (@id, @org_id, @endpoint_id, @event_id, @event_type, @payload, @status, @attempts, @next_attempt_ms,
          @last_status, @last_error, @created_at, @delivered_at)`,
     );
+    // Claims the due deliveries for DELIVERY_LEASE_MS: another server skips them (SKIP LOCKED,
+    // then the moved next_attempt_ms); if this server dies before recording the attempt, they
+    // are due again when the lease ends and a surviving server sends them.
     this.dueStmt = db.prepare(
-      "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?");
+      `UPDATE webhook_deliveries SET next_attempt_ms = @lease
+       WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= @now
+                    ORDER BY next_attempt_ms, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+       RETURNING *`);
     this.deliveriesStmt = db.prepare(
       'SELECT * FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
     this.attemptStmt = db.prepare(
@@ -71,7 +80,8 @@ export class PgWebhookRepository implements WebhookRepository {
   }
 
   async dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]> {
-    return await this.dueStmt.all(nowMs, limit) as WebhookDelivery[];
+    const claimed = await this.dueStmt.all({ now: nowMs, lease: nowMs + DELIVERY_LEASE_MS, limit }) as WebhookDelivery[];
+    return claimed.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
 
   async deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]> {
