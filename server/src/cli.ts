@@ -162,6 +162,13 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
     .action((options: { data?: string; projection?: string; batch?: string }) =>
       import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));
+  db
+    .command('copy')
+    .description('copy a SQLite installation (--data) into an empty PostgreSQL database (--database-url); every chain keeps its hashes')
+    .addOption(dataOption())
+    .addOption(databaseUrlOption())
+    .action((options: { data?: string; databaseUrl?: string }) =>
+      import('./cliDbActions.js').then((cli) => cli.dbCopy(io, options)));
 
   const secrets = program.command('secrets').description('the key that seals stored secrets (server/README.md, "Secrets at rest")');
   secrets
