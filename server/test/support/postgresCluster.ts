@@ -4,7 +4,7 @@
 // instead (its user must be allowed to CREATE DATABASE).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,9 @@ export interface PostgresCluster {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string | null;
+  /** The cluster's temporary folder (its socket too), when this harness made it. */
+  readonly root?: string;
+  readonly bin?: string;
   stop(): Promise<void>;
 }
 
@@ -115,11 +118,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Postgr
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
       dataDir,
+      root,
+      bin,
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
-          runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+          // Already stopped (a drill killed it) is fine.
+          if (existsSync(join(dataDir, 'postmaster.pid'))) runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        } catch {
+          // The postmaster is gone; its folder is removed below.
         } finally {
           remove();
         }
@@ -140,4 +148,57 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * A streaming standby of `primary` (pg_basebackup), named `name` for synchronous_standby_names,
+ * in its own temporary folder on a free port. The primary must allow replication connections
+ * from 127.0.0.1 (initdb's trust configuration does).
+ */
+export async function startStandby(primary: PostgresCluster, name: string): Promise<PostgresCluster> {
+  const bin = primary.bin!;
+  const root = mkdtempSync(join(tmpdir(), 'axiru-pg-standby-'));
+  const ids = postgresIds();
+  if (ids) {
+    chownSync(root, ids.uid, ids.gid);
+    chmodSync(root, 0o700);
+  }
+  const dataDir = join(root, 'data');
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  try {
+    runPg(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-X', 'stream', '-R', '--no-sync']);
+    const port = await freePort();
+    const conninfo = `host=127.0.0.1 port=${primary.port} user=postgres application_name=${name}`;
+    const flags = [`-p ${port}`, `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${root}`, `-c "primary_conninfo=${conninfo}"`, '-c hot_standby=on', '-c max_connections=300'].join(' ');
+    runPg(bin, 'pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', flags, '-w', '-t', '120', 'start']);
+    let stopped = false;
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dataDir, root, bin,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          if (existsSync(join(dataDir, 'postmaster.pid'))) runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        } catch {
+          // Already gone.
+        } finally {
+          remove();
+        }
+      },
+    };
+  } catch (error) {
+    const log = existsSync(join(root, 'server.log')) ? readFileSync(join(root, 'server.log'), 'utf8') : '';
+    remove();
+    throw new Error(`the standby did not start: ${(error as Error).message}\n${log}`);
+  }
+}
+
+/** Promotes a standby to primary (pg_ctl promote, waiting until it accepts writes). */
+export function promote(standby: PostgresCluster): void {
+  runPg(standby.bin!, 'pg_ctl', ['-D', standby.dataDir!, '-w', '-t', '120', 'promote']);
+}
+
+/** The postmaster's process id (first line of postmaster.pid). */
+export function postmasterPid(cluster: PostgresCluster): number {
+  return Number(readFileSync(join(cluster.dataDir!, 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
