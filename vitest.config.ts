@@ -5,6 +5,8 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 /** The documented commands rebuild the tree (`npm start`, the benchmarks): they run last, alone. */
 const DOCUMENTED_COMMANDS = 'docs/test/**/*.test.ts';
+/** Tests of the PostgreSQL engine itself (several servers on one database). */
+const POSTGRES_ONLY = 'server/test/postgres/**/*.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -29,7 +31,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['*/test/**/*.test.ts'], exclude: [...configDefaults.exclude, DOCUMENTED_COMMANDS], sequence: { groupOrder: 0 } },
+        test: { name: 'packages', include: ['*/test/**/*.test.ts'], exclude: [...configDefaults.exclude, DOCUMENTED_COMMANDS, POSTGRES_ONLY], sequence: { groupOrder: 0 } },
+      },
+      {
+        // The server API suite again on PostgreSQL: one throwaway cluster for the run, a
+        // database per test app (server/test/support/postgresGlobalSetup.ts, testDatabase.ts).
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['server/test/api/**/*.test.ts', POSTGRES_ONLY],
+          env: { AXIRU_TEST_ENGINE: 'postgres' },
+          globalSetup: ['server/test/support/postgresGlobalSetup.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

@@ -6,6 +6,7 @@ import { DEFAULT_CONNECTION_LIMITS, fastifyConnectionOptions, type ConnectionLim
 import { errorBody } from './errors.js';
 import { loggerOptions, type LogFormat } from './logFormat.js';
 import { authPlugin } from './plugins/auth.js';
+import { ledgerNotifyPlugin } from './plugins/ledgerNotify.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -50,6 +51,8 @@ import type { StripeApiOverride } from './services/stripeClient.js';
 
 export interface AppOptions {
   readonly dataDir: string;
+  /** A PostgreSQL URL (AXIRU_DATABASE_URL): the database instead of SQLite in dataDir. */
+  readonly databaseUrl?: string | undefined;
   readonly maxBatch: number;
   readonly checkpointIntervalMs: number;
   readonly metricsToken?: string | undefined;
@@ -88,7 +91,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(errorHandler);
   // Before anything that adds routes, so the OpenAPI document sees every route.
   await fastify.register(openapiPlugin);
-  await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs });
+  await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs, databaseUrl: options.databaseUrl });
   await fastify.register(repositoriesPlugin);
   await fastify.register(metricsPlugin, { token: options.metricsToken });
   await fastify.register(projectionsPlugin, options.projections ?? {});
@@ -97,6 +100,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
     email: options.email,
   });
+  await fastify.register(ledgerNotifyPlugin);
   await fastify.register(authPlugin);
   await fastify.register(ssoPlugin, { publicUrl: options.publicUrl, fetch: options.ssoFetch });
   // Before the routes: it hooks each authenticated route as it is added.
@@ -191,6 +195,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   // fastify-plugin keeps the app's hooks, decorators and handlers on the root instance.
   await fastify.register(fp(app, { name: 'axiru-app', fastify: '5.x' }), {
     dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
     maxBatch: options.maxBatch ?? 256,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
     metricsToken: options.metricsToken,

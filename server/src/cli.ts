@@ -26,6 +26,10 @@ function dataOption(): Option {
   return new Option('--data <dir>', 'data folder (env AXIRU_DATA)').default(undefined, './axiru-data');
 }
 
+function databaseUrlOption(): Option {
+  return new Option('--database-url <url>', 'PostgreSQL instead of SQLite in --data: postgres://user:password@host:port/db (env AXIRU_DATABASE_URL)');
+}
+
 export function registerCommands(program: Command, io: CliIo = defaultIo): void {
   program
     .command('serve')
@@ -33,6 +37,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .option('--port <port>', 'port to listen on (env AXIRU_PORT)', undefined)
     .option('--host <host>', 'interface to listen on (env AXIRU_HOST)', undefined)
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .addOption(new Option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env AXIRU_LOG_LEVEL); lines are readable on a terminal, JSON otherwise (env AXIRU_LOG_FORMAT=json|pretty to choose)'))
     .option('--config <file>', 'a JSON config file, e.g. export sinks (env AXIRU_CONFIG)')
     .action((options: ConfigFlags) => runLazy(io, (actions) => actions.serve(io, options)));
@@ -43,6 +48,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('create')
     .description('create a key and print it once')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .addOption(new Option('--kind <kind>', 'decision or admin').choices(['decision', 'admin']).default('decision'))
     .option('--live', 'an sk_live_ key instead of sk_test_')
@@ -54,6 +60,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('revoke a key by its id (key_…)')
     .argument('<key-id>', 'the key id, as printed by keys list')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'only revoke if the key belongs to this organisation')
     .action((keyId: string, options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.keysRevoke(io, keyId, options)));
 
@@ -61,6 +68,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('list')
     .description('list keys (never the keys themselves)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'only this organisation')
     .option('--json', 'JSON Lines output')
     .action((options: { data?: string; org?: string; json?: boolean }) => runLazy(io, (actions) => actions.keysList(io, options)));
@@ -71,6 +79,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('create')
     .description('create an organisation with a decision key and an admin key (printed once)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .requiredOption('--name <name>', 'display name')
     .option('--currency <code>', 'default currency when a request gives none', 'usd')
     .option('--policy <file>', 'a policy to publish and make live at once')
@@ -82,6 +91,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('list')
     .description('list organisations')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .action((options: { data?: string }) => runLazy(io, (actions) => actions.orgsList(io, options)));
 
   const users = program.command('users').description('manage people (each gets a personal sk_user_ key, shown once)');
@@ -90,6 +100,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('add')
     .description('add a user and print their personal key once')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .requiredOption('--email <email>', 'email address')
     .requiredOption('--name <name>', 'display name')
@@ -104,6 +115,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('print a one-time link (valid 7 days) with which the user sets their dashboard password')
     .argument('<email>', 'the user\'s email')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--url <base>', 'the dashboard\'s address (default: http://AXIRU_HOST:AXIRU_PORT)')
     .action((email: string, options: { data?: string; org?: string; url?: string }) => runLazy(io, (actions) => actions.usersInvite(io, email, options)));
@@ -112,6 +124,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('list')
     .description('list users (never their keys)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--json', 'JSON Lines output')
     .action((options: { data?: string; org?: string; json?: boolean }) => runLazy(io, (actions) => actions.usersList(io, options)));
@@ -121,6 +134,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('disable a user by id (usr_…); their key stops working at once')
     .argument('<user-id>', 'the user id, as printed by users list')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .action((userId: string, options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.usersDisable(io, userId, options)));
 
@@ -129,6 +143,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('import')
     .description('import refunds from the connected Stripe account (restricted, read-only key) and replay them through a policy; stored as a replay')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--since <when>', 'how far back: a number of days such as 90d, or a date such as 2026-01-31', '90d')
     .option('--policy <version>', 'a stored policy version such as v3 (default: the live one)')
@@ -183,16 +198,25 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('rebuild')
     .description('drop the projections (intents view, Merkle trees) and apply every ledger record to them again')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--projection <name>', 'only this projection (intents, merkle, lists)')
     .option('--batch <records>', 'records applied per transaction (an interrupted rebuild resumes at the last one)')
     .action((options: { data?: string; projection?: string; batch?: string }) =>
       import('./cliDbActions.js').then((cli) => cli.dbRebuild(io, options)));
+  db
+    .command('copy')
+    .description('copy a SQLite installation (--data) into an empty PostgreSQL database (--database-url); every chain keeps its hashes')
+    .addOption(dataOption())
+    .addOption(databaseUrlOption())
+    .action((options: { data?: string; databaseUrl?: string }) =>
+      import('./cliDbActions.js').then((cli) => cli.dbCopy(io, options)));
 
   const secrets = program.command('secrets').description('the key that seals stored secrets (server/README.md, "Secrets at rest")');
   secrets
     .command('rotate')
     .description('re-wrap the secrets\' data key under a new key (AXIRU_SECRETS_NEW_KEY, or a new key file); running servers keep working')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .action((options: { data?: string }) => import('./secrets/secretsCli.js').then((cli) => cli.secretsRotate(io, options)));
 
   const audit = program.command('audit').description('audit the ledger');
@@ -200,6 +224,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('verify')
     .description('recompute every hash chain; prints { ok, records, first_bad_seq } per organisation; exit 1 if any is bad')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'only this organisation')
     .action((options: { data?: string; org?: string }) => runLazy(io, (actions) => actions.auditVerify(io, options)));
 
@@ -208,6 +233,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('export')
     .description('write an organisation\'s records, checkpoints and public keys as JSON Lines (signs a fresh checkpoint first)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .requiredOption('--out <bundle>', 'the bundle file to write')
     .action((options: { data?: string; org?: string; out: string }) =>
@@ -216,12 +242,14 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .command('public-key')
     .description('print the current checkpoint signing key (PEM)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--all', 'every key, retired ones included')
     .action((options: { data?: string; all?: boolean }) => import('./audit/auditCli.js').then((cli) => cli.auditPublicKey(io, options)));
   audit
     .command('rotate-key')
     .description('replace the checkpoint signing key; the old key endorses the new one and keeps verifying its checkpoints')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .action((options: { data?: string }) => import('./audit/auditCli.js').then((cli) => cli.auditRotateKey(io, options)));
   audit
     .command('verify-export')
@@ -237,6 +265,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('re-evaluate a sealed decision with its sealed policy; exit 1 unless identical')
     .argument('<intent-id>', 'the intent id')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .action((intentId: string, options: { data?: string; org?: string }) =>
       import('./audit/auditCli.js').then((cli) => cli.auditReplay(io, intentId, options)));

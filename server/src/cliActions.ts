@@ -16,19 +16,39 @@ import { createUser, userView } from './services/users.js';
 import { verifyAllChains, verifyChain } from './services/verifyChain.js';
 import { databaseExists } from './storage/sqlite/SqliteDatabase.js';
 import { SqliteStore } from './storage/sqlite/SqliteStore.js';
+import { PostgresStore } from './storage/postgres/PostgresStore.js';
+import { redactUrl } from './storage/postgres/openPostgres.js';
 import type { CliIo } from './cli.js';
 import { choosePassword, printInvite } from './cliSessionActions.js';
 import { hashPassword } from './services/passwords.js';
 
 export class CliError extends Error {}
 
-/** Opens an existing data folder for a short command (no background checkpoints). */
-export async function withStore<T>(data: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
-  const { dataDir } = resolveConfig({ data });
+/** Where a command's database is: --data (SQLite) or --database-url (PostgreSQL). */
+export interface StoreFlags {
+  readonly data?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+}
+
+/** Opens an existing installation for a short command (no background checkpoints). */
+export async function openCliStore(flags: StoreFlags): Promise<Store> {
+  const { dataDir, databaseUrl } = resolveConfig({ data: flags.data, databaseUrl: flags.databaseUrl });
+  if (databaseUrl !== undefined) {
+    const store = await PostgresStore.open({ url: databaseUrl, dataDir });
+    if ((await store.organisations.list()).length === 0) {
+      await store.close();
+      throw new CliError(`no Axiru installation in the database ${redactUrl(databaseUrl)}; start the server once with: axiru serve --database-url URL`);
+    }
+    return store;
+  }
   if (!databaseExists(dataDir)) {
     throw new CliError(`no Axiru database in ${dataDir}; start the server once with: axiru serve --data ${dataDir}`);
   }
-  const store = SqliteStore.open({ dataDir, checkpointIntervalMs: 0 });
+  return SqliteStore.open({ dataDir, checkpointIntervalMs: 0 });
+}
+
+export async function withStore<T>(flags: StoreFlags, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openCliStore(flags);
   try {
     return await work(store);
   } finally {
@@ -116,7 +136,7 @@ export function serve(io: CliIo, options: ConfigFlags): Promise<void> {
 
 export function keysCreate(io: CliIo, options: { data?: string; org?: string; kind: KeyKind; live?: boolean; label?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const org = await pickOrg(store, options.org);
         const created = await store.transaction((tx) =>
           createApiKey(tx, org.id, options.kind, options.live ? 'live' : 'test', options.label ?? null, new Date()));
@@ -127,7 +147,7 @@ export function keysCreate(io: CliIo, options: { data?: string; org?: string; ki
 
 export function keysRevoke(io: CliIo, keyId: string, options: { data?: string; org?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const all = await store.apiKeys.list(options.org ?? null);
         const key = all.find((candidate) => candidate.id === keyId);
         if (!key) throw new CliError(`no key ${keyId}${options.org ? ` in ${options.org}` : ''}`);
@@ -142,7 +162,7 @@ export function keysRevoke(io: CliIo, keyId: string, options: { data?: string; o
 
 export function keysList(io: CliIo, options: { data?: string; org?: string; json?: boolean }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const list = await store.apiKeys.list(options.org ?? null);
         for (const key of list) {
           const { key_hash: _hash, ...shown } = key;
@@ -158,7 +178,7 @@ export function keysList(io: CliIo, options: { data?: string; org?: string; json
 
 export function orgsCreate(io: CliIo, options: { data?: string; name: string; currency: string; policy?: string; live?: boolean; mode?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         if (!/^[A-Za-z]{3}$/.test(options.currency)) throw new CliError(`--currency must be three letters; got ${JSON.stringify(options.currency)}`);
         const mode = options.mode ?? 'enforce';
         if (mode !== 'observe' && mode !== 'enforce') throw new CliError(`--mode must be observe or enforce; got ${JSON.stringify(mode)}`);
@@ -183,7 +203,7 @@ export function orgsCreate(io: CliIo, options: { data?: string; name: string; cu
 
 export function orgsList(io: CliIo, options: { data?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         for (const org of await store.organisations.list()) {
           io.out([org.id, org.name, org.default_currency, org.live_policy_version === null ? 'no live policy' : `v${org.live_policy_version} live`].join('  '));
         }
@@ -192,7 +212,7 @@ export function orgsList(io: CliIo, options: { data?: string }): Promise<void> {
 
 export function auditVerify(io: CliIo, options: { data?: string; org?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const reports = options.org !== undefined
           ? [{ org_id: options.org, ...(await verifyChain(store, options.org)) }]
           : await verifyAllChains(store);
@@ -206,7 +226,7 @@ export function usersAdd(
   io: CliIo, options: { data?: string; org?: string; email: string; name: string; roles: string; slackUserId?: string; password?: boolean },
 ): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const org = await pickOrg(store, options.org);
         if (!/^[^\s@]+@[^\s@]+$/.test(options.email)) throw new CliError(`--email must be an email address; got ${JSON.stringify(options.email)}`);
         const roles = options.roles.split(',').map((role) => role.trim()).filter((role) => role !== '');
@@ -235,12 +255,12 @@ export function usersAdd(
 
 export function usersInvite(io: CliIo, email: string, options: { data?: string; org?: string; url?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => printInvite(io, store, await pickOrg(store, options.org), email, options.url)));
+      withStore(options, async (store) => printInvite(io, store, await pickOrg(store, options.org), email, options.url)));
 }
 
 export function usersList(io: CliIo, options: { data?: string; org?: string; json?: boolean }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const org = await pickOrg(store, options.org);
         const list = await store.users.list(org.id);
         for (const user of list) {
@@ -257,7 +277,7 @@ export function usersList(io: CliIo, options: { data?: string; org?: string; jso
 
 export function usersDisable(io: CliIo, userId: string, options: { data?: string; org?: string }): Promise<void> {
   return run(io, () =>
-      withStore(options.data, async (store) => {
+      withStore(options, async (store) => {
         const org = await pickOrg(store, options.org);
         const user = await store.users.get(org.id, userId);
         if (!user) throw new CliError(`no user ${userId} in ${org.id}`);

@@ -4,17 +4,16 @@
 
 import { formatReport, type ReplayReport } from '@axiru/compiler';
 import type { CliIo } from './cli.js';
-import { run } from './cliActions.js';
+import { openCliStore, run } from './cliActions.js';
 import { resolveConfig } from './config.js';
 import type { Organisation, Store } from './repositories/types.js';
 import { ReplayService } from './services/ReplayService.js';
 import { createStripeClient, parseStripeApiBase } from './services/stripeClient.js';
 import { openRefundImport, parseSince } from './services/stripeImport.js';
-import { databaseExists } from './storage/sqlite/SqliteDatabase.js';
-import { SqliteStore } from './storage/sqlite/SqliteStore.js';
 
 export interface StripeImportOptions {
   readonly data?: string;
+  readonly databaseUrl?: string;
   readonly org?: string;
   readonly since: string;
   readonly policy?: string;
@@ -32,11 +31,10 @@ async function pickOrg(store: Store, orgId: string | undefined): Promise<Organis
 
 export function stripeImport(io: CliIo, options: StripeImportOptions): Promise<void> {
   return run(io, async () => {
-    const { dataDir } = resolveConfig({ data: options.data });
-    if (!databaseExists(dataDir)) throw new Error(`no Axiru database in ${dataDir}; start the server once with: axiru serve --data ${dataDir}`);
+    const { dataDir } = resolveConfig({ data: options.data, databaseUrl: options.databaseUrl });
     const baseText = options.stripeApi ?? process.env['AXIRU_STRIPE_API_BASE'];
     const api = baseText ? parseStripeApiBase(baseText, options.stripeApi !== undefined ? '--stripe-api' : 'AXIRU_STRIPE_API_BASE') : undefined;
-    const store = SqliteStore.open({ dataDir, checkpointIntervalMs: 0 });
+    const store = await openCliStore(options);
     try {
       const org = await pickOrg(store, options.org);
       const connection = await store.stripe.getConnection(org.id);

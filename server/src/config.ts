@@ -15,6 +15,8 @@ export interface ServerConfig {
   readonly host: string;
   /** Absolute path of the data folder. */
   readonly dataDir: string;
+  /** PostgreSQL instead of SQLite in the data folder (--database-url, AXIRU_DATABASE_URL). */
+  readonly databaseUrl?: string | undefined;
   readonly logLevel: LogLevel;
   /** Readable lines on a terminal, JSON otherwise (AXIRU_LOG_FORMAT). */
   readonly logFormat: LogFormat;
@@ -45,6 +47,8 @@ export interface ConfigFlags {
   readonly port?: string | number | undefined;
   readonly host?: string | undefined;
   readonly data?: string | undefined;
+  /** A postgres:// URL (env AXIRU_DATABASE_URL). */
+  readonly databaseUrl?: string | undefined;
   readonly logLevel?: string | undefined;
   /** A JSON config file (env AXIRU_CONFIG). */
   readonly config?: string | undefined;
@@ -61,6 +65,21 @@ function integer(value: string | number, name: string, min: number, max: number)
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(String(value))}`);
   }
   return number;
+}
+
+/** --database-url, else AXIRU_DATABASE_URL: a postgres:// or postgresql:// URL, or nothing (SQLite). */
+export function databaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const setting = flag !== undefined ? '--database-url' : 'AXIRU_DATABASE_URL';
+  const value = flag ?? env['AXIRU_DATABASE_URL'];
+  if (value === undefined || value.trim() === '') {
+    if (flag !== undefined) throw new ConfigError('--database-url must not be empty');
+    return undefined;
+  }
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(value.trim())) {
+    throw new ConfigError(`${setting} must be a PostgreSQL URL, postgres://user:password@host:port/database (several host:port pairs and `
+      + `?target_session_attrs=read-write for failover); got ${JSON.stringify(value.replace(/:[^:@/]*@/, ':***@'))}`);
+  }
+  return value.trim();
 }
 
 /** AXIRU_LOG_FORMAT (json or pretty) when set, otherwise pretty exactly when standard output is a terminal. */
@@ -89,6 +108,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     port,
     host,
     dataDir: resolve(flags.data ?? env['AXIRU_DATA'] ?? './axiru-data'),
+    databaseUrl: databaseUrl(flags.databaseUrl, env),
     logLevel: logLevel as LogLevel,
     logFormat: logFormat(env['AXIRU_LOG_FORMAT'], stdoutIsTTY),
     maxBatch: integer(env['AXIRU_MAX_BATCH'] ?? 256, 'AXIRU_MAX_BATCH', 1, 10_000),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { redactUrl } from './storage/postgres/openPostgres.js';
 import type { ServerConfig } from './config.js';
 import { bootstrap } from './services/bootstrap.js';
 
@@ -27,6 +28,7 @@ function shellWord(path: string): string {
 export async function startServer(config: ServerConfig, out: (line: string) => void = console.log): Promise<RunningServer> {
   const app = await buildApp({
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     logLevel: config.logLevel,
     logFormat: config.logFormat,
     maxBatch: config.maxBatch,
@@ -51,14 +53,20 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     // Links in approval emails point here unless AXIRU_PUBLIC_URL says where the dashboard is.
     app.email?.useBaseUrl(url);
     app.sso.useBaseUrl(url);
+    const where = config.databaseUrl !== undefined ? `the PostgreSQL database ${redactUrl(config.databaseUrl)}` : config.dataDir;
     if (first.created) {
-      out(`Created the demo organisation (${first.orgId}) with examples/acme.axiru live, in ${config.dataDir}.`);
+      out(`Created the demo organisation (${first.orgId}) with examples/acme.axiru live, in ${where}.`);
       out('Its keys are shown this once and stored only as hashes:');
       out(`AXIRU_DECISION_KEY=${first.decisionKey}`);
       out(`AXIRU_ADMIN_KEY=${first.adminKey}`);
       out('The demo admin signs in to the dashboard with (shown this once):');
       out(`AXIRU_DEMO_EMAIL=${first.demoEmail}`);
       out(`AXIRU_DEMO_PASSWORD=${first.demoPassword}`);
+    } else if (config.databaseUrl !== undefined) {
+      // Another server (or an earlier start) created the installation; its keys are not shown again.
+      const db = shellWord(redactUrl(config.databaseUrl));
+      out(`Database: ${where} already holds an Axiru installation (its keys were printed on its first start and are stored only as hashes).`);
+      out(`New keys: npx axiru keys create --database-url ${db} --kind decision (or --kind admin)`);
     } else {
       // The keys of the first start are never shown again: say how to make new ones.
       const data = shellWord(config.dataDir);

@@ -10,7 +10,7 @@ import { rotateSigningKey } from './signingKeys.js';
 
 export function auditExport(io: CliIo, options: { data?: string; org?: string; out: string }): Promise<void> {
   return run(io, () =>
-    withStore(options.data, async (store) => {
+    withStore(options, async (store) => {
       const org = await pickOrg(store, options.org);
       const summary = await exportBundle(store, org.id, options.out, new Date());
       io.out(JSON.stringify({
@@ -22,7 +22,7 @@ export function auditExport(io: CliIo, options: { data?: string; org?: string; o
 
 export function auditPublicKey(io: CliIo, options: { data?: string; all?: boolean }): Promise<void> {
   return run(io, () =>
-    withStore(options.data, async (store) => {
+    withStore(options, async (store) => {
       const keys = options.all ? await store.signingKeys.list() : [await store.signingKeys.current()].filter((key) => key !== null);
       if (keys.length === 0) throw new CliError('no signing key yet: it is created when the server first starts (or by axiru audit rotate-key)');
       for (const key of keys) io.out(key.public_key.trimEnd());
@@ -31,7 +31,7 @@ export function auditPublicKey(io: CliIo, options: { data?: string; all?: boolea
 
 export function auditRotateKey(io: CliIo, options: { data?: string }): Promise<void> {
   return run(io, () =>
-    withStore(options.data, async (store) => {
+    withStore(options, async (store) => {
       const { retired, current } = await store.transaction((tx) => rotateSigningKey(tx, new Date()));
       io.out(JSON.stringify({ key_id: current.id, retired_key_id: retired?.id ?? null, endorsed_by: current.endorsed_by }));
       io.out(current.public_key.trimEnd());
@@ -40,7 +40,7 @@ export function auditRotateKey(io: CliIo, options: { data?: string }): Promise<v
 
 export function auditReplay(io: CliIo, intentId: string, options: { data?: string; org?: string }): Promise<void> {
   return run(io, () =>
-    withStore(options.data, async (store) => {
+    withStore(options, async (store) => {
       const org = await pickOrg(store, options.org);
       const answer = await replayIntent(store, new PolicyCache(), org.id, intentId);
       if (!answer) throw new CliError(`no intent ${intentId} in ${org.id}`);

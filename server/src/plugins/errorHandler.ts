@@ -7,6 +7,8 @@ import type { StorageHealth } from '../services/storageHealth.js';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export function sendError(reply: FastifyReply, statusCode: number, body: ErrorBody): FastifyReply {
+  // Unavailable is temporary (a full disk freed, a database failing over): say when to retry.
+  if (statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   // Pre-serialized, so no route's response schema can reshape or drop error members.
   return reply.code(statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

@@ -78,7 +78,7 @@ export const metricsPlugin = fp<MetricsPluginOptions>(async (app, options) => {
     labelNames: ['reason'],
     registers: [registry],
     collect: function collect(this: Gauge<'reason'>) {
-      for (const [reason, count] of Object.entries(app.db.checkpoints)) this.set({ reason }, count);
+      for (const [reason, count] of Object.entries(app.db?.checkpoints ?? {})) this.set({ reason }, count);
     },
   });
   app.decorate('metrics', metrics);

@@ -13,11 +13,11 @@ declare module 'fastify' {
 }
 
 /**
- * The repositories over the database. Only this plugin knows the database is SQLite; a
- * PostgreSQL store would be chosen here, and nothing that uses `app.store` would change.
+ * The repositories over the database: SQLite, or PostgreSQL when a database URL is given
+ * (plugins/db.ts). Nothing that uses `app.store` knows which.
  */
 export const repositoriesPlugin = fp(async (app) => {
-  const store = new SqliteStore(app.db);
+  const store: Store = app.postgres ?? new SqliteStore(app.db!);
   app.decorate('store', store);
   // A request sees what was durable when it started, including the CLI's changes. Routes
   // whose reads are only early checks (POST /api/decision re-checks everything inside its

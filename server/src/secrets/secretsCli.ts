@@ -14,8 +14,11 @@ import {
 } from './keyEncryptionKey.js';
 import { rotateKeyring } from './Keyring.js';
 
-export function secretsRotate(io: CliIo, options: { data?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export function secretsRotate(io: CliIo, options: { data?: string | undefined; databaseUrl?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return run(io, async () => {
+    if (options.databaseUrl !== undefined || (env['AXIRU_DATABASE_URL'] ?? '').trim() !== '') {
+      throw new CliError('axiru secrets rotate works on SQLite data folders only; a PostgreSQL installation cannot rotate its key yet');
+    }
     const { dataDir } = resolveConfig({ data: options.data }, env);
     if (!databaseExists(dataDir)) throw new CliError(`no Axiru database in ${dataDir}; start the server once with: axiru serve --data ${dataDir}`);
     const current = configuredKek(dataDir, env, false);

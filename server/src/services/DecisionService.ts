@@ -71,11 +71,15 @@ export class DecisionService {
     this.committer = new GroupCommitter(
       async (items) => {
         const events: IntentEvent[] = [];
-        const results = await this.store.transaction((tx) => sealDecisions(tx, items, this.cache, {
-          idempotencyTtlMs: this.ttlMs, events,
-          ...(options.lists ? { lists: options.lists } : {}),
-          ...(options.onEvents ? { onEvents: options.onEvents } : {}),
-        }));
+        const results = await this.store.transaction((tx) => {
+          // A transaction the database runs again (a deadlock victim on PostgreSQL) starts afresh.
+          events.length = 0;
+          return sealDecisions(tx, items, this.cache, {
+            idempotencyTtlMs: this.ttlMs, events,
+            ...(options.lists ? { lists: options.lists } : {}),
+            ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+          });
+        });
         if (events.length > 0) options.afterCommit?.(events);
         if (options.onSealed) {
           const orgs = new Set<string>();

@@ -1,8 +1,8 @@
 // Tells live readers (the dashboard's event stream) that records may have been sealed. It
 // carries no records itself: each reader re-reads its own organisation's chain after the seq it
-// last sent, so nothing is lost or duplicated whichever commits the signal covers. In-process
-// only: several server instances on PostgreSQL would forward this signal with LISTEN/NOTIFY
-// (until then, readers also poll, which covers the CLI and other processes writing).
+// last sent, so nothing is lost or duplicated whichever commits the signal covers. On
+// PostgreSQL, plugins/ledgerNotify.ts forwards it between servers with LISTEN/NOTIFY; readers
+// also poll, which covers the CLI and other processes writing.
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -8,6 +8,11 @@ const REASONS: ReadonlyArray<[RegExp, string]> = [
   [/^SQLITE_READONLY|^EROFS$/, 'the file system is read-only'],
   [/^SQLITE_IOERR|^EIO$/, 'an I/O error'],
   [/^SQLITE_CANTOPEN$|^SQLITE_CORRUPT|^SQLITE_NOTADB$/, 'the database file cannot be used'],
+  // PostgreSQL: the connection to the primary is gone (it died, or is being failed over), or
+  // it is a standby that cannot take writes yet.
+  [/^CONNECTION_(CLOSED|ENDED|DESTROYED)$|^CONNECT_TIMEOUT$|^ECONNREFUSED$|^ECONNRESET$|^EPIPE$|^ETIMEDOUT$|^EHOSTUNREACH$|^08\d{3}$|^57P0[123]$/,
+    'the database is unreachable'],
+  [/^25006$/, 'the database is read-only (a standby)'],
 ];
 
 function codeOf(error: unknown): string | null {

@@ -159,6 +159,9 @@ describe('kill switch', () => {
       }
     }
     await Promise.all(work);
+    // And some after its answer: on a networked database the control's own request may reach
+    // the database after the whole wave above was sealed.
+    await Promise.all([1, 2, 3, 4].map(() => t.decide(BOT_REQUEST)));
 
     const records = await t.app.store.ledger.scan(t.demo.id, headBefore, 10_000);
     const control = records.find((r) => r.kind === 'control' && JSON.parse(r.body).scope === 'source:ai_agent');

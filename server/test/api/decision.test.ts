@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, SEED_REQUEST, type DecisionJson, type ErrorJson, type TestApp } from '../support/testApp.js';
+import { TEST_ENGINE } from '../support/testDatabase.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -264,10 +265,10 @@ describe('authentication', () => {
 });
 
 describe('operations', () => {
-  it('GET /healthz', async () => {
+  it('GET /healthz names the engine and says the database is reachable', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
-    expect(json(response)).toEqual({ ok: true });
+    expect(json(response)).toEqual({ ok: true, engine: TEST_ENGINE, database: 'reachable' });
   });
 
   it('GET /metrics has decision latency, decisions by outcome and source, and ledger size', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, del, post } from '../support/people.js';
 import { createTestApp, json, type DecisionJson, type ErrorJson, type TestApp, type TestOrg } from '../support/testApp.js';
+import { sqlRow } from '../support/testDatabase.js';
 
 interface ModeJson {
   mode: string; changed: boolean;
@@ -116,9 +117,8 @@ describe('organisation mode', () => {
     const listed = json<{ data: Array<{ intent_id: string; outcome: string; status: string }> }>(
       await t.get('/api/intents?outcome=pending_approval&customer_id=cus_obs', t.demo.adminKey));
     expect(listed.data).toEqual([expect.objectContaining({ intent_id: held.intent_id, outcome: 'pending_approval', status: 'allowed' })]);
-    const db = (t.app.store as unknown as { db: { reader: { prepare(sql: string): { get(...args: unknown[]): unknown } } } }).db.reader;
-    const flags = (id: string) => db.prepare('SELECT outcome, status, enforced FROM intents WHERE org_id = ? AND id = ?').get(t.demo.id, id);
-    expect(flags(held.intent_id)).toEqual({ outcome: 'pending_approval', status: 'allowed', enforced: 0 });
+    const flags = (id: string) => sqlRow(t.app, 'SELECT outcome, status, enforced FROM intents WHERE org_id = ? AND id = ?', t.demo.id, id);
+    expect(await flags(held.intent_id)).toEqual({ outcome: 'pending_approval', status: 'allowed', enforced: 0 });
     const queue = json<{ data: Array<{ intent_id: string }> }>(await t.get('/api/approvals', t.demo.adminKey));
     expect(queue.data.map((row) => row.intent_id)).not.toContain(held.intent_id);
 

@@ -10,6 +10,7 @@ import type { ProjectionsPluginOptions } from '../../src/plugins/projections.js'
 import { compilePolicy } from '../../src/services/PolicyService.js';
 import type { RateLimits } from '../../src/services/rateLimits.js';
 import { UNLIMITED_RATE_LIMITS } from './serverProcess.js';
+import { databaseUrlFor } from './testDatabase.js';
 
 export const ACME_SOURCE = readFileSync(DEMO_POLICY_PATH, 'utf8');
 
@@ -79,8 +80,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     state.now = new Date(state.now.getTime() + 1);
     return current;
   };
+  // On the PostgreSQL run, each data folder has a database of its own (testDatabase.ts).
+  const databaseUrl = await databaseUrlFor(dataDir);
   const app = await buildApp({
-    dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    dataDir, databaseUrl, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
     rateLimits: options.rateLimits ?? UNLIMITED_RATE_LIMITS,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),

@@ -1,0 +1,159 @@
+import type { Sql, TransactionSql } from 'postgres';
+import { pgRepositories } from '../../repositories/postgres/pgRepositories.js';
+import type { Repositories, Store } from '../../repositories/types.js';
+import { configuredKek, KEY_FILE, SECRETS_KEY_ENV } from '../../secrets/keyEncryptionKey.js';
+import { openKeyring, type SecretKeyRow } from '../../secrets/Keyring.js';
+import { SecretsError, type SecretBox } from '../../secrets/SecretBox.js';
+import { join } from 'node:path';
+import { migratePostgres } from './migrate.js';
+import { openPostgres, redactUrl } from './openPostgres.js';
+import { PgConnection } from './PgConnection.js';
+
+export interface PostgresStoreOptions {
+  readonly url: string;
+  /** Where the key file of stored secrets lives when AXIRU_SECRETS_KEY is not set. */
+  readonly dataDir: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly poolSize?: number;
+}
+
+/** SQLSTATEs after which a whole transaction is run again: nothing of it was committed. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The Store over PostgreSQL. Reads go to the pool and see every committed transaction (of
+ * any server); `transaction` runs `work` in one READ COMMITTED transaction whose
+ * repositories take each organisation's advisory lock at its first touch (PgConnection), so
+ * the database orders each organisation's writes across servers. A transaction the database
+ * aborted as a deadlock victim (two batches locking organisations in opposite orders) is run
+ * again from the start. COMMIT returns once the commit is durable (synchronous_commit), and
+ * on the standby too when synchronous replication is configured.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly organisations;
+  readonly apiKeys;
+  readonly policies;
+  readonly ledger;
+  readonly intents;
+  readonly idempotency;
+  readonly users;
+  readonly approvals;
+  readonly controls;
+  readonly webhooks;
+  readonly slack;
+  readonly replays;
+  readonly stripe;
+  readonly numbers;
+  readonly merkle;
+  readonly checkpoints;
+  readonly signingKeys;
+  readonly shadows;
+  readonly exportSinks;
+  readonly sessions;
+  readonly projections;
+  readonly sso;
+  readonly rateLimits;
+  private closed = false;
+
+  private constructor(
+    readonly sql: Sql, readonly secrets: SecretBox, readonly migrated: readonly number[], readonly url: string,
+  ) {
+    const read = pgRepositories(new PgConnection(sql, false), secrets);
+    this.organisations = read.organisations;
+    this.apiKeys = read.apiKeys;
+    this.policies = read.policies;
+    this.ledger = read.ledger;
+    this.intents = read.intents;
+    this.idempotency = read.idempotency;
+    this.users = read.users;
+    this.approvals = read.approvals;
+    this.controls = read.controls;
+    this.webhooks = read.webhooks;
+    this.slack = read.slack;
+    this.replays = read.replays;
+    this.stripe = read.stripe;
+    this.numbers = read.numbers;
+    this.merkle = read.merkle;
+    this.checkpoints = read.checkpoints;
+    this.signingKeys = read.signingKeys;
+    this.shadows = read.shadows;
+    this.exportSinks = read.exportSinks;
+    this.sessions = read.sessions;
+    this.projections = read.projections;
+    this.sso = read.sso;
+    this.rateLimits = read.rateLimits;
+  }
+
+  /** Connects, migrates (under the migration lock) and opens the stored secrets' data key. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const sql = openPostgres(options.url, { max: options.poolSize ?? 10 });
+    try {
+      const { migrated, result: secrets } = await migratePostgres(sql, (tx) => openSecrets(tx, options));
+      return new PostgresStore(sql, secrets, migrated, options.url);
+    } catch (error) {
+      await sql.end({ timeout: 5 });
+      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|CONNECT_TIMEOUT)$/.test(error.code)) {
+        throw new Error(`cannot reach the database at ${redactUrl(options.url)}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.closed) throw new Error('the store is closed');
+      try {
+        return await this.sql.begin((tx) => work(pgRepositories(new PgConnection(tx, true), this.secrets))) as T;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt < MAX_ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
+        throw error;
+      }
+    }
+  }
+
+  refreshReads(): null {
+    // Every read sees what any server committed before it started (READ COMMITTED).
+    return null;
+  }
+
+  async ping(): Promise<void> {
+    await this.sql.unsafe('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * The data key of the stored secrets, made on the first start (under the migration lock, so
+ * servers starting together make one). Every server of one database needs the same
+ * AXIRU_SECRETS_KEY (or a copy of the first server's key file).
+ */
+async function openSecrets(tx: TransactionSql, options: PostgresStoreOptions): Promise<SecretBox> {
+  const rows = await tx.unsafe('SELECT * FROM secret_keys ORDER BY created_at DESC, id DESC LIMIT 1');
+  const current = (rows[0] as SecretKeyRow | undefined) ?? null;
+  const kek = configuredKek(options.dataDir, options.env ?? process.env, current === null);
+  if (kek === null) {
+    throw new SecretsError(`the stored secrets are sealed, but ${join(options.dataDir, KEY_FILE)} is missing and ${SECRETS_KEY_ENV} is not set: `
+      + 'set AXIRU_SECRETS_KEY to the key they were wrapped under (every server of one database needs the same key)');
+  }
+  let inserted: SecretKeyRow | null = null;
+  const box = openKeyring({
+    current: () => current,
+    insert: (row) => { inserted = row; },
+    rewrap: () => false,
+  }, kek, options.dataDir);
+  if (inserted !== null) {
+    const row: SecretKeyRow = inserted;
+    await tx.unsafe(
+      `INSERT INTO secret_keys (id, wrapped, kek_id, kek_source, kdf_salt, created_at, wrapped_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [row.id, row.wrapped, row.kek_id, row.kek_source, row.kdf_salt, row.created_at, row.wrapped_at]);
+  }
+  return box;
+}
