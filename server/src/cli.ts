@@ -160,9 +160,10 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('the lists (name, version, size), or one list\'s values, one a line')
     .argument('[name]', 'a list name')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--json', 'JSON output (one list: its values and its sealed history)')
-    .action((name: string | undefined, options: { data?: string; org?: string; json?: boolean }) => runLists((actions) => actions.listsShow(io, name, options)));
+    .action((name: string | undefined, options: { data?: string; databaseUrl?: string; org?: string; json?: boolean }) => runLists((actions) => actions.listsShow(io, name, options)));
 
   lists
     .command('set')
@@ -170,9 +171,10 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .argument('<name>', 'a list name')
     .argument('[values...]', 'the values (none: an empty list)')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--file <file>', 'more values: a JSON array of strings, or one value a line')
-    .action((name: string, values: string[], options: { data?: string; org?: string; file?: string }) => runLists((actions) => actions.listsSet(io, name, values, options)));
+    .action((name: string, values: string[], options: { data?: string; databaseUrl?: string; org?: string; file?: string }) => runLists((actions) => actions.listsSet(io, name, values, options)));
 
   lists
     .command('add')
@@ -180,9 +182,10 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .argument('<name>', 'a list name')
     .argument('[values...]', 'the values to add')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .option('--file <file>', 'more values: a JSON array of strings, or one value a line')
-    .action((name: string, values: string[], options: { data?: string; org?: string; file?: string }) => runLists((actions) => actions.listsAdd(io, name, values, options)));
+    .action((name: string, values: string[], options: { data?: string; databaseUrl?: string; org?: string; file?: string }) => runLists((actions) => actions.listsAdd(io, name, values, options)));
 
   lists
     .command('remove')
@@ -190,6 +193,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .argument('<name>', 'a list name')
     .argument('<value>', 'the value to remove')
     .addOption(dataOption())
+    .addOption(databaseUrlOption())
     .option('--org <id>', 'organisation (default: the only one)')
     .action((name: string, value: string, options: { data?: string; org?: string }) => runLists((actions) => actions.listsRemove(io, name, value, options)));
 

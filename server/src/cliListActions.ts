@@ -2,13 +2,12 @@
 // the same service as the API, so each change is sealed as a `list` record (actor `cli`).
 
 import { readFileSync } from 'node:fs';
-import { CliError, pickOrg, run, withStore } from './cliActions.js';
+import { CliError, pickOrg, run, withStore, type StoreFlags } from './cliActions.js';
 import type { CliIo } from './cli.js';
 import { ApiError } from './errors.js';
 import { LIST_NAME, ListService, MAX_LIST_VALUES, type ListChangeResult } from './services/lists.js';
 
-export interface ListsOptions {
-  readonly data?: string;
+export interface ListsOptions extends StoreFlags {
   readonly org?: string;
   readonly json?: boolean;
   readonly file?: string;
@@ -62,7 +61,7 @@ function valuesOf(args: readonly string[], file: string | undefined): string[] {
 }
 
 function change(io: CliIo, options: ListsOptions, name: string, work: (lists: ListService, orgId: string) => Promise<ListChangeResult>): Promise<void> {
-  return run(io, () => withStore(options.data, async (store) => {
+  return run(io, () => withStore(options, async (store) => {
     checkName(name);
     const org = await pickOrg(store, options.org);
     try {
@@ -75,7 +74,7 @@ function change(io: CliIo, options: ListsOptions, name: string, work: (lists: Li
 }
 
 export function listsShow(io: CliIo, name: string | undefined, options: ListsOptions): Promise<void> {
-  return run(io, () => withStore(options.data, async (store) => {
+  return run(io, () => withStore(options, async (store) => {
     const org = await pickOrg(store, options.org);
     const lists = new ListService(store);
     if (name === undefined) {

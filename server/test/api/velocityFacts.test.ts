@@ -78,9 +78,28 @@ describe('velocity facts in the sealing path', () => {
   });
 
   it('answers each velocity fact from its index, reading only the window', async () => {
+    const scopes = [['customer_id', 'intents_by_customer'], ['source', 'intents_by_source'], ['stripe_account', 'intents_by_merchant']] as const;
+    const pg = t.app.postgres;
+    if (pg) {
+      // The repository's query (PgIntentRepository.velocity). This table is tiny, so a sequential
+      // scan would be cheaper here; without it the planner must pick the scope's index, read it
+      // alone, bounded by the window on both sides.
+      await pg.sql.begin(async (tx) => {
+        await tx.unsafe('SET LOCAL enable_seqscan = off');
+        await tx.unsafe('SET LOCAL enable_bitmapscan = off');
+        for (const [column, index] of scopes) {
+          const plan = (await tx.unsafe(`EXPLAIN SELECT COUNT(*), COALESCE(SUM(CASE WHEN currency = 'usd' THEN amount_cents END), 0)
+            FROM intents WHERE org_id = 'o' AND ${column} = 'x' AND received_ms > 0 AND received_ms <= 1 AND status IN ('allowed', 'held')`))
+            .map((row) => String(row['QUERY PLAN'])).join(' | ');
+          expect(plan).toContain(`Index Only Scan using ${index} on intents`);
+          expect(plan).toMatch(/Index Cond: .*received_ms > .*received_ms <= /);
+        }
+      });
+      return;
+    }
     const db = new Database(databaseFile(t.dataDir), { readonly: true });
     try {
-      for (const [column, index] of [['customer_id', 'intents_by_customer'], ['source', 'intents_by_source'], ['stripe_account', 'intents_by_merchant']]) {
+      for (const [column, index] of scopes) {
         const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT COUNT(*), COALESCE(SUM(CASE WHEN currency = ? THEN amount_cents END), 0)
           FROM intents INDEXED BY ${index} WHERE org_id = ? AND ${column} = ? AND received_ms > ? AND received_ms <= ? AND status IN (?, ?)`)
           .all('usd', 'o', 'x', 0, 1, 'allowed', 'held') as Array<{ detail: string }>;

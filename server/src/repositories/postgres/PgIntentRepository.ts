@@ -1,6 +1,6 @@
 import type { PgStatement as Statement } from '../../storage/postgres/PgConnection.js';
 import type { PgConnection } from '../../storage/postgres/PgConnection.js';
-import type { IntentFilter, IntentRepository, IntentRow, IntentStatus } from '../types.js';
+import type { IntentFilter, IntentRepository, IntentRow, IntentStatus, VelocityColumn } from '../types.js';
 
 /** Filter keys in a fixed order, so each combination maps to one cached statement. */
 const FILTERS: ReadonlyArray<readonly [keyof IntentFilter, string]> = [
@@ -26,6 +26,7 @@ export class PgIntentRepository implements IntentRepository {
   private readonly listStmts = new Map<string, Statement>();
   private readonly countStmts = new Map<number, Statement>();
   private readonly sumStmts = new Map<number, Statement>();
+  private readonly velocityStmts = new Map<string, Statement>();
 
   constructor(private readonly db: PgConnection) {
     this.insertStmt = db.prepare(
@@ -85,6 +86,26 @@ export class PgIntentRepository implements IntentRepository {
       `SELECT COALESCE(SUM(amount_cents), 0) FROM intents WHERE org_id = ? AND stripe_charge_id = ? AND currency = ?
          AND received_ms <= ? AND status IN (${placeholders})`);
     return Number(await stmt.get(orgId, chargeId, currency, toMs, ...statuses));
+  }
+
+  async velocity(
+    orgId: string, scope: VelocityColumn, value: string, currency: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
+  ): Promise<{ count: number; sum: number }> {
+    await this.db.lockOrg(orgId);
+    const key = `${scope}:${statuses.length}`;
+    let stmt = this.velocityStmts.get(key);
+    if (!stmt) {
+      // Shaped like migration 002's covering index of each scope (equality columns, then the
+      // window), so the planner reads the window's index entries alone.
+      stmt = this.db.prepare(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN currency = ? THEN amount_cents END), 0) AS sum
+           FROM intents
+          WHERE org_id = ? AND ${scope} = ? AND received_ms > ? AND received_ms <= ?
+            AND status IN (${new Array(statuses.length).fill('?').join(', ')})`);
+      this.velocityStmts.set(key, stmt);
+    }
+    const row = await stmt.get(currency, orgId, value, fromMs, toMs, ...statuses) as { count: unknown; sum: unknown };
+    return { count: Number(row.count), sum: Number(row.sum) };
   }
 
   async setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void> {

@@ -24,6 +24,7 @@ import { PgReplayRepository } from './PgReplayRepository.js';
 import { PgStripeRepository } from './PgStripeRepository.js';
 import { PgProjectionRepository } from './PgProjectionRepository.js';
 import { PgRateLimitRepository } from './PgRateLimitRepository.js';
+import { PgListRepository } from './PgListRepository.js';
 
 /** Every repository over one connection (the pool, or one transaction). */
 export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositories {
@@ -51,5 +52,6 @@ export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositori
     projections: new PgProjectionRepository(db),
     sso: new PgSsoRepository(db, secrets),
     rateLimits: new PgRateLimitRepository(db),
+    lists: new PgListRepository(db),
   };
 }

@@ -55,6 +55,7 @@ export class PostgresStore implements Store {
   readonly projections;
   readonly sso;
   readonly rateLimits;
+  readonly lists;
   private closed = false;
 
   private constructor(
@@ -84,6 +85,7 @@ export class PostgresStore implements Store {
     this.projections = read.projections;
     this.sso = read.sso;
     this.rateLimits = read.rateLimits;
+    this.lists = read.lists;
   }
 
   /** Connects, migrates (under the migration lock) and opens the stored secrets' data key. */
