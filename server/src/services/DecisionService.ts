@@ -32,6 +32,8 @@ export interface DecideResult {
 
 export interface DecisionServiceOptions {
   readonly maxBatch: number;
+  /** One organisation's decisions in one batch at most (default a quarter of maxBatch); see GroupCommitter. */
+  readonly maxBatchPerOrg?: number;
   readonly idempotencyTtlMs?: number;
   readonly clock?: () => Date;
   readonly onBatch?: (size: number, seconds: number, failed: boolean) => void;
@@ -82,11 +84,15 @@ export class DecisionService {
       },
       {
         maxBatch: options.maxBatch,
+        // Batches are composed round-robin per organisation, so one organisation's flood cannot
+        // delay another's decisions by more than a batch; the cap bounds what a batch costs.
+        maxPerKey: options.maxBatchPerOrg ?? Math.max(1, Math.ceil(options.maxBatch / 4)),
         // A batch is sealed while the previous one is flushed to disk (see SqliteStore).
         maxInFlight: 2,
         commitDelay: options.commitDelay ?? defaultCommitDelay,
         ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       },
+      (item) => item.orgId,
     );
   }
 
