@@ -49,6 +49,8 @@ import type { StripeApiOverride } from './services/stripeClient.js';
 export interface AppOptions {
   readonly dataDir: string;
   readonly maxBatch: number;
+  /** Most decisions of one organisation per transaction (default: DecisionService's). */
+  readonly maxBatchPerOrg?: number | undefined;
   readonly checkpointIntervalMs: number;
   readonly metricsToken?: string | undefined;
   /** The time source of received_at (tests move it; production uses the system clock). */
@@ -91,7 +93,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(metricsPlugin, { token: options.metricsToken });
   await fastify.register(projectionsPlugin, options.projections ?? {});
   await fastify.register(servicesPlugin, {
-    maxBatch: options.maxBatch, clock: options.clock,
+    maxBatch: options.maxBatch, maxBatchPerOrg: options.maxBatchPerOrg, clock: options.clock,
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
     email: options.email,
   });
@@ -188,6 +190,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await fastify.register(fp(app, { name: 'axiru-app', fastify: '5.x' }), {
     dataDir: options.dataDir,
     maxBatch: options.maxBatch ?? 256,
+    maxBatchPerOrg: options.maxBatchPerOrg,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
     metricsToken: options.metricsToken,
     clock: options.clock,

@@ -41,6 +41,8 @@ declare module 'fastify' {
 export interface ServicesPluginOptions {
   /** Most decisions sealed in one transaction. */
   readonly maxBatch: number;
+  /** Most decisions of one organisation in one transaction (default: DecisionService's). */
+  readonly maxBatchPerOrg?: number | undefined;
   readonly clock?: (() => Date) | undefined;
   /** How often due webhook deliveries are looked for (0: only when events happen). */
   readonly webhookPollMs?: number | undefined;
@@ -101,6 +103,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     onEvents,
     afterCommit,
     maxBatch: options.maxBatch,
+    ...(options.maxBatchPerOrg !== undefined ? { maxBatchPerOrg: options.maxBatchPerOrg } : {}),
     clock,
     onBatch: (size, seconds, failed) => {
       app.metrics.batchSize.observe(size);

@@ -205,7 +205,10 @@ export interface IntentRepository {
   /** Sum of amount_cents of intents on this charge in `currency`, received at or before toMs, with one of `statuses`. */
   sumForCharge(orgId: string, chargeId: string, currency: string, toMs: number, statuses: readonly IntentStatus[]): Promise<number>;
   setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
-  /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
+  /**
+   * Pending approvals whose expiry is at or before `nowMs`, over all organisations, fairly:
+   * round-robin by organisation (each one's oldest, then each one's second oldest, …).
+   */
   dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;
   /** Deletes every intent (rebuilding the intents projection). */
   clear(): Promise<void>;
@@ -272,7 +275,11 @@ export interface WebhookRepository {
   listEndpoints(orgId: string): Promise<readonly WebhookEndpoint[]>;
   disableEndpoint(orgId: string, id: string, at: string): Promise<boolean>;
   insertDelivery(delivery: WebhookDelivery): Promise<void>;
-  /** Pending deliveries due at or before nowMs, oldest first, over all organisations. */
+  /**
+   * Pending deliveries due at or before nowMs, over all organisations, fairly: round-robin by
+   * organisation (each one's oldest, then each one's second oldest, …), so one organisation's
+   * backlog never fills a run.
+   */
   dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]>;
   /** Newest first. */
   deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]>;

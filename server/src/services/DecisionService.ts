@@ -32,7 +32,7 @@ export interface DecideResult {
 
 export interface DecisionServiceOptions {
   readonly maxBatch: number;
-  /** One organisation's decisions in one batch at most (default a quarter of maxBatch); see GroupCommitter. */
+  /** One organisation's decisions in one batch at most (default an eighth of maxBatch); see GroupCommitter. */
   readonly maxBatchPerOrg?: number;
   readonly idempotencyTtlMs?: number;
   readonly clock?: () => Date;
@@ -86,7 +86,7 @@ export class DecisionService {
         maxBatch: options.maxBatch,
         // Batches are composed round-robin per organisation, so one organisation's flood cannot
         // delay another's decisions by more than a batch; the cap bounds what a batch costs.
-        maxPerKey: options.maxBatchPerOrg ?? Math.max(1, Math.ceil(options.maxBatch / 4)),
+        maxPerKey: options.maxBatchPerOrg ?? Math.max(1, Math.ceil(options.maxBatch / 8)),
         // A batch is sealed while the previous one is flushed to disk (see SqliteStore).
         maxInFlight: 2,
         commitDelay: options.commitDelay ?? defaultCommitDelay,

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 // or second batch composed after it arrived, and none of its requests is refused.
 
 const MAX_BATCH = 256;
-/** DecisionService's default cap of one organisation per batch: a quarter of maxBatch. */
-const PER_ORG = MAX_BATCH / 4;
+/** DecisionService's default cap of one organisation per batch: an eighth of maxBatch. */
+const PER_ORG = MAX_BATCH / 8;
 
 let t: TestApp | null = null;
 afterEach(async () => {
