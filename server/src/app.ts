@@ -53,7 +53,7 @@ export interface AppOptions {
   readonly maxBatchPerOrg?: number | undefined;
   readonly checkpointIntervalMs: number;
   readonly metricsToken?: string | undefined;
-  /** The time source of received_at (tests move it; production uses the system clock). */
+  /** The time source of received_at and every window (tests move it; default: steadyClock()). */
   readonly clock?: (() => Date) | undefined;
   /** How often due webhook deliveries are looked for, in ms (default 1000; 0: only when events happen). */
   readonly webhookPollMs?: number | undefined;

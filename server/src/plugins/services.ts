@@ -1,6 +1,7 @@
 import { StorageHealth } from '../services/storageHealth.js';
 import fp from 'fastify-plugin';
 import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService.js';
+import { steadyClock } from '../services/steadyClock.js';
 import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
 import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
 import { SlackNotifier } from '../services/slack.js';
@@ -56,7 +57,8 @@ export interface ServicesPluginOptions {
 
 export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => {
   const cache = new PolicyCache();
-  const clock = options.clock ?? (() => new Date());
+  // Wall-clock time that never steps back (services/steadyClock.ts); tests pass their own.
+  const clock = options.clock ?? steadyClock();
   const webhooks = new WebhookDeliverer(app.store, {
     clock,
     ...(options.webhookRetryBaseMs !== undefined ? { baseDelayMs: options.webhookRetryBaseMs } : {}),

@@ -3,6 +3,7 @@ import { ApiError } from '../errors.js';
 import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
 import { defaultCommitDelay, GroupCommitter } from './GroupCommitter.js';
+import { steadyClock } from './steadyClock.js';
 import { uuidv7 } from './uuidv7.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
@@ -66,7 +67,7 @@ export class DecisionService {
     private readonly options: DecisionServiceOptions,
   ) {
     this.ttlMs = options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? steadyClock();
     this.committer = new GroupCommitter(
       async (items) => {
         const events: IntentEvent[] = [];

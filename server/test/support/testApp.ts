@@ -67,6 +67,8 @@ export interface TestAppOptions {
   readonly ssoFetch?: typeof fetch;
   /** Rate-limit defaults (default: limits no test reaches). */
   readonly rateLimits?: RateLimits;
+  /** The app's clock instead of the one `now` moves (clock-step tests). */
+  readonly clock?: () => Date;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -80,7 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     return current;
   };
   const app = await buildApp({
-    dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    dataDir, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock: options.clock ?? clock,
     rateLimits: options.rateLimits ?? UNLIMITED_RATE_LIMITS,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),
