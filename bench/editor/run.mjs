@@ -5,13 +5,14 @@
 //    the editor; BENCH_KEYSTROKES (default 50) keystrokes, each timed in the page from its
 //    keydown to the editor showing the diagnostics of the text it produced (the language
 //    worker's check stage, through @codemirror/lint). Target p95 < 100 ms.
-// 2. Keystroke → counts: BENCH_EDITOR_DECISIONS (default 100,000) sealed decisions, seeded through
-//    the decision service (the sealing path of POST /api/decision) with received times over the
-//    last 29 days; the live policy's `$150` threshold typed as `$100` and back, BENCH_EDITS times
+// 2. Keystroke → counts: BENCH_EDITOR_DECISIONS (default 100,000) sealed decisions, seeded by
+//    bench/support/seedDecisions.mjs (the server's sealDecisions, 20,000 to a transaction) with
+//    received times over the last 29 days; the live policy's `$150` threshold typed as `$100` and back, BENCH_EDITS times
 //    (default 10), each timed from the last keydown to the impact panel showing the counts of the
 //    new text (the 400 ms typing debounce included). Target p95 < 1 s. Needs POST
 //    /api/policies/impact; a server without it is reported as such.
-// Prints one JSON line. BENCH_KEEP=1 keeps the data folder.
+// Prints one JSON line. BENCH_KEEP=1 keeps the data folder. --quick (CI): 2,000 decisions, 10
+// keystrokes, 2 edits — the same code and checks; its figures mean nothing.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,12 +21,13 @@ import { chromium } from 'playwright-core';
 import { buildApp } from '../../server/dist/app.js';
 import { bootstrap } from '../../server/dist/services/bootstrap.js';
 import { generatePolicy } from '../../language-server/bench/dist/generatePolicy.js';
-import { decisionRequest } from '../server/requests.mjs';
+import { parseArgs } from 'node:util';
+import { seedDecisions } from '../support/seedDecisions.mjs';
 
-const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 50);
-const DECISIONS = Number(process.env.BENCH_EDITOR_DECISIONS ?? 100_000);
-const EDITS = Number(process.env.BENCH_EDITS ?? 10);
-const CONCURRENCY = 256;
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean' } } });
+const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? (args.quick ? 10 : 50));
+const DECISIONS = Number(process.env.BENCH_EDITOR_DECISIONS ?? (args.quick ? 2_000 : 100_000));
+const EDITS = Number(process.env.BENCH_EDITS ?? (args.quick ? 2 : 10));
 const DAY_MS = 86_400_000;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -41,10 +43,8 @@ function summary(values) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'axiru-bench-editor-'));
 const end = Date.now();
-const state = { now: end - 29 * DAY_MS, live: false };
-const step = (28 * DAY_MS) / Math.max(1, DECISIONS);
-// Seeding spreads received times over the window; afterwards it is the wall clock (sessions, the impact window).
-const clock = () => (state.live ? new Date() : new Date(Math.floor(state.now)));
+// The wall clock; seeding gives each decision its received time itself.
+const clock = () => new Date();
 let browser;
 let app;
 
@@ -56,20 +56,10 @@ try {
   await app.ready();
   const demo = await bootstrap(app.store);
   const org = await app.store.organisations.get(demo.orgId);
-  let n = 0;
-  let left = DECISIONS;
-  const seedStarted = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (left > 0) {
-      left -= 1;
-      n += 1;
-      state.now += step;
-      const result = await app.decisions.decide({ org, keyId: 'bench', body: decisionRequest(n), idempotencyKey: undefined });
-      if (result.statusCode !== 200) throw new Error(`decision answered ${result.statusCode}: ${result.body}`);
-    }
-  }));
-  const seedSeconds = (performance.now() - seedStarted) / 1000;
-  state.live = true;
+  const seeded = await seedDecisions(app.store, {
+    orgId: org.id, count: DECISIONS, fromMs: end - 29 * DAY_MS, toMs: end - DAY_MS, catchUp: () => app.projections.catchUp(),
+  });
+  const seedSeconds = seeded.seconds;
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${app.server.address().port}`;
 

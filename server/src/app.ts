@@ -54,9 +54,11 @@ export interface AppOptions {
   /** A PostgreSQL URL (AXIRU_DATABASE_URL): the database instead of SQLite in dataDir. */
   readonly databaseUrl?: string | undefined;
   readonly maxBatch: number;
+  /** Most decisions of one organisation per transaction (default: DecisionService's). */
+  readonly maxBatchPerOrg?: number | undefined;
   readonly checkpointIntervalMs: number;
   readonly metricsToken?: string | undefined;
-  /** The time source of received_at (tests move it; production uses the system clock). */
+  /** The time source of received_at and every window (tests move it; default: steadyClock()). */
   readonly clock?: (() => Date) | undefined;
   /** How often due webhook deliveries are looked for, in ms (default 1000; 0: only when events happen). */
   readonly webhookPollMs?: number | undefined;
@@ -96,7 +98,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(metricsPlugin, { token: options.metricsToken });
   await fastify.register(projectionsPlugin, options.projections ?? {});
   await fastify.register(servicesPlugin, {
-    maxBatch: options.maxBatch, clock: options.clock,
+    maxBatch: options.maxBatch, maxBatchPerOrg: options.maxBatchPerOrg, clock: options.clock,
     webhookPollMs: options.webhookPollMs, webhookRetryBaseMs: options.webhookRetryBaseMs, slackApiUrl: options.slackApiUrl,
     email: options.email,
   });
@@ -197,6 +199,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
     maxBatch: options.maxBatch ?? 256,
+    maxBatchPerOrg: options.maxBatchPerOrg,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 100,
     metricsToken: options.metricsToken,
     clock: options.clock,

@@ -22,6 +22,8 @@ export interface ServerConfig {
   readonly logFormat: LogFormat;
   /** Most decisions sealed in one transaction. */
   readonly maxBatch: number;
+  /** Most decisions of one organisation in one transaction (fair share; AXIRU_MAX_BATCH_PER_ORG). */
+  readonly maxBatchPerOrg?: number;
   /** Milliseconds between background WAL checkpoints (0: never). */
   readonly checkpointIntervalMs: number;
   /** Protects GET /metrics when set. */
@@ -112,6 +114,8 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     logLevel: logLevel as LogLevel,
     logFormat: logFormat(env['AXIRU_LOG_FORMAT'], stdoutIsTTY),
     maxBatch: integer(env['AXIRU_MAX_BATCH'] ?? 256, 'AXIRU_MAX_BATCH', 1, 10_000),
+    ...(env['AXIRU_MAX_BATCH_PER_ORG'] !== undefined
+      ? { maxBatchPerOrg: integer(env['AXIRU_MAX_BATCH_PER_ORG'], 'AXIRU_MAX_BATCH_PER_ORG', 1, 10_000) } : {}),
     checkpointIntervalMs: integer(env['AXIRU_CHECKPOINT_INTERVAL_MS'] ?? 100, 'AXIRU_CHECKPOINT_INTERVAL_MS', 0, 3_600_000),
     metricsToken: env['AXIRU_METRICS_TOKEN'] || undefined,
     exports: readConfigFile(flags.config ?? env['AXIRU_CONFIG'], flags.config !== undefined ? '--config' : 'AXIRU_CONFIG'),

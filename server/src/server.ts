@@ -32,6 +32,7 @@ export async function startServer(config: ServerConfig, out: (line: string) => v
     logLevel: config.logLevel,
     logFormat: config.logFormat,
     maxBatch: config.maxBatch,
+    maxBatchPerOrg: config.maxBatchPerOrg,
     checkpointIntervalMs: config.checkpointIntervalMs,
     metricsToken: config.metricsToken,
     exportPollMs: config.exportPollMs,

@@ -64,13 +64,26 @@ export class ExportDeliverer {
       }
     }
     const now = this.options.clock().getTime();
-    const due = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
-    // Sinks are independent: a slow or failing receiver does not hold up the others.
-    const counts = await Promise.all(due.map((row) => this.deliverSink(row).catch((error: unknown) => {
-      this.options.onError?.(error, row.id);
-      return 0;
-    })));
-    return counts.reduce((sum, count) => sum + count, 0);
+    let active = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
+    // Round-robin: each round sends one batch of every sink that has more, in parallel (sinks are
+    // independent: a slow or failing receiver does not hold up the others), so an organisation
+    // with a long backlog gets one batch per round like everyone else, and records another
+    // organisation seals meanwhile go out in the next round, not after the backlog's run.
+    let delivered = 0;
+    for (let round = 0; round < (this.options.maxBatchesPerRun ?? 20) && active.length > 0 && !this.poller.stopped; round += 1) {
+      const sent = await Promise.all(active.map((row) => this.deliverBatch(row).catch((error: unknown) => {
+        this.options.onError?.(error, row.id);
+        return null;
+      })));
+      const next: ExportSinkRow[] = [];
+      sent.forEach((batch, index) => {
+        if (batch === null) return;
+        delivered += batch.count;
+        next.push({ ...active[index]!, cursor_seq: batch.toSeq, pending_to_seq: null, attempts: 0, next_attempt_ms: null });
+      });
+      active = next;
+    }
+    return delivered;
   }
 
   private sinkFor(row: ExportSinkRow): Sink {
@@ -80,18 +93,6 @@ export class ExportDeliverer {
     const sink = createSink(settingsOf(row), this.options.timeoutMs ?? 10_000);
     this.sinks.set(row.id, { config: row.config, sink });
     return sink;
-  }
-
-  private async deliverSink(row: ExportSinkRow): Promise<number> {
-    let state = row;
-    let delivered = 0;
-    for (let i = 0; i < (this.options.maxBatchesPerRun ?? 20) && !this.poller.stopped; i += 1) {
-      const sent = await this.deliverBatch(state);
-      if (sent === null) break;
-      delivered += sent.count;
-      state = { ...state, cursor_seq: sent.toSeq, pending_to_seq: null, attempts: 0, next_attempt_ms: null };
-    }
-    return delivered;
   }
 
   /** Sends the next batch; null when there is nothing to send or the send failed. */

@@ -1,6 +1,7 @@
 import { StorageHealth } from '../services/storageHealth.js';
 import fp from 'fastify-plugin';
 import { DecisionService, IDEMPOTENCY_TTL_MS } from '../services/DecisionService.js';
+import { steadyClock } from '../services/steadyClock.js';
 import { IntentActions, type EventSink, type IntentEvent } from '../services/IntentActions.js';
 import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
 import { SlackNotifier } from '../services/slack.js';
@@ -47,6 +48,8 @@ declare module 'fastify' {
 export interface ServicesPluginOptions {
   /** Most decisions sealed in one transaction. */
   readonly maxBatch: number;
+  /** Most decisions of one organisation in one transaction (default: DecisionService's). */
+  readonly maxBatchPerOrg?: number | undefined;
   readonly clock?: (() => Date) | undefined;
   /** How often due webhook deliveries are looked for (0: only when events happen). */
   readonly webhookPollMs?: number | undefined;
@@ -60,7 +63,8 @@ export interface ServicesPluginOptions {
 
 export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => {
   const cache = new PolicyCache();
-  const clock = options.clock ?? (() => new Date());
+  // Wall-clock time that never steps back (services/steadyClock.ts); tests pass their own.
+  const clock = options.clock ?? steadyClock();
   const webhooks = new WebhookDeliverer(app.store, {
     clock,
     ...(options.webhookRetryBaseMs !== undefined ? { baseDelayMs: options.webhookRetryBaseMs } : {}),
@@ -111,6 +115,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     onEvents,
     afterCommit,
     maxBatch: options.maxBatch,
+    ...(options.maxBatchPerOrg !== undefined ? { maxBatchPerOrg: options.maxBatchPerOrg } : {}),
     clock,
     onBatch: (size, seconds, failed) => {
       app.metrics.batchSize.observe(size);

@@ -215,7 +215,10 @@ export interface IntentRepository {
     orgId: string, scope: VelocityColumn, value: string, currency: string, fromMs: number, toMs: number, statuses: readonly IntentStatus[],
   ): Promise<{ readonly count: number; readonly sum: number }>;
   setStatus(orgId: string, id: string, status: IntentStatus, heldFrom: IntentStatus | null): Promise<void>;
-  /** Pending approvals whose expiry is at or before `nowMs`, oldest first, over all organisations. */
+  /**
+   * Pending approvals whose expiry is at or before `nowMs`, over all organisations, fairly:
+   * round-robin by organisation (each one's oldest, then each one's second oldest, …).
+   */
   dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]>;
   /** Deletes every intent (rebuilding the intents projection). */
   clear(): Promise<void>;
@@ -282,7 +285,11 @@ export interface WebhookRepository {
   listEndpoints(orgId: string): Promise<readonly WebhookEndpoint[]>;
   disableEndpoint(orgId: string, id: string, at: string): Promise<boolean>;
   insertDelivery(delivery: WebhookDelivery): Promise<void>;
-  /** Pending deliveries due at or before nowMs, oldest first, over all organisations. */
+  /**
+   * Pending deliveries due at or before nowMs, over all organisations, fairly: round-robin by
+   * organisation (each one's oldest, then each one's second oldest, …), so one organisation's
+   * backlog never fills a run.
+   */
   dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]>;
   /** Newest first. */
   deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]>;

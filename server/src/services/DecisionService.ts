@@ -4,6 +4,7 @@ import { ApiError } from '../errors.js';
 import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
 import { defaultCommitDelay, GroupCommitter } from './GroupCommitter.js';
+import { steadyClock } from './steadyClock.js';
 import { uuidv7 } from './uuidv7.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
 import type { PolicyCache } from './PolicyCache.js';
@@ -33,6 +34,8 @@ export interface DecideResult {
 
 export interface DecisionServiceOptions {
   readonly maxBatch: number;
+  /** One organisation's decisions in one batch at most (default an eighth of maxBatch); see GroupCommitter. */
+  readonly maxBatchPerOrg?: number;
   readonly idempotencyTtlMs?: number;
   readonly clock?: () => Date;
   readonly onBatch?: (size: number, seconds: number, failed: boolean) => void;
@@ -67,7 +70,7 @@ export class DecisionService {
     private readonly options: DecisionServiceOptions,
   ) {
     this.ttlMs = options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? steadyClock();
     this.committer = new GroupCommitter(
       async (items) => {
         const events: IntentEvent[] = [];
@@ -90,11 +93,15 @@ export class DecisionService {
       },
       {
         maxBatch: options.maxBatch,
+        // Batches are composed round-robin per organisation, so one organisation's flood cannot
+        // delay another's decisions by more than a batch; the cap bounds what a batch costs.
+        maxPerKey: options.maxBatchPerOrg ?? Math.max(1, Math.ceil(options.maxBatch / 8)),
         // A batch is sealed while the previous one is flushed to disk (see SqliteStore).
         maxInFlight: 2,
         commitDelay: options.commitDelay ?? defaultCommitDelay,
         ...(options.onBatch ? { onBatch: options.onBatch } : {}),
       },
+      (item) => item.orgId,
     );
   }
 

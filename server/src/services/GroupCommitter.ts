@@ -14,6 +14,14 @@
 // then waits a small fraction of the last commit's duration (`commitDelay`) for stragglers, so
 // one fsync serves them all. With fast commits the delay is zero and a flush is simply the
 // next setImmediate.
+//
+// Fair share: when items carry a key (the organisation), each key has its own queue and a batch
+// is composed round-robin across the keys that wait, at most `maxPerKey` items of one key, the
+// rotation resuming after the key served last. One organisation's backlog then cannot push
+// another's requests back: a request is sealed by the first batch composed after it arrived
+// (the second after it, counting a batch already composed and committing), however deep the
+// other queues are, as long as fewer than maxBatch keys wait at once. Within a key, order is
+// arrival order, so an organisation's decisions are still sealed in the order they came.
 
 export interface GroupCommitterOptions {
   /** Upper bound on one batch, which bounds the latency a batch adds to its last member. */
@@ -24,6 +32,8 @@ export interface GroupCommitterOptions {
   readonly commitDelay?: (lastCommitMs: number) => number;
   /** Batches committing at once (default 1). */
   readonly maxInFlight?: number;
+  /** Items of one key in one batch at most (default maxBatch); bounds a batch's cost when one key floods. */
+  readonly maxPerKey?: number;
 }
 
 /**
@@ -41,8 +51,63 @@ interface Waiting<I, R> {
   readonly reject: (error: unknown) => void;
 }
 
+/** Waiting items, one FIFO per key, taken round-robin. */
+class FairQueue<T> {
+  private readonly byKey = new Map<string, T[]>();
+  /** Keys with waiting items, in the order they are served next. */
+  private rotation: string[] = [];
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(key: string, item: T): void {
+    let queue = this.byKey.get(key);
+    if (!queue) {
+      queue = [];
+      this.byKey.set(key, queue);
+      this.rotation.push(key);
+    }
+    queue.push(item);
+    this.size += 1;
+  }
+
+  /** Up to `max` items, one key at a time in rotation, at most `perKey` of each key. */
+  take(max: number, perKey: number): T[] {
+    const batch: T[] = [];
+    const taken = new Map<string, number>();
+    /** Where in the rotation the last item came from. */
+    let last = -1;
+    let gave = true;
+    while (batch.length < max && gave) {
+      // One pass: one item from each key that may still give one.
+      gave = false;
+      for (let index = 0; index < this.rotation.length && batch.length < max; index += 1) {
+        const key = this.rotation[index]!;
+        const queue = this.byKey.get(key)!;
+        const count = taken.get(key) ?? 0;
+        if (queue.length === 0 || count >= perKey) continue;
+        batch.push(queue.shift()!);
+        taken.set(key, count + 1);
+        last = index;
+        gave = true;
+      }
+    }
+    this.size -= batch.length;
+    // The next batch starts with the key after the one served last; emptied keys leave.
+    const rotated = [...this.rotation.slice(last + 1), ...this.rotation.slice(0, last + 1)];
+    this.rotation = rotated.filter((key) => {
+      if (this.byKey.get(key)!.length > 0) return true;
+      this.byKey.delete(key);
+      return false;
+    });
+    return batch;
+  }
+}
+
 export class GroupCommitter<I, R> {
-  private queue: Waiting<I, R>[] = [];
+  private readonly queue = new FairQueue<Waiting<I, R>>();
   private scheduled = false;
   /** Batches whose commit has not settled. */
   private running = 0;
@@ -53,11 +118,13 @@ export class GroupCommitter<I, R> {
     /** Commits items atomically and returns one result per item, in order. */
     private readonly commit: (items: readonly I[]) => Promise<readonly R[]>,
     private readonly options: GroupCommitterOptions,
+    /** The fairness key of an item (its organisation); one key for all when left out. */
+    private readonly keyOf: (item: I) => string = () => '',
   ) {}
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push(this.keyOf(item), { item, resolve, reject });
       this.schedule();
     });
   }
@@ -83,7 +150,7 @@ export class GroupCommitter<I, R> {
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    const batch = this.queue.splice(0, this.options.maxBatch);
+    const batch = this.queue.take(this.options.maxBatch, this.options.maxPerKey ?? this.options.maxBatch);
     if (batch.length === 0) return this.settleIdle();
     this.running += 1;
     // Another batch may start while this one commits (maxInFlight > 1).

@@ -18,26 +18,34 @@ let intents: string[];
 let before: Map<string, string>;
 let snapshotAt: Date;
 
-async function reopen(): Promise<TestApp> {
-  return createTestApp({ dataDir: dir.path, reopen: demo, now: snapshotAt });
+/** Runs `work` on the data folder's database, opened for this call only. */
+function withDatabase<T>(work: (db: Database.Database) => T, options: { readonly: boolean } = { readonly: true }): T {
+  const db = new Database(databaseFile(dir.path), options);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
 }
 
 function sql(statements: string): void {
-  const db = new Database(databaseFile(dir.path));
-  try {
-    db.exec(statements);
-  } finally {
-    db.close();
-  }
+  withDatabase((db) => db.exec(statements), { readonly: false });
 }
 
 function ledgerSize(): number {
-  const db = new Database(databaseFile(dir.path), { readonly: true });
-  try {
-    return Number(db.prepare('SELECT COUNT(*) FROM ledger').pluck().get());
-  } finally {
-    db.close();
-  }
+  return withDatabase((db) => Number(db.prepare('SELECT COUNT(*) FROM ledger').pluck().get()));
+}
+
+function headSeq(): number {
+  return withDatabase((db) => Number(db.prepare('SELECT seq FROM chain_heads WHERE org_id = ?').pluck().get(demo.id)));
+}
+
+/** The intents projection's cursor of the demo organisation (null: none, as right after a clear). */
+function cursor(): number | null {
+  return withDatabase((db) => {
+    const seq = db.prepare("SELECT seq FROM projection_cursors WHERE projection = 'intents' AND org_id = ?").pluck().get(demo.id);
+    return seq === undefined ? null : Number(seq);
+  });
 }
 
 /** Resolves once the app's projections have caught up with the ledger (polled, no deadline). */
@@ -46,6 +54,20 @@ async function lagGone(t: TestApp): Promise<void> {
     const lag = await t.app.projections.lag();
     if (Object.values(lag).every((records) => records === 0)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Starts the app on the data folder again and expects every GET to answer what it answered
+ * before; with `catchUp`, after the start's background catch-up (waited for, not timed).
+ */
+async function expectAnswersAsBefore({ catchUp = false } = {}): Promise<void> {
+  const t = await createTestApp({ dataDir: dir.path, reopen: demo, now: snapshotAt });
+  try {
+    if (catchUp) await lagGone(t);
+    expectSameAnswers(await apiSnapshot(t, intents), before);
+  } finally {
+    await t.close();
   }
 }
 
@@ -77,12 +99,7 @@ describe('axiru db rebuild', () => {
     expect(report.rebuilt).toEqual(['intents', 'merkle', 'lists']);
     expect(report.records).toBe(ledgerSize());
     expect(report.lag).toEqual({ intents: 0, merkle: 0, lists: 0 });
-    const t = await reopen();
-    try {
-      expectSameAnswers(await apiSnapshot(t, intents), before);
-    } finally {
-      await t.close();
-    }
+    await expectAnswersAsBefore();
   }, 600_000);
 
   it('rebuilds one projection with --projection, and refuses an unknown one by name', async () => {
@@ -93,25 +110,13 @@ describe('axiru db rebuild', () => {
     const unknown = await axiru('db', 'rebuild', '--data', dir.path, '--projection', 'numbers');
     expect(unknown.code).toBe(1);
     expect(unknown.err.join('\n')).toContain('unknown projection "numbers"; known: intents, merkle, lists');
-    const t = await reopen();
-    try {
-      expectSameAnswers(await apiSnapshot(t, intents), before);
-    } finally {
-      await t.close();
-    }
+    await expectAnswersAsBefore();
   }, 600_000);
 
   it('a start completes projections left behind (cleared, never caught up)', async () => {
     sql(`DELETE FROM intents; DELETE FROM approvals; DELETE FROM shadow_decisions; DELETE FROM merkle_nodes;
          DELETE FROM merkle_sizes; DELETE FROM lists; DELETE FROM list_values; DELETE FROM list_versions; DELETE FROM projection_cursors;`);
-    const t = await reopen();
-    try {
-      // The start's catch-up runs in the background; wait for it rather than for time.
-      await lagGone(t);
-      expectSameAnswers(await apiSnapshot(t, intents), before);
-    } finally {
-      await t.close();
-    }
+    await expectAnswersAsBefore({ catchUp: true });
   }, 600_000);
 
   it('SIGKILL in the middle of a rebuild leaves projections that the next start completes, equal to a fresh rebuild', async () => {
@@ -138,32 +143,6 @@ describe('axiru db rebuild', () => {
       if (left !== null && left < size) interruptedAt = left;
     }
     expect(interruptedAt).not.toBeNull();
-    const t = await reopen();
-    try {
-      await lagGone(t);
-      expectSameAnswers(await apiSnapshot(t, intents), before);
-    } finally {
-      await t.close();
-    }
+    await expectAnswersAsBefore({ catchUp: true });
   }, 600_000);
 });
-
-function headSeq(): number {
-  const db = new Database(databaseFile(dir.path), { readonly: true });
-  try {
-    return Number(db.prepare('SELECT seq FROM chain_heads WHERE org_id = ?').pluck().get(demo.id));
-  } finally {
-    db.close();
-  }
-}
-
-/** The intents projection's cursor of the demo organisation (null: none, as right after a clear). */
-function cursor(): number | null {
-  const db = new Database(databaseFile(dir.path), { readonly: true });
-  try {
-    const seq = db.prepare("SELECT seq FROM projection_cursors WHERE projection = 'intents' AND org_id = ?").pluck().get(demo.id);
-    return seq === undefined ? null : Number(seq);
-  } finally {
-    db.close();
-  }
-}

@@ -117,4 +117,83 @@ describe('GroupCommitter', () => {
     gates[2]!();
     expect(await Promise.all([...second, ...third])).toEqual([2, 3, 4, 5]);
   });
+
+  describe('fair share between keys', () => {
+    type Item = { org: string; n: number };
+    const byOrg = (item: Item) => item.org;
+
+    it('composes a batch round-robin across keys, in arrival order within a key', async () => {
+      const batches: string[][] = [];
+      const committer = new GroupCommitter<Item, number>(async (items) => {
+        batches.push(items.map((item) => `${item.org}${item.n}`));
+        return items.map((item) => item.n);
+      }, { maxBatch: 4 }, byOrg);
+      const submitted = [
+        ...Array.from({ length: 6 }, (_, n) => ({ org: 'a', n })),
+        { org: 'b', n: 0 }, { org: 'b', n: 1 }, { org: 'c', n: 0 },
+      ].map((item) => committer.submit(item));
+      await Promise.all(submitted);
+      expect(batches).toEqual([['a0', 'b0', 'c0', 'a1'], ['b1', 'a2', 'a3', 'a4'], ['a5']]);
+    });
+
+    it('caps one key per batch with maxPerKey', async () => {
+      const batches: string[][] = [];
+      const committer = new GroupCommitter<Item, number>(async (items) => {
+        batches.push(items.map((item) => `${item.org}${item.n}`));
+        return items.map((item) => item.n);
+      }, { maxBatch: 10, maxPerKey: 2 }, byOrg);
+      await Promise.all([
+        ...Array.from({ length: 5 }, (_, n) => ({ org: 'a', n })), { org: 'b', n: 0 },
+      ].map((item) => committer.submit(item)));
+      expect(batches).toEqual([['a0', 'b0', 'a1'], ['a2', 'a3'], ['a4']]);
+    });
+
+    it("seals a quiet key's request in the first or second batch after it arrives, however deep another key's backlog", async () => {
+      // A flood: 10,000 of org a queued and more arriving with every batch (maxInFlight 2,
+      // as DecisionService runs it); org b sends one request now and then.
+      const batches: Item[][] = [];
+      const committer = new GroupCommitter<Item, number>(async (items) => {
+        batches.push([...items]);
+        await new Promise((resolve) => setImmediate(resolve));
+        return items.map((item) => item.n);
+      }, { maxBatch: 64, maxPerKey: 16, maxInFlight: 2 }, byOrg);
+      let flooded = 0;
+      const flood: Promise<number>[] = [];
+      const floodMore = (count: number) => {
+        for (let i = 0; i < count; i += 1) flood.push(committer.submit({ org: 'a', n: flooded++ }));
+      };
+      floodMore(10_000);
+      const quiet: Array<{ arrivedAfterBatches: number; sealedInBatch: number }> = [];
+      for (let n = 0; n < 20; n += 1) {
+        // Let a few batches commit, then b arrives behind a backlog refilled to thousands.
+        for (let tick = 0; tick < 3; tick += 1) await new Promise((resolve) => setImmediate(resolve));
+        floodMore(500);
+        const arrivedAfterBatches = batches.length;
+        await committer.submit({ org: 'b', n });
+        const sealedInBatch = batches.findIndex((batch) => batch.some((item) => item.org === 'b' && item.n === n));
+        quiet.push({ arrivedAfterBatches, sealedInBatch });
+        expect(committer.pending).toBeGreaterThan(1000);
+      }
+      for (const { arrivedAfterBatches, sealedInBatch } of quiet) {
+        // Batches with index >= arrivedAfterBatches were composed after b arrived; one more may
+        // have been composed before and still be committing.
+        expect(sealedInBatch - arrivedAfterBatches).toBeLessThanOrEqual(1);
+      }
+      expect(Math.max(...batches.map((batch) => batch.filter((item) => item.org === 'a').length))).toBe(16);
+      // The flood itself is sealed completely, in its own order.
+      expect(await Promise.all(flood)).toEqual(Array.from({ length: flooded }, (_, n) => n));
+      const order = batches.flat().filter((item) => item.org === 'a').map((item) => item.n);
+      expect(order).toEqual(Array.from({ length: flooded }, (_, n) => n));
+    });
+
+    it('serves the backlog FIFO, as before, when every item has the same key', async () => {
+      const batches: number[][] = [];
+      const committer = new GroupCommitter<number, number>(async (items) => {
+        batches.push([...items]);
+        return [...items];
+      }, { maxBatch: 3 });
+      await Promise.all(Array.from({ length: 7 }, (_, i) => committer.submit(i)));
+      expect(batches).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    });
+  });
 });

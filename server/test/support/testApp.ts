@@ -68,6 +68,8 @@ export interface TestAppOptions {
   readonly ssoFetch?: typeof fetch;
   /** Rate-limit defaults (default: limits no test reaches). */
   readonly rateLimits?: RateLimits;
+  /** The app's clock instead of the one `now` moves (clock-step tests). */
+  readonly clock?: () => Date;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -83,7 +85,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   // On the PostgreSQL run, each data folder has a database of its own (testDatabase.ts).
   const databaseUrl = await databaseUrlFor(dataDir);
   const app = await buildApp({
-    dataDir, databaseUrl, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock,
+    dataDir, databaseUrl, checkpointIntervalMs: 0, maxBatch: options.maxBatch ?? 256, clock: options.clock ?? clock,
     rateLimits: options.rateLimits ?? UNLIMITED_RATE_LIMITS,
     ...(options.webhookPollMs !== undefined ? { webhookPollMs: options.webhookPollMs } : {}),
     ...(options.slackApiUrl !== undefined ? { slackApiUrl: options.slackApiUrl } : {}),

@@ -39,7 +39,12 @@ export class SqliteIntentRepository implements IntentRepository {
     this.getStmt = db.prepare('SELECT * FROM intents WHERE org_id = ? AND id = ?');
     this.setStatusStmt = db.prepare('UPDATE intents SET status = ?, held_from = ? WHERE org_id = ? AND id = ?');
     this.dueStmt = db.prepare(
-      "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?");
+      // Round-robin over organisations, as webhook deliveries are (see dueForExpiry).
+      `SELECT i.* FROM intents i JOIN (
+         SELECT org_id, id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY expires_ms, id) AS org_rank
+         FROM intents WHERE status = 'pending_approval' AND expires_ms <= ?
+       ) due ON due.org_id = i.org_id AND due.id = i.id
+       ORDER BY due.org_rank, i.expires_ms, i.id LIMIT ?`);
   }
 
   async insert(intent: IntentRow): Promise<void> {

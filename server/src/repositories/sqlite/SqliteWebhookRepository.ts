@@ -37,7 +37,13 @@ export class SqliteWebhookRepository implements WebhookRepository {
          @last_status, @last_error, @created_at, @delivered_at)`,
     );
     this.dueStmt = db.prepare(
-      "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?");
+      // Round-robin over organisations (each one's oldest, then each one's second oldest, …), so
+      // one organisation's backlog cannot keep another's deliveries out of a run.
+      `SELECT d.* FROM webhook_deliveries d JOIN (
+         SELECT id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY next_attempt_ms, id) AS org_rank
+         FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= ?
+       ) due ON due.id = d.id
+       ORDER BY due.org_rank, d.next_attempt_ms, d.id LIMIT ?`);
     this.deliveriesStmt = db.prepare(
       'SELECT * FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
     this.attemptStmt = db.prepare(
