@@ -39,7 +39,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['server/test/api/**/*.test.ts', POSTGRES_ONLY],
+          include: ['server/test/api/**/*.test.ts', 'server/test/services/pollerFairness.test.ts', POSTGRES_ONLY],
           env: { AXIRU_TEST_ENGINE: 'postgres' },
           globalSetup: ['server/test/support/postgresGlobalSetup.ts'],
           sequence: { groupOrder: 0 },

@@ -39,10 +39,15 @@ export class PgIntentRepository implements IntentRepository {
     );
     this.getStmt = db.prepare('SELECT * FROM intents WHERE org_id = ? AND id = ?');
     this.setStatusStmt = db.prepare('UPDATE intents SET status = ?, held_from = ? WHERE org_id = ? AND id = ?');
-    this.dueLockedStmt = db.prepare(
-      "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ? FOR UPDATE SKIP LOCKED");
-    this.dueStmt = db.prepare(
-      "SELECT * FROM intents WHERE status = 'pending_approval' AND expires_ms <= ? ORDER BY expires_ms LIMIT ?");
+    // Round-robin over organisations, as on SQLite (see IntentRepository.dueForExpiry).
+    const fairDue = (lock: string) => `SELECT i.* FROM intents i JOIN (
+         SELECT org_id, id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY expires_ms, id) AS org_rank
+         FROM intents WHERE status = 'pending_approval' AND expires_ms <= @now
+       ) due ON due.org_id = i.org_id AND due.id = i.id
+       WHERE i.status = 'pending_approval' AND i.expires_ms <= @now
+       ORDER BY due.org_rank, i.expires_ms, i.id LIMIT @limit${lock}`;
+    this.dueLockedStmt = db.prepare(fairDue(' FOR UPDATE OF i SKIP LOCKED'));
+    this.dueStmt = db.prepare(fairDue(''));
   }
 
   async insert(intent: IntentRow): Promise<void> {
@@ -116,8 +121,8 @@ export class PgIntentRepository implements IntentRepository {
   async dueForExpiry(nowMs: number, limit: number): Promise<readonly IntentRow[]> {
     // In a transaction, the rows are locked: two servers expiring at once take disjoint sets,
     // and a row another server expired (and committed) no longer matches when re-checked.
-    if (this.db.inTransaction) return await this.dueLockedStmt.all(nowMs, limit) as IntentRow[];
-    return await this.dueStmt.all(nowMs, limit) as IntentRow[];
+    if (this.db.inTransaction) return await this.dueLockedStmt.all({ now: nowMs, limit }) as IntentRow[];
+    return await this.dueStmt.all({ now: nowMs, limit }) as IntentRow[];
   }
 
   async clear(): Promise<void> {

@@ -43,9 +43,16 @@ export class PgWebhookRepository implements WebhookRepository {
     // then the moved next_attempt_ms); if this server dies before recording the attempt, they
     // are due again when the lease ends and a surviving server sends them.
     this.dueStmt = db.prepare(
+      // Round-robin over organisations, as on SQLite: each one's oldest, then each one's second
+      // oldest, … (the rank is taken in a subquery, since rows are locked only at the outer level).
       `UPDATE webhook_deliveries SET next_attempt_ms = @lease
-       WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= @now
-                    ORDER BY next_attempt_ms, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+       WHERE id IN (
+         SELECT d.id FROM webhook_deliveries d JOIN (
+           SELECT id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY next_attempt_ms, id) AS org_rank
+           FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= @now
+         ) due ON due.id = d.id
+         WHERE d.status = 'pending' AND d.next_attempt_ms <= @now
+         ORDER BY due.org_rank, d.next_attempt_ms, d.id LIMIT @limit FOR UPDATE OF d SKIP LOCKED)
        RETURNING *`);
     this.deliveriesStmt = db.prepare(
       'SELECT * FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
