@@ -8,7 +8,9 @@ import { canonicalJson, OUTCOME_RANK, validateIR, type Decision, type DecisionIn
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { Space } from './Dimension.js';
 import { inconclusiveReason } from './InconclusiveError.js';
-import { verdictRegions, type VerdictRegion } from './policyRegions.js';
+import { verdictKey } from './candidateOrder.js';
+import { changedWinners } from './changedWinners.js';
+import { verdictRegions } from './policyRegions.js';
 import { RegionAlgebra, type Region } from './Region.js';
 import { regionOf } from './regionOf.js';
 import { decisionKey, runtimeDecide } from './runtimeDecide.js';
@@ -41,13 +43,21 @@ function approvalWords(verdict: VerdictIR): string {
 }
 
 interface Change {
-  readonly before: VerdictRegion;
-  readonly after: VerdictRegion;
-  /** Transitions with the same group share one example. */
-  readonly group: string;
+  readonly before: VerdictIR;
+  readonly after: VerdictIR;
+  /** Where the old policy decides `before` and the new one `after` (worked out when needed). */
+  readonly region: () => Region;
 }
 
-export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions = {}): PolicyDiff {
+export interface DiffOptions extends AnalysisOptions {
+  /**
+   * Compare the two policies' whole decision partitions even where the changed rules alone
+   * would do (changedWinners.ts). The answer is the same; tests use it as the reference.
+   */
+  readonly wholePartition?: boolean;
+}
+
+export function diffPolicies(a: PolicyIR, b: PolicyIR, options: DiffOptions = {}): PolicyDiff {
   for (const [name, ir] of [['old', a], ['new', b]] as const) {
     const valid = validateIR(ir);
     if (!valid.ok) return { equivalent: false, inconclusive: true, transitions: [], why: `invalid ${name} IR: ${valid.errors.join('; ')}` };
@@ -56,49 +66,40 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
     const sources = [...new Set([...a.sources, ...b.sources])];
     const space = new Space({ sources });
     const algebra = new RegionAlgebra(space, options.limits);
-    // Two versions of a large policy usually differ in a few rules: decisions can differ only
-    // where a changed rule is not FALSE, so only that region, and the rules that reach into
-    // it, are compared.
-    const focused = focus(a, b, algebra);
-    const before = verdictRegions(focused?.a ?? a, algebra, focused?.region);
-    const after = verdictRegions(focused?.b ?? b, algebra, focused?.region);
     const decide = options.decide ?? runtimeDecide;
-
-    const changes: Change[] = [];
-    for (const x of before) {
-      for (const y of after) {
-        if (x.key === y.key) continue;
-        const sameOutcome = x.verdict.outcome === y.verdict.outcome;
-        changes.push({ before: x, after: y, group: sameOutcome ? `${x.key}→${y.key}` : `${x.verdict.outcome}→${y.verdict.outcome}` });
-      }
-    }
+    const shortcut = options.wholePartition ? null : changedWinners(a, b, algebra);
+    const changes: Change[] = shortcut?.map((change) => ({ ...change, region: () => change.region })) ?? partitionChanges(a, b, algebra);
 
     const transitions: Transition[] = [];
     const settled = new Set<string>();
     const unsettled = new Set<string>();
     let anyChange = false;
     for (const change of changes) {
-      if (settled.has(change.group)) continue;
-      const overlap = algebra.intersect(change.before.region, change.after.region);
+      const beforeKey = verdictKey(change.before);
+      const afterKey = verdictKey(change.after);
+      const from = change.before.outcome;
+      const to = change.after.outcome;
+      // Transitions with the same group share one example.
+      const group = from === to ? `${beforeKey}→${afterKey}` : `${from}→${to}`;
+      if (settled.has(group)) continue;
+      const overlap = change.region();
       if (algebra.isEmpty(overlap)) continue;
       anyChange = true;
       const example = witness(
         space,
         overlap,
-        (input) => decisionKey(decide(a, input)) === change.before.key && decisionKey(decide(b, input)) === change.after.key,
+        (input) => decisionKey(decide(a, input)) === beforeKey && decisionKey(decide(b, input)) === afterKey,
         { sourcePreference: sources },
       );
       if (example === null) {
-        unsettled.add(change.group);
+        unsettled.add(group);
         continue;
       }
-      settled.add(change.group);
-      unsettled.delete(change.group);
-      const from = change.before.verdict.outcome;
-      const to = change.after.verdict.outcome;
+      settled.add(group);
+      unsettled.delete(group);
       const detail =
         from === to
-          ? `same outcome, approval changes from ${approvalWords(change.before.verdict)} to ${approvalWords(change.after.verdict)}`
+          ? `same outcome, approval changes from ${approvalWords(change.before)} to ${approvalWords(change.after)}`
           : undefined;
       transitions.push({
         from,
@@ -123,6 +124,26 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
   } catch (error) {
     return { equivalent: false, inconclusive: true, transitions: [], why: inconclusiveReason(error) };
   }
+}
+
+/**
+ * Both policies' decisions partitioned by verdict; every pair of regions with different
+ * verdicts may hold changes (their intersection, worked out when asked).
+ */
+function partitionChanges(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra): Change[] {
+  // Two versions of a large policy usually differ in a few rules: decisions can differ only
+  // where a changed rule is not FALSE, so only that region, and the rules that reach into
+  // it, are compared.
+  const focused = focus(a, b, algebra);
+  const before = verdictRegions(focused?.a ?? a, algebra, focused?.region);
+  const after = verdictRegions(focused?.b ?? b, algebra, focused?.region);
+  const changes: Change[] = [];
+  for (const x of before) {
+    for (const y of after) {
+      if (x.key !== y.key) changes.push({ before: x.verdict, after: y.verdict, region: () => algebra.intersect(x.region, y.region) });
+    }
+  }
+  return changes;
 }
 
 /**
