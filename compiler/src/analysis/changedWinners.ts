@@ -80,21 +80,25 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra)
     const wins = subtractAll(algebra, entry.truth, stronger.flatMap((j) => entries[j]!.truth.boxes));
     if (algebra.isEmpty(wins)) return;
     // The other version's winners there, strongest first; what no rule takes goes to `otherwise`.
+    // The shared rules stronger than the changed one were just carved out: they meet none of it.
+    const carved = new Set(stronger);
     const rivals = near
-      .filter((j) => entries[j]!.priority[other] !== undefined)
+      .filter((j) => entries[j]!.priority[other] !== undefined && !carved.has(j))
       .sort((x, y) => entries[x]!.priority[other]! - entries[y]!.priority[other]!);
+    const ownKey = verdictKey(entry.rule);
     let remaining = wins;
     const record = (verdict: VerdictIR, piece: Region): void => {
-      if (algebra.isEmpty(piece) || verdictKey(verdict) === verdictKey(entry.rule)) return;
+      if (algebra.isEmpty(piece)) return;
       changes.push(version === 0 ? { before: entry.rule, after: verdict, region: piece } : { before: verdict, after: entry.rule, region: piece });
     };
     for (const j of rivals) {
       if (algebra.isEmpty(remaining)) break;
-      const truth = entries[j]!.truth;
-      record(entries[j]!.rule, algebra.intersect(remaining, truth));
-      remaining = algebra.subtract(remaining, truth);
+      const rival = entries[j]!;
+      // Where a rival with the same verdict wins nothing changes: it only takes its part away.
+      if (verdictKey(rival.rule) !== ownKey) record(rival.rule, algebra.intersect(remaining, rival.truth));
+      remaining = algebra.subtract(remaining, rival.truth);
     }
-    if (!algebra.isEmpty(remaining) && defaultKey !== verdictKey(entry.rule)) record(a.default, remaining);
+    if (!algebra.isEmpty(remaining) && defaultKey !== ownKey) record(a.default, remaining);
   });
   return changes;
 }
