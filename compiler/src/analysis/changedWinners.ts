@@ -66,30 +66,53 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra)
   b.rules.forEach((rule, i) => add(rule, keysB[i]!, undefined, priorityB[i]));
   const index = new OverlapIndex(algebra.space, entries.map((e) => e.truth));
 
+  // Per changed rule, how many shared rules are stronger in its own version (a prefix of the
+  // shared rules' common order).
+  const version = (entry: Entry): 0 | 1 | null => {
+    const [pa, pb] = entry.priority;
+    return pa !== undefined && pb === undefined ? 0 : pa === undefined && pb !== undefined ? 1 : null;
+  };
+  const shared = entries.filter((entry) => version(entry) === null);
+  const sharedBefore = entries.map((entry) => {
+    const v = version(entry);
+    return v === null ? 0 : shared.filter((s) => s.priority[v]! < entry.priority[v]!).length;
+  });
+  // Changed rule c (of one version) dominates changed rule r (of the other) when every shared
+  // rule stronger than c is stronger than r too, ties going to the old version's rule. Where c
+  // matches and r wins, the winner of c's version is then c or a changed rule stronger than it
+  // (a shared one would beat r as well): that request is found from that rule's side, so r's
+  // side leaves c's region out. The order is strict, so no request is left out from both sides.
+  const dominates = (c: number, r: number): boolean =>
+    sharedBefore[c]! < sharedBefore[r]! || (sharedBefore[c] === sharedBefore[r] && version(entries[c]!) === 0);
+
   const defaultKey = verdictKey(a.default);
   const changes: VerdictChange[] = [];
   entries.forEach((entry, i) => {
-    const [pa, pb] = entry.priority;
-    const version = pa !== undefined && pb === undefined ? 0 : pa === undefined && pb !== undefined ? 1 : null;
-    if (version === null || entry.truth.boxes.length === 0) return;
-    const other = version === 0 ? 1 : 0;
-    const mine = entry.priority[version]!;
+    const mine = version(entry);
+    if (mine === null || entry.truth.boxes.length === 0) return;
+    const other = mine === 0 ? 1 : 0;
+    const priority = entry.priority[mine]!;
     const near = index.candidates(i);
-    // Where the changed rule wins in its own version: its region less the stronger rules there.
-    const stronger = near.filter((j) => entries[j]!.priority[version] !== undefined && entries[j]!.priority[version]! < mine);
-    const wins = subtractAll(algebra, entry.truth, stronger.flatMap((j) => entries[j]!.truth.boxes));
+    // Where the changed rule wins in its own version (its region less the stronger rules there),
+    // less the regions of the other version's changed rules that dominate it.
+    const carved = near.filter((j) => {
+      const p = entries[j]!.priority[mine];
+      if (p !== undefined) return p < priority;
+      return version(entries[j]!) === other && dominates(j, i);
+    });
+    const wins = subtractAll(algebra, entry.truth, carved.flatMap((j) => entries[j]!.truth.boxes));
     if (algebra.isEmpty(wins)) return;
     // The other version's winners there, strongest first; what no rule takes goes to `otherwise`.
-    // The shared rules stronger than the changed one were just carved out: they meet none of it.
-    const carved = new Set(stronger);
+    // The rules just carved out meet none of it.
+    const gone = new Set(carved);
     const rivals = near
-      .filter((j) => entries[j]!.priority[other] !== undefined && !carved.has(j))
+      .filter((j) => entries[j]!.priority[other] !== undefined && !gone.has(j))
       .sort((x, y) => entries[x]!.priority[other]! - entries[y]!.priority[other]!);
     const ownKey = verdictKey(entry.rule);
     let remaining = wins;
     const record = (verdict: VerdictIR, piece: Region): void => {
       if (algebra.isEmpty(piece)) return;
-      changes.push(version === 0 ? { before: entry.rule, after: verdict, region: piece } : { before: verdict, after: entry.rule, region: piece });
+      changes.push(mine === 0 ? { before: entry.rule, after: verdict, region: piece } : { before: verdict, after: entry.rule, region: piece });
     };
     for (const j of rivals) {
       if (algebra.isEmpty(remaining)) break;
