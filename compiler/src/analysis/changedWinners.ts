@@ -35,7 +35,7 @@ interface Entry {
  * the shortcut does not apply (different `otherwise`, an `on missing`, shared rules reordered,
  * or too many changed rules for it to pay).
  */
-export function changedWinners(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra): VerdictChange[] | null {
+export function changedWinners(a: PolicyIR, b: PolicyIR, fresh: () => RegionAlgebra): VerdictChange[] | null {
   if (a.on_missing !== null || b.on_missing !== null) return null;
   if (canonicalJson(a.default as unknown as JsonValue) !== canonicalJson(b.default as unknown as JsonValue)) return null;
   const keyOf = (rule: RuleIR): string => canonicalJson(rule as unknown as JsonValue);
@@ -60,11 +60,11 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra)
       return;
     }
     byKey.set(key, entries.length);
-    entries.push({ rule, truth: truthOf(rule.condition, algebra), priority: [pa, pb] });
+    entries.push({ rule, truth: truthOf(rule.condition, fresh()), priority: [pa, pb] });
   };
   a.rules.forEach((rule, i) => add(rule, keysA[i]!, priorityA[i], undefined));
   b.rules.forEach((rule, i) => add(rule, keysB[i]!, undefined, priorityB[i]));
-  const index = new OverlapIndex(algebra.space, entries.map((e) => e.truth));
+  const index = new OverlapIndex(fresh().space, entries.map((e) => e.truth));
 
   // Per changed rule, how many shared rules are stronger in its own version (a prefix of the
   // shared rules' common order).
@@ -100,6 +100,8 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra)
       if (p !== undefined) return p < priority;
       return version(entries[j]!) === other && dominates(j, i);
     });
+    // Each changed rule is one question with its own work budget (Region.ts).
+    const algebra = fresh();
     const wins = subtractAll(algebra, entry.truth, carved.flatMap((j) => entries[j]!.truth.boxes));
     if (algebra.isEmpty(wins)) return;
     // The other version's winners there, strongest first; what no rule takes goes to `otherwise`.

@@ -11,7 +11,7 @@ import { inconclusiveReason } from './InconclusiveError.js';
 import { verdictKey } from './candidateOrder.js';
 import { changedWinners } from './changedWinners.js';
 import { verdictRegions } from './policyRegions.js';
-import { RegionAlgebra, type Region } from './Region.js';
+import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { regionOf } from './regionOf.js';
 import { decisionKey, runtimeDecide } from './runtimeDecide.js';
 import { witness } from './witness.js';
@@ -49,6 +49,9 @@ interface Change {
   readonly region: () => Region;
 }
 
+/** Box operations a diff may spend per rule of the two policies, beyond the fixed total budget. */
+const WORK_PER_RULE = 4_000;
+
 export interface DiffOptions extends AnalysisOptions {
   /**
    * Compare the two policies' whole decision partitions even where the changed rules alone
@@ -65,9 +68,14 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: DiffOptions = {}
   try {
     const sources = [...new Set([...a.sources, ...b.sources])];
     const space = new Space({ sources });
-    const algebra = new RegionAlgebra(space, options.limits);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    const algebra = new RegionAlgebra(space, limits);
+    // The shortcut asks one question per changed rule, each with its own budget, all of them
+    // within the call's, which grows with the policies as the rule analysis' does.
+    const meter = new WorkMeter(Math.max(limits.maxTotalWork ?? limits.maxWork, (a.rules.length + b.rules.length) * WORK_PER_RULE));
+    const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
     const decide = options.decide ?? runtimeDecide;
-    const shortcut = options.wholePartition ? null : changedWinners(a, b, algebra);
+    const shortcut = options.wholePartition ? null : changedWinners(a, b, fresh);
     const changes: Change[] = shortcut?.map((change) => ({ ...change, region: () => change.region })) ?? partitionChanges(a, b, algebra);
 
     const transitions: Transition[] = [];
