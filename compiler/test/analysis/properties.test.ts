@@ -121,7 +121,8 @@ describe('properties against the runtime', () => {
     fc.assert(
       fc.property(editedPolicyPair, fc.array(input, { minLength: 10, maxLength: 10 }), ([a, b], requests) => {
         // The pairs are shaped so that the shortcut applies: this compares it, not the fallback.
-        expect(changedWinners(a, b, () => new RegionAlgebra(new Space({ sources: a.sources })))).not.toBeNull();
+        const space = new Space({ sources: a.sources });
+        expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
         const fast = diffPolicies(a, b);
         const whole = diffPolicies(a, b, { wholePartition: true });
         const before = loadPolicy(a);
