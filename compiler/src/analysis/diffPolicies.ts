@@ -1,6 +1,7 @@
-// What changes between two versions of a policy, exactly: both policies' decisions are
-// partitioned into regions by verdict (outcome, plus roles and count for approvals); every
-// pair of regions with different verdicts that intersect is a change. `equivalent` is a proof
+// What changes between two versions of a policy, exactly: regions of requests with their old
+// and new verdict (outcome, plus roles and count for approvals), found from the changed rules
+// alone where that is sound (changedWinners.ts), else from both policies' decisions
+// partitioned by verdict (every pair of regions with different verdicts that intersect). `equivalent` is a proof
 // (no such pair intersects); each transition carries a request on which the runtime really
 // decides `before` with the old policy and `after` with the new one.
 
