@@ -28,3 +28,21 @@ export function coveredBy(algebra: RegionAlgebra, region: Region, cuts: readonly
   const ordered = [...reaching].sort((a, b) => held.get(b)! - held.get(a)!);
   return algebra.isEmpty(algebra.subtract({ boxes: open }, { boxes: ordered }));
 }
+
+/**
+ * What is left of a region once every cut is taken out: the same region the plain subtraction
+ * gives, but boxes inside one cut go first, and the cuts that hold the most sample points are
+ * subtracted first, so a few large cuts remove most of it before the many small ones split it.
+ */
+export function subtractAll(algebra: RegionAlgebra, region: Region, cuts: readonly Box[]): Region {
+  const space = algebra.space;
+  const open = region.boxes.filter((box) => !cuts.some((cut) => boxContains(space, cut, box)));
+  if (open.length === 0) return algebra.empty();
+  const reaching = cuts.filter((cut) => open.some((box) => intersectBoxes(space, box, cut) !== null));
+  if (reaching.length === 0) return open.length === region.boxes.length ? region : { boxes: open };
+  const points = open.flatMap((box) => boxPoints(space, box));
+  const held = new Map<Box, number>(reaching.map((cut) => [cut, points.filter((point) => boxContainsPoint(space, cut, point)).length]));
+  // Stable sort: equal scores keep the callers' order, so the work done is deterministic.
+  const ordered = [...reaching].sort((a, b) => held.get(b)! - held.get(a)!);
+  return algebra.subtract({ boxes: open }, { boxes: ordered });
+}

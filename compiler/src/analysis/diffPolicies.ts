@@ -1,6 +1,7 @@
-// What changes between two versions of a policy, exactly: both policies' decisions are
-// partitioned into regions by verdict (outcome, plus roles and count for approvals); every
-// pair of regions with different verdicts that intersect is a change. `equivalent` is a proof
+// What changes between two versions of a policy, exactly: regions of requests with their old
+// and new verdict (outcome, plus roles and count for approvals), found from the changed rules
+// alone where that is sound (changedWinners.ts), else from both policies' decisions
+// partitioned by verdict (every pair of regions with different verdicts that intersect). `equivalent` is a proof
 // (no such pair intersects); each transition carries a request on which the runtime really
 // decides `before` with the old policy and `after` with the new one.
 
@@ -8,8 +9,10 @@ import { canonicalJson, OUTCOME_RANK, validateIR, type Decision, type DecisionIn
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { Space } from './Dimension.js';
 import { inconclusiveReason } from './InconclusiveError.js';
-import { verdictRegions, type VerdictRegion } from './policyRegions.js';
-import { RegionAlgebra, type Region } from './Region.js';
+import { verdictKey } from './candidateOrder.js';
+import { changedWinners } from './changedWinners.js';
+import { verdictRegions } from './policyRegions.js';
+import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { regionOf } from './regionOf.js';
 import { decisionKey, runtimeDecide } from './runtimeDecide.js';
 import { witness } from './witness.js';
@@ -41,13 +44,24 @@ function approvalWords(verdict: VerdictIR): string {
 }
 
 interface Change {
-  readonly before: VerdictRegion;
-  readonly after: VerdictRegion;
-  /** Transitions with the same group share one example. */
-  readonly group: string;
+  readonly before: VerdictIR;
+  readonly after: VerdictIR;
+  /** Where the old policy decides `before` and the new one `after` (worked out when needed). */
+  readonly region: () => Region;
 }
 
-export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions = {}): PolicyDiff {
+/** Box operations a diff may spend per rule of the two policies, beyond the fixed total budget. */
+const WORK_PER_RULE = 4_000;
+
+export interface DiffOptions extends AnalysisOptions {
+  /**
+   * Compare the two policies' whole decision partitions even where the changed rules alone
+   * would do (changedWinners.ts). The answer is the same; tests use it as the reference.
+   */
+  readonly wholePartition?: boolean;
+}
+
+export function diffPolicies(a: PolicyIR, b: PolicyIR, options: DiffOptions = {}): PolicyDiff {
   for (const [name, ir] of [['old', a], ['new', b]] as const) {
     const valid = validateIR(ir);
     if (!valid.ok) return { equivalent: false, inconclusive: true, transitions: [], why: `invalid ${name} IR: ${valid.errors.join('; ')}` };
@@ -55,50 +69,46 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
   try {
     const sources = [...new Set([...a.sources, ...b.sources])];
     const space = new Space({ sources });
-    const algebra = new RegionAlgebra(space, options.limits);
-    // Two versions of a large policy usually differ in a few rules: decisions can differ only
-    // where a changed rule is not FALSE, so only that region, and the rules that reach into
-    // it, are compared.
-    const focused = focus(a, b, algebra);
-    const before = verdictRegions(focused?.a ?? a, algebra, focused?.region);
-    const after = verdictRegions(focused?.b ?? b, algebra, focused?.region);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    const algebra = new RegionAlgebra(space, limits);
+    // The shortcut asks one question per changed rule, each with its own budget, all of them
+    // within the call's, which grows with the policies as the rule analysis' does.
+    const meter = new WorkMeter(Math.max(limits.maxTotalWork ?? limits.maxWork, (a.rules.length + b.rules.length) * WORK_PER_RULE));
+    const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
     const decide = options.decide ?? runtimeDecide;
-
-    const changes: Change[] = [];
-    for (const x of before) {
-      for (const y of after) {
-        if (x.key === y.key) continue;
-        const sameOutcome = x.verdict.outcome === y.verdict.outcome;
-        changes.push({ before: x, after: y, group: sameOutcome ? `${x.key}→${y.key}` : `${x.verdict.outcome}→${y.verdict.outcome}` });
-      }
-    }
+    const shortcut = options.wholePartition ? null : changedWinners(a, b, fresh);
+    const changes: Change[] = shortcut?.map((change) => ({ ...change, region: () => change.region })) ?? partitionChanges(a, b, algebra);
 
     const transitions: Transition[] = [];
     const settled = new Set<string>();
     const unsettled = new Set<string>();
     let anyChange = false;
     for (const change of changes) {
-      if (settled.has(change.group)) continue;
-      const overlap = algebra.intersect(change.before.region, change.after.region);
+      const beforeKey = verdictKey(change.before);
+      const afterKey = verdictKey(change.after);
+      const from = change.before.outcome;
+      const to = change.after.outcome;
+      // Transitions with the same group share one example.
+      const group = from === to ? `${beforeKey}→${afterKey}` : `${from}→${to}`;
+      if (settled.has(group)) continue;
+      const overlap = change.region();
       if (algebra.isEmpty(overlap)) continue;
       anyChange = true;
       const example = witness(
         space,
         overlap,
-        (input) => decisionKey(decide(a, input)) === change.before.key && decisionKey(decide(b, input)) === change.after.key,
+        (input) => decisionKey(decide(a, input)) === beforeKey && decisionKey(decide(b, input)) === afterKey,
         { sourcePreference: sources },
       );
       if (example === null) {
-        unsettled.add(change.group);
+        unsettled.add(group);
         continue;
       }
-      settled.add(change.group);
-      unsettled.delete(change.group);
-      const from = change.before.verdict.outcome;
-      const to = change.after.verdict.outcome;
+      settled.add(group);
+      unsettled.delete(group);
       const detail =
         from === to
-          ? `same outcome, approval changes from ${approvalWords(change.before.verdict)} to ${approvalWords(change.after.verdict)}`
+          ? `same outcome, approval changes from ${approvalWords(change.before)} to ${approvalWords(change.after)}`
           : undefined;
       transitions.push({
         from,
@@ -123,6 +133,26 @@ export function diffPolicies(a: PolicyIR, b: PolicyIR, options: AnalysisOptions 
   } catch (error) {
     return { equivalent: false, inconclusive: true, transitions: [], why: inconclusiveReason(error) };
   }
+}
+
+/**
+ * Both policies' decisions partitioned by verdict; every pair of regions with different
+ * verdicts may hold changes (their intersection, worked out when asked).
+ */
+function partitionChanges(a: PolicyIR, b: PolicyIR, algebra: RegionAlgebra): Change[] {
+  // Two versions of a large policy usually differ in a few rules: decisions can differ only
+  // where a changed rule is not FALSE, so only that region, and the rules that reach into
+  // it, are compared.
+  const focused = focus(a, b, algebra);
+  const before = verdictRegions(focused?.a ?? a, algebra, focused?.region);
+  const after = verdictRegions(focused?.b ?? b, algebra, focused?.region);
+  const changes: Change[] = [];
+  for (const x of before) {
+    for (const y of after) {
+      if (x.key !== y.key) changes.push({ before: x.verdict, after: y.verdict, region: () => algebra.intersect(x.region, y.region) });
+    }
+  }
+  return changes;
 }
 
 /**

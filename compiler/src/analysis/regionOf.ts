@@ -22,10 +22,7 @@ export function regionOf(expr: ExprIR, algebra: RegionAlgebra): Truth {
       return { truth: algebra.full(), falsity: algebra.empty() };
     case 'and': {
       const parts = expr.args.map((arg) => regionOf(arg, algebra));
-      return {
-        truth: algebra.intersectAll(parts.map((p) => p.truth)),
-        falsity: algebra.union(...parts.map((p) => p.falsity)),
-      };
+      return lazyFalsity(algebra.intersectAll(parts.map((p) => p.truth)), () => algebra.union(...parts.map((p) => p.falsity)));
     }
     case 'or': {
       const parts = expr.args.map((arg) => regionOf(arg, algebra));
@@ -99,6 +96,22 @@ export function truthOf(expr: ExprIR, algebra: RegionAlgebra, want = true): Regi
   }
 }
 
+/**
+ * A truth whose FALSE region is built the first time it is read: most callers want only the
+ * TRUE region of a rule (truthOf), and for money thresholds and conjunctions the FALSE one is
+ * the costlier half. The region is the same whenever it is built.
+ */
+function lazyFalsity(truth: Region, falsity: () => Region): Truth {
+  let built: Region | undefined;
+  return {
+    truth,
+    get falsity(): Region {
+      built ??= falsity();
+      return built;
+    },
+  };
+}
+
 /** The UNKNOWN region: neither TRUE nor FALSE. */
 export function unknownOf(truth: Truth, algebra: RegionAlgebra): Region {
   return algebra.complement(algebra.union(truth.truth, truth.falsity));
@@ -128,10 +141,9 @@ function compareRegion(field: FieldIR, cmp: CompareOp, value: ValueIR, algebra: 
       const otherCurrency: Constraint = [CURRENCY_KEY, symbolSet(space.currency(), currencyCodes([value.currency]), true)];
       const yes = numberSet(dimension, comparisonSet(cmp, value.minor, dimension.domain, true));
       const no = complement(dimension, { ...yes, missing: true });
-      return {
-        truth: algebra.box([sameCurrency, [dimension.key, yes]]),
-        falsity: algebra.union(algebra.box([otherCurrency]), algebra.box([sameCurrency, [dimension.key, no]])),
-      };
+      return lazyFalsity(algebra.box([sameCurrency, [dimension.key, yes]]), () =>
+        algebra.union(algebra.box([otherCurrency]), algebra.box([sameCurrency, [dimension.key, no]])),
+      );
     }
     case 'duration':
       if (dimension.kind !== 'real' || dimension.target.kind !== 'days') throw new InconclusiveError('duration compared with a non-duration field');

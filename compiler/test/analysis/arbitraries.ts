@@ -128,3 +128,24 @@ export const smallPolicy: fc.Arbitrary<PolicyIR> = fc
     fc.option(verdict, { nil: null }),
   )
   .map(([rules, otherwise, onMissing]) => policy({ rules, otherwise, onMissing }));
+
+/**
+ * A policy of 4 to 8 rules without `on missing`, and the same policy after one edit (a rule
+ * replaced, inserted or removed, or none): the shape of two versions `axiru diff` compares.
+ */
+export const editedPolicyPair: fc.Arbitrary<readonly [PolicyIR, PolicyIR]> = fc
+  .tuple(
+    fc.integer({ min: 4, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => ruleOf(`r${i}`)))),
+    verdict,
+    ruleOf('edited'),
+    fc.constantFrom('replace', 'insert', 'remove', 'none'),
+    fc.nat(),
+  )
+  .map(([rules, otherwise, fresh, edit, at]) => {
+    const place = at % rules.length;
+    const edited = [...rules];
+    if (edit === 'replace') edited[place] = { ...fresh, id: rules[place]!.id };
+    else if (edit === 'insert') edited.splice(place, 0, fresh);
+    else if (edit === 'remove') edited.splice(place, 1);
+    return [policy({ rules, otherwise, onMissing: null }), policy({ rules: edited, otherwise, onMissing: null })] as const;
+  });

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { loadPolicy, type Decision, type DecisionInput, type ExprIR, type PolicyIR } from '@axiru/runtime';
 import { analyzeRules, diffPolicies, satisfiable } from '../../src/analysis/index.js';
+import { changedWinners } from '../../src/analysis/changedWinners.js';
 import { Space } from '../../src/analysis/Dimension.js';
 import { probePolicy, truthByRuntime } from '../../src/analysis/probePolicy.js';
 import { RegionAlgebra } from '../../src/analysis/Region.js';
 import { regionContains } from '../../src/analysis/regionContains.js';
 import { regionOf } from '../../src/analysis/regionOf.js';
 import { runtimeDecide } from '../../src/analysis/runtimeDecide.js';
-import { expr, input, smallPolicy } from './arbitraries.js';
+import { editedPolicyPair, expr, input, smallPolicy } from './arbitraries.js';
 import { DEFAULT_SOURCES } from './irBuilders.js';
 
 // Fixed seeds: the same cases on every run, as everything else in the analysis.
@@ -111,6 +112,40 @@ describe('properties against the runtime', () => {
         }
       }),
       params(150, 4242),
+    );
+  });
+
+  test('diffPolicies: the changed rules alone give the same answer as the whole partitions', () => {
+    const kinds = (transitions: readonly { from: string; to: string; detail?: string }[]): string[] =>
+      transitions.map((t) => `${t.from}→${t.to} ${t.detail ?? ''}`).sort();
+    fc.assert(
+      fc.property(editedPolicyPair, fc.array(input, { minLength: 10, maxLength: 10 }), ([a, b], requests) => {
+        // The pairs are shaped so that the shortcut applies: this compares it, not the fallback.
+        const space = new Space({ sources: a.sources });
+        expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
+        const fast = diffPolicies(a, b);
+        const whole = diffPolicies(a, b, { wholePartition: true });
+        const before = loadPolicy(a);
+        const after = loadPolicy(b);
+        for (const t of fast.transitions) {
+          expect(before.decide(t.example)).toEqual(t.before);
+          expect(after.decide(t.example)).toEqual(t.after);
+          expect([t.before.outcome, t.after.outcome]).toEqual([t.from, t.to]);
+        }
+        if (!fast.inconclusive && !whole.inconclusive) {
+          expect(fast.equivalent).toBe(whole.equivalent);
+          expect(kinds(fast.transitions)).toEqual(kinds(whole.transitions));
+        }
+        if (!fast.inconclusive) {
+          const reported = new Set(fast.transitions.map((t) => `${t.from}→${t.to}`));
+          for (const request of requests) {
+            const x = before.decide(request);
+            const y = after.decide(request);
+            if (exposed(x) !== exposed(y)) expect(reported).toContain(`${x.outcome}→${y.outcome}`);
+          }
+        }
+      }),
+      params(200, 1717),
     );
   });
 
