@@ -35,7 +35,8 @@ export function cachedLedgerDir(records) {
 export async function largeLedger(records, log = () => undefined) {
   const dir = cachedLedgerDir(records);
   const marker = join(dir, 'generated.json');
-  if (existsSync(marker)) return { ...JSON.parse(readFileSync(marker, 'utf8')), cached: true };
+  // The folder is where it is now (a cache may have been moved): never the path it was made at.
+  if (existsSync(marker)) return { ...JSON.parse(readFileSync(marker, 'utf8')), dir: join(dir, 'data'), cached: true };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const started = performance.now();

@@ -209,7 +209,9 @@ async function benchDecision(connections, { existing = null, refused: measureRef
   const acknowledged = responses.map((body) => JSON.parse(body).intent_id);
   // The server is stopped: check its ledger directly.
   const db = new Database(join(dataDir, 'axiru.sqlite'), { readonly: true });
-  const has = db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'decision' AND intent_id = ?").pluck();
+  // By the (org_id, intent_id) index: without the organisation the lookup would scan the whole
+  // ledger for every acknowledged decision, which on the scale test's million records never ends.
+  const has = db.prepare("SELECT COUNT(*) FROM ledger WHERE org_id IN (SELECT id FROM organisations) AND intent_id = ? AND kind = 'decision'").pluck();
   const missing = acknowledged.filter((id) => has.get(id) !== 1).length;
   const sealed = db.prepare("SELECT COUNT(*) FROM ledger WHERE kind = 'decision'").pluck().get() - (existing?.records ?? 0);
   db.close();
