@@ -26,6 +26,11 @@ export interface ProjectionWriter {
 export interface Projection {
   /** As named on the command line (`axiru db rebuild --projection NAME`) and in metrics. */
   readonly name: string;
+  /**
+   * The record kinds whose bodies `apply` reads (omitted: every kind). A catch-up that only
+   * this kind of projection needs reads the other records without their bodies.
+   */
+  readonly bodyKinds?: readonly string[];
   /** A writer bound to one write transaction. */
   open(tx: Repositories): ProjectionWriter;
   /** Deletes every row and cursor of the projection (the start of a rebuild). */

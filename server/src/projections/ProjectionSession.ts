@@ -1,4 +1,4 @@
-import type { Repositories } from '../repositories/types.js';
+import type { RecordEnvelope, Repositories } from '../repositories/types.js';
 import type { ProjectedRecord, Projection, ProjectionWriter } from './Projection.js';
 
 /** Records read from the ledger at a time while catching up. */
@@ -14,7 +14,7 @@ export class ProjectionSession {
   /** Organisations caught up to their head in this transaction and kept there by applyAppended. */
   private readonly current = new Set<string>();
 
-  constructor(private readonly tx: Repositories, projections: readonly Projection[]) {
+  constructor(private readonly tx: Repositories, private readonly projections: readonly Projection[]) {
     this.writers = projections.map((projection) => projection.open(tx));
   }
 
@@ -30,11 +30,14 @@ export class ProjectionSession {
     let read = 0;
     while (read < limit) {
       const wanted = Math.min(PAGE, limit - read);
-      const page = await this.tx.ledger.scan(orgId, after, wanted);
+      const page = await this.page(orgId, after, wanted, cursors);
       for (const record of page) {
         if (record.seq !== after + 1) throw new Error(`the ledger of ${orgId} has no record ${after + 1}`);
         let parsed: unknown;
-        const body = (): unknown => (parsed ??= JSON.parse(record.body));
+        const body = (): unknown => {
+          if (record.body === null) throw new Error(`record ${record.seq} of ${orgId} was read without its body`);
+          return (parsed ??= JSON.parse(record.body));
+        };
         for (const [index, writer] of this.writers.entries()) {
           if (record.seq > cursors[index]!) {
             await writer.apply(record, body);
@@ -50,6 +53,21 @@ export class ProjectionSession {
       }
     }
     return read;
+  }
+
+  /**
+   * The next page of records, with the bodies that the projections still behind at `after`
+   * read: all of them if one of those reads every kind, else only their kinds' (the Merkle
+   * tree, catching up alone, reads none).
+   */
+  private page(orgId: string, after: number, wanted: number, cursors: readonly number[]): Promise<readonly RecordEnvelope[]> {
+    const kinds = new Set<string>();
+    for (const [index, projection] of this.projections.entries()) {
+      if (cursors[index]! >= after + wanted) continue;
+      if (!projection.bodyKinds) return this.tx.ledger.scan(orgId, after, wanted);
+      for (const kind of projection.bodyKinds) kinds.add(kind);
+    }
+    return this.tx.ledger.scanEnvelopes(orgId, after, wanted, [...kinds].sort());
   }
 
   /**

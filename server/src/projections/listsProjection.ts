@@ -25,6 +25,7 @@ export interface ListRecordBody {
 
 export const listsProjection: Projection = {
   name: LISTS,
+  bodyKinds: ['list'],
   open(tx: Repositories): ProjectionWriter {
     const cursors = new Map<string, number>();
     const dirty = new Set<string>();

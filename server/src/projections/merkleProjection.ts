@@ -9,6 +9,8 @@ import type { Projection, ProjectionWriter } from './Projection.js';
 
 export const merkleProjection: Projection = {
   name: 'merkle',
+  // A tree is built from the record hashes alone.
+  bodyKinds: [],
   open(tx: Repositories): ProjectionWriter {
     const tree = new TreeAppender(tx);
     return {

@@ -178,6 +178,9 @@ export interface PolicyRepository {
   list(orgId: string): Promise<readonly StoredPolicy[]>;
 }
 
+/** A record as a scan of envelopes reads it: every field, the body only for some kinds. */
+export type RecordEnvelope = Omit<StoredRecord, 'body'> & { readonly body: string | null };
+
 export interface LedgerRepository {
   /**
    * The organisation's chain head. Called inside a write transaction it is the authority on
@@ -188,6 +191,11 @@ export interface LedgerRepository {
   append(record: StoredRecord): Promise<void>;
   /** Records with seq > afterSeq in ascending order, at most `limit`. */
   scan(orgId: string, afterSeq: number, limit: number): Promise<readonly StoredRecord[]>;
+  /**
+   * Like scan, but only records whose kind is in `bodyKinds` carry their body (the others'
+   * is null): a projection that folds hashes, or a few kinds, never copies the rest's bodies.
+   */
+  scanEnvelopes(orgId: string, afterSeq: number, limit: number, bodyKinds: readonly string[]): Promise<readonly RecordEnvelope[]>;
   byIntent(orgId: string, intentId: string): Promise<readonly StoredRecord[]>;
   /** Every organisation that has a chain or a head (for verification of all chains). */
   chainOrgIds(): Promise<readonly string[]>;

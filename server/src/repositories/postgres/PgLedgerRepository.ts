@@ -1,6 +1,7 @@
 import type { ChainHead, StoredRecord } from '../../ledger/chain.js';
-import type { PgConnection } from '../../storage/postgres/PgConnection.js';
-import type { LedgerRepository } from '../types.js';
+import type { PgConnection, PgStatement } from '../../storage/postgres/PgConnection.js';
+import { envelopeScanSql, RECORD_COLUMNS } from '../ledgerStatements.js';
+import type { LedgerRepository, RecordEnvelope } from '../types.js';
 
 export class PgLedgerRepository implements LedgerRepository {
   private readonly headStmt;
@@ -10,6 +11,7 @@ export class PgLedgerRepository implements LedgerRepository {
   private readonly byIntentStmt;
   private readonly orgIdsStmt;
   private readonly sizeStmt;
+  private readonly envelopeStmts = new Map<string, PgStatement>();
 
   constructor(private readonly db: PgConnection) {
     this.headStmt = db.prepare('SELECT seq, hash FROM chain_heads WHERE org_id = ?');
@@ -20,7 +22,7 @@ export class PgLedgerRepository implements LedgerRepository {
       `INSERT INTO ledger (org_id, seq, kind, intent_id, time, actor, body, prev_hash, hash)
        VALUES (@org_id, @seq, @kind, @intent_id, @time, @actor, @body, @prev_hash, @hash)`,
     );
-    const columns = 'org_id, seq, kind, intent_id, time, actor, body, prev_hash, hash';
+    const columns = RECORD_COLUMNS;
     this.scanStmt = db.prepare(`SELECT ${columns} FROM ledger WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
     this.byIntentStmt = db.prepare(`SELECT ${columns} FROM ledger WHERE org_id = ? AND intent_id = ? ORDER BY seq`);
     this.orgIdsStmt = db
@@ -48,6 +50,21 @@ export class PgLedgerRepository implements LedgerRepository {
   async scan(orgId: string, afterSeq: number, limit: number): Promise<readonly StoredRecord[]> {
     await this.db.lockOrg(orgId);
     return await this.scanStmt.all(orgId, afterSeq, limit) as StoredRecord[];
+  }
+
+  async scanEnvelopes(orgId: string, afterSeq: number, limit: number, bodyKinds: readonly string[]): Promise<readonly RecordEnvelope[]> {
+    await this.db.lockOrg(orgId);
+    return await this.envelopeStatement(bodyKinds).all(orgId, afterSeq, limit) as RecordEnvelope[];
+  }
+
+  private envelopeStatement(bodyKinds: readonly string[]) {
+    const key = bodyKinds.join(',');
+    let stmt = this.envelopeStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(envelopeScanSql(bodyKinds));
+      this.envelopeStmts.set(key, stmt);
+    }
+    return stmt;
   }
 
   async byIntent(orgId: string, intentId: string): Promise<readonly StoredRecord[]> {

@@ -1,6 +1,8 @@
+import type { Statement } from 'better-sqlite3';
 import type { ChainHead, StoredRecord } from '../../ledger/chain.js';
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
-import type { LedgerRepository } from '../types.js';
+import { envelopeScanSql, RECORD_COLUMNS } from '../ledgerStatements.js';
+import type { LedgerRepository, RecordEnvelope } from '../types.js';
 
 export class SqliteLedgerRepository implements LedgerRepository {
   private readonly headStmt;
@@ -10,8 +12,9 @@ export class SqliteLedgerRepository implements LedgerRepository {
   private readonly byIntentStmt;
   private readonly orgIdsStmt;
   private readonly sizeStmt;
+  private readonly envelopeStmts = new Map<string, Statement>();
 
-  constructor(db: SqliteConnection) {
+  constructor(private readonly db: SqliteConnection) {
     this.headStmt = db.prepare('SELECT seq, hash FROM chain_heads WHERE org_id = ?');
     this.setHeadStmt = db.prepare(
       'INSERT INTO chain_heads (org_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
@@ -20,7 +23,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
       `INSERT INTO ledger (org_id, seq, kind, intent_id, time, actor, body, prev_hash, hash)
        VALUES (@org_id, @seq, @kind, @intent_id, @time, @actor, @body, @prev_hash, @hash)`,
     );
-    const columns = 'org_id, seq, kind, intent_id, time, actor, body, prev_hash, hash';
+    const columns = RECORD_COLUMNS;
     this.scanStmt = db.prepare(`SELECT ${columns} FROM ledger WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
     this.byIntentStmt = db.prepare(`SELECT ${columns} FROM ledger WHERE org_id = ? AND intent_id = ? ORDER BY seq`);
     this.orgIdsStmt = db
@@ -44,6 +47,20 @@ export class SqliteLedgerRepository implements LedgerRepository {
 
   async scan(orgId: string, afterSeq: number, limit: number): Promise<readonly StoredRecord[]> {
     return this.scanStmt.all(orgId, afterSeq, limit) as StoredRecord[];
+  }
+
+  async scanEnvelopes(orgId: string, afterSeq: number, limit: number, bodyKinds: readonly string[]): Promise<readonly RecordEnvelope[]> {
+    return this.envelopeStatement(bodyKinds).all(orgId, afterSeq, limit) as RecordEnvelope[];
+  }
+
+  private envelopeStatement(bodyKinds: readonly string[]) {
+    const key = bodyKinds.join(',');
+    let stmt = this.envelopeStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(envelopeScanSql(bodyKinds));
+      this.envelopeStmts.set(key, stmt);
+    }
+    return stmt;
   }
 
   async byIntent(orgId: string, intentId: string): Promise<readonly StoredRecord[]> {
