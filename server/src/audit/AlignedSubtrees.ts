@@ -4,7 +4,7 @@
 // exactly `first` leaves takes them in that order as if the leaves came one by one (see
 // MerkleFrontier.pushSubtree), so whoever checked the run can do this hashing, not the tree.
 
-import { sha256Into } from './sha256.js';
+import { sha256Into } from '../sha256.js';
 import { sha256Leaf } from './sha256Short.js';
 
 /** Enough for any run of safe-integer indexes: at most two subtrees per level, levels 0…52, and

@@ -4,7 +4,7 @@
 // the offline verifier) and one whose complete subtrees are stored in the database.
 
 import { createHash } from 'node:crypto';
-import { sha256 } from './sha256.js';
+import { sha256 } from '../sha256.js';
 
 // Hashing is synchronous, so one scratch buffer per input shape serves every call; the
 // common inputs (a 32-byte record hash, two 32-byte children) then cost no allocation.

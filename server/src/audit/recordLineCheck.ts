@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@axiru/runtime';
 import { hashLeaf } from './merkle.js';
-import { sha256Chars } from './sha256.js';
+import { sha256Chars } from '../sha256.js';
 import { sha256Leaf } from './sha256Short.js';
 
 export const RECORD_PREFIX = Buffer.from('{"actor":', 'latin1');

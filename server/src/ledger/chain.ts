@@ -2,8 +2,8 @@
 // content including `seq` and `prev_hash`, so any changed byte breaks that record, and any
 // deleted, inserted or reordered record breaks the link of the record after it.
 
-import { createHash } from 'node:crypto';
 import { canonicalJson, type JsonValue } from '@axiru/runtime';
+import { sha256Hex } from '../sha256.js';
 import { GENESIS_HASH, type LedgerRecord, type RecordContent } from './record.js';
 
 export function hashRecord(content: RecordContent): string {
@@ -29,7 +29,7 @@ export function hashStoredContent(content: Omit<RecordContent, 'body'>, canonica
   // "body":null appears exactly once in the canonical envelope, and nothing sorts before
   // "actor", so splicing the body in here yields canonicalJson(content).
   const text = canonicalJson(envelope).replace('"body":null', () => `"body":${canonicalBody}`);
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return sha256Hex(text);
 }
 
 /** A record as it is stored: the body as text, so that verification sees the stored bytes. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.js';
 import { canonicalJson } from '@axiru/runtime';
 
 /** A validated POST /api/decision body (routes/decision.ts holds its schema). */
@@ -65,5 +65,5 @@ export function normalizeRequest(body: DecisionBody, defaultCurrency: string): D
  */
 export function requestHash(body: DecisionBody): string {
   const { org_api_key: _key, ...rest } = body;
-  return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(rest));
 }
