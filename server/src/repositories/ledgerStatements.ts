@@ -19,3 +19,17 @@ export function envelopeScanSql(bodyKinds: readonly string[]): string {
   return `SELECT org_id, seq, kind, intent_id, time, actor, ${body}, prev_hash, hash
     FROM ledger WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`;
 }
+
+/** The envelope scan's statement for each set of kinds, prepared once per set. */
+export function envelopeStatements<S>(prepare: (sql: string) => S): (bodyKinds: readonly string[]) => S {
+  const statements = new Map<string, S>();
+  return (bodyKinds) => {
+    const key = bodyKinds.join(',');
+    let statement = statements.get(key);
+    if (statement === undefined) {
+      statement = prepare(envelopeScanSql(bodyKinds));
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+}

@@ -1,6 +1,6 @@
 import type { ChainHead, StoredRecord } from '../../ledger/chain.js';
-import type { PgConnection, PgStatement } from '../../storage/postgres/PgConnection.js';
-import { envelopeScanSql, RECORD_COLUMNS } from '../ledgerStatements.js';
+import type { PgConnection } from '../../storage/postgres/PgConnection.js';
+import { envelopeStatements, RECORD_COLUMNS } from '../ledgerStatements.js';
 import type { LedgerRepository, RecordEnvelope } from '../types.js';
 
 export class PgLedgerRepository implements LedgerRepository {
@@ -11,7 +11,7 @@ export class PgLedgerRepository implements LedgerRepository {
   private readonly byIntentStmt;
   private readonly orgIdsStmt;
   private readonly sizeStmt;
-  private readonly envelopeStmts = new Map<string, PgStatement>();
+  private readonly envelopeStatement;
 
   constructor(private readonly db: PgConnection) {
     this.headStmt = db.prepare('SELECT seq, hash FROM chain_heads WHERE org_id = ?');
@@ -30,6 +30,7 @@ export class PgLedgerRepository implements LedgerRepository {
       .pluck();
     // Chains are gap-free from 1, so the heads' seqs add up to the ledger's size without a scan.
     this.sizeStmt = db.prepare('SELECT COALESCE(SUM(seq), 0) FROM chain_heads').pluck();
+    this.envelopeStatement = envelopeStatements((sql) => db.prepare(sql));
   }
 
   async head(orgId: string): Promise<ChainHead | null> {
@@ -55,16 +56,6 @@ export class PgLedgerRepository implements LedgerRepository {
   async scanEnvelopes(orgId: string, afterSeq: number, limit: number, bodyKinds: readonly string[]): Promise<readonly RecordEnvelope[]> {
     await this.db.lockOrg(orgId);
     return await this.envelopeStatement(bodyKinds).all(orgId, afterSeq, limit) as RecordEnvelope[];
-  }
-
-  private envelopeStatement(bodyKinds: readonly string[]) {
-    const key = bodyKinds.join(',');
-    let stmt = this.envelopeStmts.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(envelopeScanSql(bodyKinds));
-      this.envelopeStmts.set(key, stmt);
-    }
-    return stmt;
   }
 
   async byIntent(orgId: string, intentId: string): Promise<readonly StoredRecord[]> {

@@ -1,7 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import type { ChainHead, StoredRecord } from '../../ledger/chain.js';
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
-import { envelopeScanSql, RECORD_COLUMNS } from '../ledgerStatements.js';
+import { envelopeStatements, RECORD_COLUMNS } from '../ledgerStatements.js';
 import type { LedgerRepository, RecordEnvelope } from '../types.js';
 
 export class SqliteLedgerRepository implements LedgerRepository {
@@ -12,9 +11,9 @@ export class SqliteLedgerRepository implements LedgerRepository {
   private readonly byIntentStmt;
   private readonly orgIdsStmt;
   private readonly sizeStmt;
-  private readonly envelopeStmts = new Map<string, Statement>();
+  private readonly envelopeStatement;
 
-  constructor(private readonly db: SqliteConnection) {
+  constructor(db: SqliteConnection) {
     this.headStmt = db.prepare('SELECT seq, hash FROM chain_heads WHERE org_id = ?');
     this.setHeadStmt = db.prepare(
       'INSERT INTO chain_heads (org_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
@@ -31,6 +30,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
       .pluck();
     // Chains are gap-free from 1, so the heads' seqs add up to the ledger's size without a scan.
     this.sizeStmt = db.prepare('SELECT COALESCE(SUM(seq), 0) FROM chain_heads').pluck();
+    this.envelopeStatement = envelopeStatements((sql) => db.prepare(sql));
   }
 
   async head(orgId: string): Promise<ChainHead | null> {
@@ -51,16 +51,6 @@ export class SqliteLedgerRepository implements LedgerRepository {
 
   async scanEnvelopes(orgId: string, afterSeq: number, limit: number, bodyKinds: readonly string[]): Promise<readonly RecordEnvelope[]> {
     return this.envelopeStatement(bodyKinds).all(orgId, afterSeq, limit) as RecordEnvelope[];
-  }
-
-  private envelopeStatement(bodyKinds: readonly string[]) {
-    const key = bodyKinds.join(',');
-    let stmt = this.envelopeStmts.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(envelopeScanSql(bodyKinds));
-      this.envelopeStmts.set(key, stmt);
-    }
-    return stmt;
   }
 
   async byIntent(orgId: string, intentId: string): Promise<readonly StoredRecord[]> {
