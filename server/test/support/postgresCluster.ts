@@ -3,11 +3,14 @@
 // to run as root), removed afterwards. Set AXIRU_TEST_DATABASE_URL to use an existing server
 // instead (its user must be allowed to CREATE DATABASE).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 export const EXISTING_SERVER_ENV = 'AXIRU_TEST_DATABASE_URL';
 
@@ -58,6 +61,14 @@ export function runPg(bin: string, program: string, args: readonly string[]): st
   const file = join(bin, program);
   const [command, commandArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, [...args]];
   return execFileSync(command, commandArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** runPg without blocking the event loop. */
+export async function runPgAsync(bin: string, program: string, args: readonly string[]): Promise<string> {
+  const file = join(bin, program);
+  const [command, commandArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, [...args]];
+  const { stdout } = await execFileAsync(command, commandArgs, { encoding: 'utf8' });
+  return stdout;
 }
 
 export interface ClusterOptions {
@@ -166,7 +177,7 @@ export async function startStandby(primary: PostgresCluster, name: string): Prom
   const dataDir = join(root, 'data');
   const remove = () => rmSync(root, { recursive: true, force: true });
   try {
-    runPg(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-X', 'stream', '-R', '--no-sync']);
+    runPg(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-X', 'stream', '-R', '--no-sync', '--checkpoint=fast']);
     const port = await freePort();
     const conninfo = `host=127.0.0.1 port=${primary.port} user=postgres application_name=${name}`;
     const flags = [`-p ${port}`, `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${root}`, `-c "primary_conninfo=${conninfo}"`, '-c hot_standby=on', '-c max_connections=300'].join(' ');
@@ -193,9 +204,12 @@ export async function startStandby(primary: PostgresCluster, name: string): Prom
   }
 }
 
-/** Promotes a standby to primary (pg_ctl promote, waiting until it accepts writes). */
-export function promote(standby: PostgresCluster): void {
-  runPg(standby.bin!, 'pg_ctl', ['-D', standby.dataDir!, '-w', '-t', '120', 'promote']);
+/**
+ * Promotes a standby to primary (pg_ctl promote, waiting until it accepts writes). It runs
+ * asynchronously, so a test's load goes on while the standby is being promoted.
+ */
+export async function promote(standby: PostgresCluster): Promise<void> {
+  await runPgAsync(standby.bin!, 'pg_ctl', ['-D', standby.dataDir!, '-w', '-t', '120', 'promote']);
 }
 
 /** The postmaster's process id (first line of postmaster.pid). */
