@@ -125,6 +125,7 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
           return;
         }
         if (response.headers.get('retry-after') === null) problems.push(`${key}: 503 without Retry-After`);
+        if ((JSON.parse(body) as { error?: { code?: string } }).error?.code !== 'storage_unavailable') problems.push(`${key}: 503 ${body}`);
         if (phase !== 'before') unavailable[phase] += 1;
         await pause(50);
       }
