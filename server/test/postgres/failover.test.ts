@@ -90,6 +90,9 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
     const ackedBefore = { count: 0 };
     const ackedAfter = servers.map(() => 0);
     const problems: string[] = [];
+    /** When each step happened (performance.now()), for AXIRU_DRILL_REPORT=1; nothing waits on these. */
+    const at: Record<string, number> = {};
+    let inDoubt = 0;
 
     // One idempotency key at a time, sent until it is answered with a decision.
     const decide = async (serverIndex: number, key: string): Promise<void> => {
@@ -117,7 +120,10 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
           if (earlier !== undefined && earlier !== intentId) problems.push(`${key} answered ${earlier} and then ${intentId}`);
           acknowledged.set(key, intentId);
           if (sentIn === 'before' && phase === 'before') ackedBefore.count += 1;
-          if (sentIn === 'promoted') ackedAfter[serverIndex]! += 1;
+          if (sentIn === 'promoted') {
+            ackedAfter[serverIndex]! += 1;
+            at[`first decision on server ${serverIndex + 1} after the promotion`] ??= performance.now();
+          }
           return;
         }
         if (response.status !== 503) {
@@ -127,6 +133,7 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
         if (response.headers.get('retry-after') === null) problems.push(`${key}: 503 without Retry-After`);
         if ((JSON.parse(body) as { error?: { code?: string } }).error?.code !== 'storage_unavailable') problems.push(`${key}: 503 ${body}`);
         if (phase !== 'before') unavailable[phase] += 1;
+        if (body.includes('may have been recorded')) inDoubt += 1;
         await pause(50);
       }
       problems.push(`${key} was never answered with a decision`);
@@ -145,6 +152,7 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
 
     try {
       await waitFor(() => ackedBefore.count >= BEFORE, `${BEFORE} decisions before the kill`);
+      at['primary SIGKILLed'] = performance.now();
       process.kill(postmasterPid(primary), 'SIGKILL');
       phase = 'killed';
       // The primary is gone and the standby still refuses writes: decisions fail closed, and
@@ -158,14 +166,22 @@ describe('failover drill: primary SIGKILLed, synchronous standby promoted', () =
       }
       expect(health.body).toMatchObject({ ok: false, engine: 'postgres' });
 
+      at['promotion started'] = performance.now();
       await promote(standby);
       phase = 'promoted';
+      at['standby promoted (pg_ctl promote returned)'] = performance.now();
       await waitFor(() => ackedAfter.every((count) => count >= AFTER_PER_SERVER), `${AFTER_PER_SERVER} decisions on each server after the promotion`);
     } finally {
       stopping = true;
       await Promise.allSettled(load);
     }
 
+    if (process.env['AXIRU_DRILL_REPORT'] === '1') {
+      const kill = at['primary SIGKILLed']!;
+      console.info(`failover drill: ${JSON.stringify(Object.fromEntries(Object.entries(at).map(([step, time]) => [step, `+${Math.round(time - kill)} ms`])))}; `
+        + `answers ${JSON.stringify(Object.fromEntries(statuses))}; 503 while no primary ${unavailable.killed}, after the promotion ${unavailable.promoted}; `
+        + `503 saying the request may have been recorded ${inDoubt}; ${acknowledged.size} keys acknowledged`);
+    }
     expect(problems).toEqual([]);
     expect([...statuses.keys()].sort()).toEqual([200, 503]);
     for (const server of servers) {
