@@ -7,6 +7,11 @@
 // hash) — no policy, no facts, no authentication, no projections. Each record is about 1 KB of
 // canonical JSON, the size of a sealed decision. It is the physical ceiling of "sealed before
 // answered" on this stack. Prints its URL once it listens.
+//
+// With BENCH_APPEND_DATABASE_URL set, the same route appends through the server's own
+// PostgresStore instead (its ledger repository takes the organisation's advisory lock in the
+// sealing transaction, COMMIT returns once the commit is durable: synchronous_commit), so (e) is
+// measured on PostgreSQL the way `axiru serve --database-url` seals.
 
 import Fastify from 'fastify';
 import { mkdtempSync } from 'node:fs';
@@ -14,10 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChainAppender } from '../../server/dist/ledger/ChainAppender.js';
 import { defaultCommitDelay, GroupCommitter } from '../../server/dist/services/GroupCommitter.js';
+import { PostgresStore } from '../../server/dist/storage/postgres/PostgresStore.js';
 import { SqliteStore } from '../../server/dist/storage/sqlite/SqliteStore.js';
 
 const dataDir = process.env.BENCH_APPEND_DATA ?? mkdtempSync(join(tmpdir(), 'axiru-bench-append-'));
-const store = SqliteStore.open({ dataDir, checkpointIntervalMs: 100 });
+const databaseUrl = process.env.BENCH_APPEND_DATABASE_URL;
+const store = databaseUrl
+  ? await PostgresStore.open({ url: databaseUrl, dataDir })
+  : SqliteStore.open({ dataDir, checkpointIntervalMs: 100 });
 const ORG = 'org_append_baseline';
 // What a sealed decision carries besides the request, so the record is the same size.
 const PADDING = 'x'.repeat(560);

@@ -19,27 +19,42 @@
 // CI (1 s warm-up, 1 s measured, a 2,000-record ledger): its figures mean nothing. Env:
 // BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10;
 // the second load is always 50), BENCH_KEEP=1 keeps data folders.
+//
+// --engine postgres (or --database-url URL) measures the same on PostgreSQL instead:
+// bench/server/postgres.mjs.
 
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeLedger } from './largeLedger.mjs';
+import { cannon as cannonAt, processCpuSeconds, startProcess, stop, summary } from './processes.mjs';
 import { decisionRequest } from './requests.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values: args } = parseArgs({
-  options: { json: { type: 'string' }, large: { type: 'string' }, quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+  options: {
+    json: { type: 'string' }, large: { type: 'string' }, quick: { type: 'boolean' }, 'cpu-prof': { type: 'string' },
+    engine: { type: 'string' }, 'database-url': { type: 'string' },
+  },
 });
 if (args.quick) {
   // Set in the environment, so that sealing.mjs, started from here, runs as short.
   process.env.BENCH_DURATION ??= '1';
   process.env.BENCH_WARMUP ??= '1';
+}
+if (args.engine !== undefined && !['sqlite', 'postgres'].includes(args.engine)) {
+  throw new Error(`--engine: sqlite (the default) or postgres, not ${args.engine}`);
+}
+if (args.engine === 'postgres' || args['database-url'] !== undefined) {
+  // The PostgreSQL figures are a run of their own (bench/server/postgres.mjs).
+  if (args.engine === 'sqlite') throw new Error('--database-url is for --engine postgres');
+  const { benchPostgres } = await import('./postgres.mjs');
+  await benchPostgres({ databaseUrl: args['database-url'] ?? null, json: args.json ?? null });
+  process.exit();
 }
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -48,51 +63,7 @@ const MANY = 50;
 const LARGE = Number(args.large ?? (args.quick ? 2_000 : 1_000_000));
 if (!Number.isInteger(LARGE) || LARGE < 1) throw new Error('--large: a positive whole number of records');
 
-/** Starts a process and resolves once a stdout line matches `ready`. */
-function startProcess(args, ready, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  const lines = [];
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    exited.then(({ code, signal }) => reject(new Error(`${args.join(' ')} exited early (${code ?? signal})`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line);
-      const match = ready.exec(line);
-      if (match) resolve({ child, url: match[1], lines, exited });
-    });
-  });
-}
-
-async function stop(server) {
-  server.child.kill('SIGTERM');
-  const { code, signal } = await server.exited;
-  if (code !== 0 && signal !== 'SIGTERM') throw new Error(`server exited with ${code ?? signal}`);
-}
-
-/** User + system CPU seconds a process has used so far (all its threads), from /proc. */
-function processCpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function cannon(options) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ connections: CONNECTIONS, pipelining: 1, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
-    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
-  });
-}
-
-function summary(result) {
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
+const cannon = (options) => cannonAt({ connections: CONNECTIONS, ...options });
 
 let counter = 0;
 function decisionBody() {

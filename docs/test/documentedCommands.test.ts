@@ -88,7 +88,8 @@ function atCiSize(command: string): string {
     return `${sized}${sized.includes(' -- ') ? '' : ' --'}${sized.includes('--refunds') ? '' : ' --refunds 1000'} --out ${join(scratch, 'history')}`;
   }
   if (/^npm run bench(:[\w-]+)?$/.test(command)) return `${command} -- --quick`;
-  if (/^npm run bench(:[\w-]+)? -- --quick$/.test(command)) return command;
+  // Options after `--` (`npm run bench:server -- --engine postgres`) keep theirs, with --quick added.
+  if (/^npm run bench(:[\w-]+)? -- /.test(command)) return / --quick( |$)/.test(command) ? command : `${command} --quick`;
   return command;
 }
 

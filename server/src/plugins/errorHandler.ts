@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { ApiError, errorBody, type ErrorBody } from '../errors.js';
 import { describeValidationError, type AjvErrorLike } from './describeValidationError.js';
-import type { StorageHealth } from '../services/storageHealth.js';
+import { outcomeInDoubt, type StorageHealth } from '../services/storageHealth.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -65,7 +65,11 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     const storage = (app as FastifyInstance & { storageHealth?: StorageHealth }).storageHealth;
     if (storage?.failed(error)) {
       request.log.error({ err: error }, 'storage unavailable');
-      return sendError(reply, 503, errorBody('storage_unavailable', `Storage is unavailable (${storage.status?.reason ?? 'unknown'}); nothing was recorded. Retry later.`));
+      const reason = storage.status?.reason ?? 'unknown';
+      return sendError(reply, 503, errorBody('storage_unavailable', outcomeInDoubt(error)
+        ? `Storage is unavailable (${reason}): the connection to the database was lost, so this request may have been recorded. `
+          + 'Retry with the same Idempotency-Key: it answers the recorded decision if there is one, and decides afresh if not.'
+        : `Storage is unavailable (${reason}); nothing was recorded. Retry later.`));
     }
 
     request.log.error({ err: error }, 'unhandled error');

@@ -17,7 +17,7 @@ export const ledgerNotifyPlugin = fp(async (app) => {
   const self = randomBytes(8).toString('hex');
   let relaying = false;
   let pending = false;
-  const listening = await postgres.sql.listen(LEDGER_CHANNEL, (payload) => {
+  const listening = await postgres.sql.listen(LEDGER_CHANNEL, (payload: string) => {
     if (payload === self) return;
     relaying = true;
     try {

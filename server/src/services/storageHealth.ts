@@ -10,7 +10,7 @@ const REASONS: ReadonlyArray<[RegExp, string]> = [
   [/^SQLITE_CANTOPEN$|^SQLITE_CORRUPT|^SQLITE_NOTADB$/, 'the database file cannot be used'],
   // PostgreSQL: the connection to the primary is gone (it died, or is being failed over), or
   // it is a standby that cannot take writes yet.
-  [/^CONNECTION_(CLOSED|ENDED|DESTROYED)$|^CONNECT_TIMEOUT$|^ECONNREFUSED$|^ECONNRESET$|^EPIPE$|^ETIMEDOUT$|^EHOSTUNREACH$|^08\d{3}$|^57P0[123]$/,
+  [/^CONNECTION_(CLOSED|ENDED|DESTROYED)$|^CONNECT_TIMEOUT$|^QUEUE_TIMEOUT$|^QUERY_TIMEOUT$|^CANCEL_UNANSWERED$|^ECONNREFUSED$|^ECONNRESET$|^EPIPE$|^ETIMEDOUT$|^EHOSTUNREACH$|^ENETUNREACH$|^ENOTFOUND$|^EAI_AGAIN$|^08\d{3}$|^57P0[123]$/,
     'the database is unreachable'],
   [/^25006$/, 'the database is read-only (a standby)'],
 ];
@@ -19,6 +19,19 @@ function codeOf(error: unknown): string | null {
   if (typeof error !== 'object' || error === null) return null;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : null;
+}
+
+/**
+ * Connection losses after which a transaction whose COMMIT was already sent may have committed
+ * (the answer was lost with the connection, or the primary died after flushing it): the client
+ * must retry with its Idempotency-Key to learn which. A refused connection, a timeout before
+ * connecting or a read-only standby committed nothing.
+ */
+const IN_DOUBT = /^CONNECTION_(CLOSED|DESTROYED)$|^ECONNRESET$|^EPIPE$|^08003$|^08006$|^57P0[123]$/;
+
+export function outcomeInDoubt(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== null && IN_DOUBT.test(code);
 }
 
 /** "the disk is full (SQLITE_FULL)" for an error of the storage, else null. */

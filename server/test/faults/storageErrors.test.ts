@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/repositories/types.js';
-import { StorageHealth, storageProblem } from '../../src/services/storageHealth.js';
+import { outcomeInDoubt, StorageHealth, storageProblem } from '../../src/services/storageHealth.js';
 import { createTestApp, json, SEED_REQUEST, type ErrorJson, type TestApp } from '../support/testApp.js';
 
 // Read-only file systems and I/O errors, injected at the storage boundary (Store.transaction
@@ -47,6 +47,20 @@ describe('storage errors at the storage boundary', () => {
     expect(health.status).toEqual({ reason: 'the disk is full (SQLITE_FULL)', since: '1970-01-01T00:00:00.000Z' });
     health.succeeded();
     expect(health.status).toBeNull();
+  });
+
+  it('names a PostgreSQL that went away, and says when a lost COMMIT may have committed', () => {
+    const pg = (code: string) => Object.assign(new Error('x'), { code });
+    expect(storageProblem(pg('CONNECTION_CLOSED'))).toBe('the database is unreachable (CONNECTION_CLOSED)');
+    expect(storageProblem(pg('ECONNREFUSED'))).toBe('the database is unreachable (ECONNREFUSED)');
+    expect(storageProblem(pg('57P01'))).toBe('the database is unreachable (57P01)');
+    expect(storageProblem(pg('25006'))).toBe('the database is read-only (a standby) (25006)');
+    expect(storageProblem(pg('23505'))).toBeNull();
+    // The connection broke after the COMMIT may have been sent: the outcome is unknown.
+    for (const code of ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'ECONNRESET', '57P01', '08006']) expect(outcomeInDoubt(pg(code)), code).toBe(true);
+    // Never connected, or connected to a standby that refused the write: nothing committed.
+    for (const code of ['ECONNREFUSED', 'CONNECT_TIMEOUT', '25006', 'SQLITE_FULL']) expect(outcomeInDoubt(pg(code)), code).toBe(false);
+    expect(outcomeInDoubt(new TypeError('bug'))).toBe(false);
   });
 
   for (const [code, message, reason] of [

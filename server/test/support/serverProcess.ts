@@ -28,6 +28,8 @@ export interface ServerProcess {
   /** AXIRU_DECISION_KEY / AXIRU_ADMIN_KEY (and AXIRU_DEMO_EMAIL / AXIRU_DEMO_PASSWORD) when this start created them. */
   readonly keys: Readonly<Record<string, string>>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
 }
 
 /** How long a server may take to say it is ready: a safety net far beyond a busy machine's start-up. */
@@ -68,7 +70,7 @@ export function startServerProcess(
       const ready = /^Axiru API: (http:\/\/127\.0\.0\.1:\d+)\/api\/decision$/.exec(line);
       if (ready?.[1]) {
         clearTimeout(timer);
-        resolve({ child, url: ready[1], keys, exited });
+        resolve({ child, url: ready[1], keys, exited, stderr: () => stderr });
       }
     });
   });
