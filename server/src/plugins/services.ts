@@ -69,6 +69,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     clock,
     ...(options.webhookRetryBaseMs !== undefined ? { baseDelayMs: options.webhookRetryBaseMs } : {}),
     onError: (error) => app.log.warn({ err: error }, 'webhook delivery run failed'),
+    leases: app.leases,
   });
   app.decorate('webhooks', webhooks);
   // Deliveries are queued in the transaction that seals their event, then sent after it commits.
@@ -168,4 +169,4 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
       email.close();
     }
   });
-}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics', 'axiru-projections'] });
+}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics', 'axiru-leases', 'axiru-projections'] });

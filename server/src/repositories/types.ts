@@ -278,6 +278,17 @@ export interface WebhookDelivery {
   readonly delivered_at: string | null;
 }
 
+/** Who claims due deliveries, and for how long (the lease; see server/README.md, "Running several servers"). */
+export interface DeliveryClaim {
+  readonly holder: string;
+  readonly leaseMs: number;
+}
+
+/** A due delivery as claimed: `taken_over` when another server had claimed it and never recorded an attempt. */
+export interface ClaimedDelivery extends WebhookDelivery {
+  readonly taken_over: boolean;
+}
+
 export interface WebhookRepository {
   createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   getEndpoint(orgId: string, id: string): Promise<WebhookEndpoint | null>;
@@ -290,7 +301,7 @@ export interface WebhookRepository {
    * organisation (each one's oldest, then each one's second oldest, …), so one organisation's
    * backlog never fills a run.
    */
-  dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]>;
+  dueDeliveries(nowMs: number, limit: number, claim: DeliveryClaim): Promise<readonly ClaimedDelivery[]>;
   /** Newest first. */
   deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]>;
   recordAttempt(id: string, update: Pick<WebhookDelivery, 'status' | 'attempts' | 'next_attempt_ms' | 'last_status' | 'last_error' | 'delivered_at'>): Promise<void>;
@@ -492,6 +503,25 @@ export interface ExportSinkRepository {
   recordFailure(id: string, failure: { attempts: number; next_attempt_ms: number; last_error: string; last_error_at: string }): Promise<void>;
 }
 
+/** A lease just taken or renewed. */
+export interface LeaseClaim {
+  /** The lease was another server's and ran out without being given back (that server stopped or died). */
+  readonly takenOver: boolean;
+}
+
+/**
+ * Leases on background work shared by the servers of one database: (job, key) is held by one
+ * holder until `until_ms`; another holder gets it only after that (or once it was released).
+ */
+export interface LeaseRepository {
+  /** Takes the lease, or renews it when `holder` has it; null while another holder's lease runs. */
+  claim(job: string, key: string, holder: string, nowMs: number, untilMs: number): Promise<LeaseClaim | null>;
+  /** Gives the lease back (only `holder`'s), so another server need not wait for it to run out. */
+  release(job: string, key: string, holder: string): Promise<void>;
+  /** The keys of `job` whose lease runs at `nowMs` (any holder). */
+  live(job: string, nowMs: number): Promise<readonly string[]>;
+}
+
 /** Where each projection (server/src/projections) stands in each organisation's chain. */
 export interface ProjectionRepository {
   /** The seq of the last record of `orgId` applied to `projection` (0: none). */
@@ -557,6 +587,7 @@ export interface Repositories {
   readonly projections: ProjectionRepository;
   readonly sso: SsoRepository;
   readonly lists: ListRepository;
+  readonly leases: LeaseRepository;
 }
 
 /** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */

@@ -25,6 +25,7 @@ import { PgStripeRepository } from './PgStripeRepository.js';
 import { PgProjectionRepository } from './PgProjectionRepository.js';
 import { PgRateLimitRepository } from './PgRateLimitRepository.js';
 import { PgListRepository } from './PgListRepository.js';
+import { PgLeaseRepository } from './PgLeaseRepository.js';
 
 /** Every repository over one connection (the pool, or one transaction). */
 export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositories {
@@ -53,5 +54,6 @@ export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositori
     sso: new PgSsoRepository(db, secrets),
     rateLimits: new PgRateLimitRepository(db),
     lists: new PgListRepository(db),
+    leases: new PgLeaseRepository(db),
   };
 }

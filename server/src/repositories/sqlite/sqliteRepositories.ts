@@ -25,6 +25,7 @@ import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
 import { SqliteListRepository } from './SqliteListRepository.js';
+import { SqliteLeaseRepository } from './SqliteLeaseRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
@@ -53,5 +54,6 @@ export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Re
     sso: new SqliteSsoRepository(db, secrets),
     rateLimits: new SqliteRateLimitRepository(db),
     lists: new SqliteListRepository(db),
+    leases: new SqliteLeaseRepository(db),
   };
 }

@@ -1,0 +1,16 @@
+-- The PostgreSQL schema, version 3: leases on background jobs, as SQLite's 015_leases.sql.
+-- A lease names the server that does one piece of background work (a job and a key: an export
+-- sink's id, an organisation's id for checkpoint signing, a replay's id) until `until_ms`.
+-- Another server takes the work only once the lease ran out, so work a server was doing when
+-- it died is picked up after at most one lease length. `until_ms` 0 is a lease given back.
+CREATE TABLE leases (
+  job      TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  holder   TEXT NOT NULL,
+  until_ms BIGINT NOT NULL,
+  PRIMARY KEY (job, key)
+);
+
+-- The server that claimed a webhook delivery and has not recorded its attempt yet (NULL once
+-- it has): a claim found still set when the lease ran out is a takeover from a server that died.
+ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
