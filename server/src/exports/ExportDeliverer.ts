@@ -25,7 +25,7 @@ export interface ExportDelivererOptions {
   readonly onError?: (error: unknown, sinkId: string | null) => void;
   /**
    * This server's leases (several servers on one database): a sink is sent by the server that
-   * holds its lease, renewed before each batch; without, this process sends every sink.
+   * holds its lease; without, this process sends every sink.
    */
   readonly leases?: Leases;
 }
@@ -73,23 +73,24 @@ export class ExportDeliverer {
     const due = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
     const leases = this.options.leases;
     if (!leases) return await this.deliverRounds(due);
-    // Only the sinks whose lease this server got, read again after taking it: another server
-    // may have moved their cursors since the first read.
     // A sink with nothing after its cursor is not claimed (no lease writes while idle).
     const heads = new Map<string, number>();
     for (const row of due) if (!heads.has(row.org_id)) heads.set(row.org_id, (await this.store.ledger.head(row.org_id))?.seq ?? 0);
-    const claimed = new Set<string>();
-    for (const row of due) {
-      if ((heads.get(row.org_id) ?? 0) <= row.cursor_seq) continue;
-      if (await leases.claim('export', row.id)) claimed.add(row.id);
-    }
+    // Each claimed lease is renewed while this run lasts (a slow receiver keeps it, bounded
+    // by the send timeout); one found lost is dropped before the sink's next batch.
+    const held = new Map<string, ReturnType<Leases['keep']>>();
     try {
-      if (claimed.size === 0) return 0;
-      const fresh = (await this.store.exportSinks.active()).filter((row) => claimed.has(row.id)
+      for (const row of due) {
+        if ((heads.get(row.org_id) ?? 0) <= row.cursor_seq) continue;
+        if (await leases.claim('export', row.id)) held.set(row.id, leases.keep('export', row.id));
+      }
+      if (held.size === 0) return 0;
+      // Read again after taking the leases: another server may have moved the cursors since.
+      const fresh = (await this.store.exportSinks.active()).filter((row) => held.has(row.id)
         && (row.next_attempt_ms === null || row.next_attempt_ms <= now));
-      return await this.deliverRounds(fresh, async (row) => leases.claim('export', row.id));
+      return await this.deliverRounds(fresh, async (row) => held.get(row.id)?.lost() === false);
     } finally {
-      for (const id of claimed) await leases.release('export', id).catch((error: unknown) => this.options.onError?.(error, id));
+      for (const lease of held.values()) await lease.release();
     }
   }
 
@@ -98,7 +99,7 @@ export class ExportDeliverer {
    * independent: a slow or failing receiver does not hold up the others), so an organisation
    * with a long backlog gets one batch per round like everyone else, and records another
    * organisation seals meanwhile go out in the next round, not after the backlog's run.
-   * `stillHeld` renews a sink's lease before each of its batches after the first.
+   * `stillHeld` says whether this server still holds a sink's lease, before each batch after the first.
    */
   private async deliverRounds(due: readonly ExportSinkRow[], stillHeld?: (row: ExportSinkRow) => Promise<boolean>): Promise<number> {
     let active = [...due];

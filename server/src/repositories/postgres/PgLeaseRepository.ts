@@ -9,9 +9,11 @@ export class PgLeaseRepository implements LeaseRepository {
   constructor(db: PgConnection) {
     // One statement, atomic across servers: the insert or the conditional update wins the row
     // (ON CONFLICT locks it and re-checks the condition on its latest version). `previous` is
-    // the row as it was, to tell a takeover (another holder's lease ran out) from a renewal.
+    // the row in the statement's snapshot, before this update, to tell a takeover (another
+    // holder's lease ran out) from a renewal. (Not FOR UPDATE: the CTE is read when RETURNING
+    // needs it, after the update, and a row this statement updated would not be locked and read.)
     this.claimStmt = db.prepare(
-      `WITH previous AS (SELECT holder FROM leases WHERE job = @job AND key = @key FOR UPDATE)
+      `WITH previous AS (SELECT holder FROM leases WHERE job = @job AND key = @key)
        INSERT INTO leases (job, key, holder, until_ms) VALUES (@job, @key, @holder, @until)
        ON CONFLICT (job, key) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
          WHERE leases.holder = excluded.holder OR leases.until_ms <= @now
