@@ -14,3 +14,18 @@ CREATE TABLE leases (
 -- The server that claimed a webhook delivery and has not recorded its attempt yet (NULL once
 -- it has): a claim found still set when the lease ran out is a takeover from a server that died.
 ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
+
+-- Approval messages to people (Slack, email), one row per event and channel, written in the
+-- transaction that commits the event: the committing server sends it at once and deletes the
+-- row; a row still here when its lease (next_attempt_ms) ran out is a message whose server died
+-- before sending it, and a surviving server claims it and sends it.
+CREATE TABLE notification_outbox (
+  id              TEXT PRIMARY KEY,
+  org_id          TEXT NOT NULL,
+  channel         TEXT NOT NULL CHECK (channel IN ('slack', 'email')),
+  event           TEXT NOT NULL,   -- the event as JSON (services/IntentActions.ts IntentEvent)
+  next_attempt_ms BIGINT NOT NULL,
+  claimed_by      TEXT NOT NULL,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX notification_outbox_due ON notification_outbox (next_attempt_ms);

@@ -522,6 +522,30 @@ export interface LeaseRepository {
   live(job: string, nowMs: number): Promise<readonly string[]>;
 }
 
+/** An approval message to send (Slack or email), written with the event it tells of. */
+export interface OutboxNotification {
+  readonly id: string;
+  readonly org_id: string;
+  readonly channel: 'slack' | 'email';
+  /** The event as JSON. */
+  readonly event: string;
+  /** When the claim of `claimed_by` runs out (real time, ms). */
+  readonly next_attempt_ms: number;
+  readonly claimed_by: string;
+  readonly created_at: string;
+}
+
+/** The outbox of approval messages (15_leases.sql): sent by the committing server, or after its lease by another. */
+export interface NotificationOutboxRepository {
+  enqueue(row: OutboxNotification): Promise<void>;
+  /** Whether any row of `channels` is due at `nowMs` (a read, so that idle polls write nothing). */
+  anyDue(nowMs: number, channels: readonly OutboxNotification['channel'][]): Promise<boolean>;
+  /** Claims due rows of `channels`, oldest first, for `claim.holder` until nowMs + claim.leaseMs. */
+  claimDue(nowMs: number, limit: number, channels: readonly OutboxNotification['channel'][], claim: DeliveryClaim): Promise<readonly (OutboxNotification & { taken_over: boolean })[]>;
+  /** The message went out (or failed for good): the row goes. */
+  done(id: string): Promise<void>;
+}
+
 /** Where each projection (server/src/projections) stands in each organisation's chain. */
 export interface ProjectionRepository {
   /** The seq of the last record of `orgId` applied to `projection` (0: none). */
@@ -588,6 +612,7 @@ export interface Repositories {
   readonly sso: SsoRepository;
   readonly lists: ListRepository;
   readonly leases: LeaseRepository;
+  readonly notifications: NotificationOutboxRepository;
 }
 
 /** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */

@@ -1,6 +1,7 @@
 // Leases on the background work that several servers on one database must each do once:
 // export batches, checkpoint signing, replay runs and the replay retention sweep (webhook
-// deliveries are claimed in their own rows, PgWebhookRepository). A server does a piece of work
+// deliveries and approval messages are claimed in their own rows: PgWebhookRepository,
+// services/notificationOutbox.ts). A server does a piece of work
 // only while it holds the lease (job, key); a lease runs for `leaseMs` from its last renewal, so
 // work a server was doing when it died is taken over by another after at most one lease length.
 // With SQLite (one process) the one server always gets every lease; the code is the same.
@@ -12,7 +13,7 @@ import type { Store } from '../repositories/types.js';
 export const DEFAULT_LEASE_MS = 60_000;
 export const LEASE_MS_ENV = 'AXIRU_LEASE_MS';
 
-export const LEASE_JOBS = ['webhook', 'export', 'checkpoint', 'replay', 'replay_retention'] as const;
+export const LEASE_JOBS = ['webhook', 'notification', 'export', 'checkpoint', 'replay', 'replay_retention'] as const;
 export type LeaseJob = (typeof LEASE_JOBS)[number];
 
 /** AXIRU_LEASE_MS: whole milliseconds, 100 to 3 600 000 (tests use short leases). */

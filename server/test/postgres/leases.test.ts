@@ -1,8 +1,9 @@
 // Side effects once, and never lost, with three `axiru serve` processes on one PostgreSQL
 // database: checkpoints are signed once per tree size; a SIEM export whose server is SIGKILLed
 // mid-batch is taken over after the lease with no gap (duplicates only of the unacknowledged
-// batch, told apart by the record hash); a webhook delivery claimed by a server that is then
-// SIGKILLed is delivered by a survivor after the lease. Leases are short here (AXIRU_LEASE_MS).
+// batch, told apart by the record hash); an approval email whose server is SIGKILLed while
+// sending it, and a webhook delivery claimed by a server that is then SIGKILLed, are sent by a
+// survivor after the lease. Leases are short here (AXIRU_LEASE_MS).
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
@@ -17,6 +18,8 @@ import { expectWholeChain } from '../support/exportsHelpers.js';
 import { waitFor } from '../support/receiver.js';
 import { tempDir } from '../support/testApp.js';
 import { freshDatabase } from '../support/testDatabase.js';
+import { startLocalSmtp, type LocalSmtp } from '../support/smtpServer.js';
+import { DEMO_EMAIL } from '../../src/services/bootstrap.js';
 
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const ALLOWED = { source: 'support_tool', action: 'refund', amount_cents: 4000, customer_tenure_days: 400, reason: 'duplicate_charge' };
@@ -87,14 +90,19 @@ describe('leases: three servers on one PostgreSQL database', () => {
   let adminKey: string;
   let store: PostgresStore;
   let siem: SiemReceiver | null = null;
+  let smtp: LocalSmtp;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     assertBuilt();
     url = await freshDatabase();
-    servers = await Promise.all(dirs.map((dir) => startServerProcess(dir.path, undefined, {
+    // The first approval email of the outbox test is never answered: its server hangs on it.
+    smtp = await startLocalSmtp((mail) => mail.raw.includes('ch_outbox') && smtp.held.length === 0);
+    env = {
       AXIRU_DATABASE_URL: url, AXIRU_SECRETS_KEY: SECRETS_KEY, AXIRU_LEASE_MS: '3000', AXIRU_EXPORT_POLL_MS: '200',
-      AXIRU_AUDIT_CHECKPOINT_RECORDS: String(CHECKPOINT_RECORDS), AXIRU_AUDIT_CHECKPOINT_SECONDS: '1',
-    })));
+      AXIRU_AUDIT_CHECKPOINT_RECORDS: String(CHECKPOINT_RECORDS), AXIRU_AUDIT_CHECKPOINT_SECONDS: '1', AXIRU_SMTP_URL: smtp.url,
+    };
+    servers = await Promise.all(dirs.map((dir) => startServerProcess(dir.path, undefined, env)));
     const withKeys = servers.find((server) => Object.keys(server.keys).length > 0)!;
     decisionKey = withKeys.keys['AXIRU_DECISION_KEY']!;
     adminKey = withKeys.keys['AXIRU_ADMIN_KEY']!;
@@ -110,6 +118,7 @@ describe('leases: three servers on one PostgreSQL database', () => {
     }
     await store?.close();
     await siem?.close();
+    await smtp?.close();
     for (const dir of dirs) dir.remove();
   });
 
@@ -119,6 +128,16 @@ describe('leases: three servers on one PostgreSQL database', () => {
       const answer = await post(live[i % live.length]!, '/api/decision', decisionKey, body);
       expect(answer.status, answer.body).toBe(200);
     }));
+  }
+
+  /** Starts servers on the database until `count` are alive (after others were killed). */
+  async function ensureLive(count: number): Promise<ServerProcess[]> {
+    while (servers.filter(alive).length < count) {
+      const dir = tempDir();
+      dirs.push(dir);
+      servers.push(await startServerProcess(dir.path, undefined, env));
+    }
+    return servers.filter(alive);
   }
 
   async function orgId(): Promise<string> {
@@ -131,7 +150,7 @@ describe('leases: three servers on one PostgreSQL database', () => {
     expect(text).toMatch(/^axiru_db_pool_connections\{state="busy"\} \d+$/m);
     expect(text).toMatch(/^axiru_db_pool_connections\{state="idle"\} \d+$/m);
     expect(text).toMatch(/^axiru_db_pool_waiting \d+$/m);
-    for (const job of ['webhook', 'export', 'checkpoint', 'replay', 'replay_retention']) {
+    for (const job of ['webhook', 'notification', 'export', 'checkpoint', 'replay', 'replay_retention']) {
       expect(text).toMatch(new RegExp(`^axiru_leases_held\\{job="${job}"\\} \\d+$`, 'm'));
       expect(text).toMatch(new RegExp(`^axiru_lease_takeovers_total\\{job="${job}"\\} \\d+$`, 'm'));
     }
@@ -191,11 +210,31 @@ describe('leases: three servers on one PostgreSQL database', () => {
     expectWholeChain([...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, event]) => event), head);
   });
 
+  it('an approval email whose server is SIGKILLed while sending it is sent by a survivor after the lease, once', async () => {
+    const live = await ensureLive(2);
+    const sender = live[0]!;
+    const pending = await post(sender, '/api/decision', decisionKey, { ...NEEDS_APPROVAL, stripe_charge_id: 'ch_outbox' });
+    expect(JSON.parse(pending.body)).toMatchObject({ decision: { outcome: 'pending_approval' } });
+    const intentId = (JSON.parse(pending.body) as { intent_id: string }).intent_id;
+    // The committing server sends it, and hangs on the unanswered message.
+    await waitFor(() => smtp.held.length === 1);
+    expect(await metric(sender, 'axiru_leases_held', 'job="notification"')).toBe(1);
+    sender.child.kill('SIGKILL');
+    await sender.exited;
+    await waitFor(() => smtp.received.some((mail) => mail.raw.includes(intentId)));
+    await waitFor(async () => (await store.sql.unsafe('SELECT id FROM notification_outbox')).length === 0);
+    const mails = smtp.received.filter((mail) => mail.raw.includes(intentId));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toEqual([DEMO_EMAIL]);
+    const survivors = servers.filter(alive);
+    const takeovers = await Promise.all(survivors.map((server) => metric(server, 'axiru_lease_takeovers_total', 'job="notification"')));
+    expect(takeovers.reduce((sum, n) => sum + n, 0)).toBe(1);
+  });
+
   it('a webhook delivery claimed by a server that is then SIGKILLed is delivered by a survivor after the lease', async () => {
     const receiver = await startHoldingReceiver();
     try {
-      const live = servers.filter(alive);
-      expect(live.length).toBeGreaterThanOrEqual(2);
+      const live = await ensureLive(2);
       const subscribed = await post(live[0]!, '/api/webhooks', adminKey, { url: receiver.url, events: ['intent.pending_approval'] });
       expect(subscribed.status, subscribed.body).toBe(201);
       const pending = await post(live[1]!, '/api/decision', decisionKey, NEEDS_APPROVAL);

@@ -26,6 +26,7 @@ import { PgProjectionRepository } from './PgProjectionRepository.js';
 import { PgRateLimitRepository } from './PgRateLimitRepository.js';
 import { PgListRepository } from './PgListRepository.js';
 import { PgLeaseRepository } from './PgLeaseRepository.js';
+import { PgNotificationOutboxRepository } from './PgNotificationOutboxRepository.js';
 
 /** Every repository over one connection (the pool, or one transaction). */
 export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositories {
@@ -55,5 +56,6 @@ export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositori
     rateLimits: new PgRateLimitRepository(db),
     lists: new PgListRepository(db),
     leases: new PgLeaseRepository(db),
+    notifications: new PgNotificationOutboxRepository(db),
   };
 }

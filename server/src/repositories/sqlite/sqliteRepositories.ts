@@ -26,6 +26,7 @@ import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
 import { SqliteListRepository } from './SqliteListRepository.js';
 import { SqliteLeaseRepository } from './SqliteLeaseRepository.js';
+import { SqliteNotificationOutboxRepository } from './SqliteNotificationOutboxRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
@@ -55,5 +56,6 @@ export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Re
     rateLimits: new SqliteRateLimitRepository(db),
     lists: new SqliteListRepository(db),
     leases: new SqliteLeaseRepository(db),
+    notifications: new SqliteNotificationOutboxRepository(db),
   };
 }

@@ -57,6 +57,7 @@ export class PostgresStore implements Store {
   readonly rateLimits;
   readonly lists;
   readonly leases;
+  readonly notifications;
   private closed = false;
   /** Transactions holding one of the pool's connections now, and waiting for one (for /metrics). */
   private readonly transactions = { running: 0, waiting: 0 };
@@ -91,6 +92,7 @@ export class PostgresStore implements Store {
     this.rateLimits = read.rateLimits;
     this.lists = read.lists;
     this.leases = read.leases;
+    this.notifications = read.notifications;
   }
 
   /** Connects, migrates (under the migration lock) and opens the stored secrets' data key. */

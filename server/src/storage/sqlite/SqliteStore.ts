@@ -39,6 +39,7 @@ export class SqliteStore implements Store {
   readonly rateLimits;
   readonly lists;
   readonly leases;
+  readonly notifications;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -76,6 +77,7 @@ export class SqliteStore implements Store {
     this.rateLimits = read.rateLimits;
     this.lists = read.lists;
     this.leases = read.leases;
+    this.notifications = read.notifications;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
