@@ -32,6 +32,7 @@ export interface NotificationOutboxOptions {
 export class NotificationOutbox {
   private readonly ids = new WeakMap<IntentEvent, Map<Channel, string>>();
   private readonly poller: SerialPoller;
+  /** Messages this server has claimed and not sent yet (axiru_leases_held{job="notification"}). */
   private held = 0;
 
   constructor(private readonly store: Store, private readonly leases: Leases, private readonly options: NotificationOutboxOptions) {
@@ -66,7 +67,6 @@ export class NotificationOutbox {
     }
   }
 
-
   /** After the commit: the events to the notifiers; each row goes once its message was sent. */
   dispatch(events: readonly IntentEvent[]): void {
     const { slack, email } = this.options;
@@ -79,11 +79,6 @@ export class NotificationOutbox {
       });
     }
     this.leases.setHeld('notification', this.held);
-  }
-
-  /** Messages this server has claimed and not sent yet. */
-  get inFlight(): number {
-    return this.held;
   }
 
   private async settle(id: string): Promise<void> {
