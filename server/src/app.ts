@@ -10,6 +10,7 @@ import { ledgerNotifyPlugin } from './plugins/ledgerNotify.js';
 import { dbPlugin } from './plugins/db.js';
 import { BODY_LIMIT_BYTES, errorHandler, sendError } from './plugins/errorHandler.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { leasesPlugin } from './plugins/leases.js';
 import { projectionsPlugin, type ProjectionsPluginOptions } from './plugins/projections.js';
 import { safeError } from './plugins/logSerializers.js';
 import { rateLimitPlugin } from './plugins/rateLimit.js';
@@ -96,6 +97,7 @@ export const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(dbPlugin, { dataDir: options.dataDir, checkpointIntervalMs: options.checkpointIntervalMs, databaseUrl: options.databaseUrl });
   await fastify.register(repositoriesPlugin);
   await fastify.register(metricsPlugin, { token: options.metricsToken });
+  await fastify.register(leasesPlugin);
   await fastify.register(projectionsPlugin, options.projections ?? {});
   await fastify.register(servicesPlugin, {
     maxBatch: options.maxBatch, maxBatchPerOrg: options.maxBatchPerOrg, clock: options.clock,

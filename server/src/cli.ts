@@ -221,7 +221,7 @@ export function registerCommands(program: Command, io: CliIo = defaultIo): void 
     .description('re-wrap the secrets\' data key under a new key (AXIRU_SECRETS_NEW_KEY, or a new key file); running servers keep working')
     .addOption(dataOption())
     .addOption(databaseUrlOption())
-    .action((options: { data?: string }) => import('./secrets/secretsCli.js').then((cli) => cli.secretsRotate(io, options)));
+    .action((options: { data?: string; databaseUrl?: string }) => import('./secrets/secretsCli.js').then((cli) => cli.secretsRotate(io, options)));
 
   const audit = program.command('audit').description('audit the ledger');
   audit

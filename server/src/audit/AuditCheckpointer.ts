@@ -1,6 +1,7 @@
 import type { Store } from '../repositories/types.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import { catchUpTree, signCheckpointAt } from './signCheckpoint.js';
+import type { Leases } from '../services/leases.js';
 
 export interface AuditCheckpointerOptions {
   /** A checkpoint at every multiple of this many records. */
@@ -8,6 +9,14 @@ export interface AuditCheckpointerOptions {
   /** A checkpoint at the head once records have waited this long without one. */
   readonly intervalMs: number;
   readonly clock: () => Date;
+  /**
+   * This server's leases (several servers on one database): an organisation's checkpoints are
+   * signed by the server holding its `checkpoint` lease, so the servers do not queue up on its
+   * lock to find the work done. (No tree size can be signed twice whatever happens: each
+   * signing reads the latest checkpoint under the organisation's lock, and the table's key is
+   * the organisation and tree size.)
+   */
+  readonly leases?: Leases;
 }
 
 /**
@@ -61,7 +70,7 @@ export class AuditCheckpointer {
       const every = this.options.everyRecords;
       const due = Math.floor(head / every) * every > covered || now.getTime() - since >= this.options.intervalMs;
       if (!due) continue;
-      const made = await this.store.transaction(async (tx) => {
+      const sign = () => this.store.transaction(async (tx) => {
         const size = await catchUpTree(tx, orgId);
         const last = (await tx.checkpoints.latest(orgId))?.tree_size ?? 0;
         const out: SignedCheckpoint[] = [];
@@ -70,6 +79,10 @@ export class AuditCheckpointer {
         if (timeUp && size > Math.max(last, out[out.length - 1]?.tree_size ?? 0)) out.push(await signCheckpointAt(tx, orgId, size, now));
         return out;
       });
+      const leased = this.options.leases ? await this.options.leases.withLease('checkpoint', orgId, sign) : await sign();
+      // Another server holds the lease: it signs this organisation's checkpoints.
+      if (leased === null) continue;
+      const made = leased;
       signed.push(...made);
       const latest = made[made.length - 1]?.tree_size ?? covered;
       if (latest >= head) this.waitingSince.delete(orgId);

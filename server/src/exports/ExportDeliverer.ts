@@ -10,6 +10,7 @@ import { createSink, settingsOf, toExportEvent } from './createSink.js';
 import { DeliveryError, type ExportBatch, type Sink } from './Sink.js';
 import { SerialPoller } from '../services/SerialPoller.js';
 import { backoffMs } from '../services/backoff.js';
+import type { Leases } from '../services/leases.js';
 
 export interface ExportDelivererOptions {
   /** The time source of backoff and of last_success_at / last_error_at. */
@@ -22,6 +23,11 @@ export interface ExportDelivererOptions {
   /** Batches one sink may send in one run before the others get their turn. */
   readonly maxBatchesPerRun?: number;
   readonly onError?: (error: unknown, sinkId: string | null) => void;
+  /**
+   * This server's leases (several servers on one database): a sink is sent by the server that
+   * holds its lease; without, this process sends every sink.
+   */
+  readonly leases?: Leases;
 }
 
 
@@ -64,13 +70,45 @@ export class ExportDeliverer {
       }
     }
     const now = this.options.clock().getTime();
-    let active = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
-    // Round-robin: each round sends one batch of every sink that has more, in parallel (sinks are
-    // independent: a slow or failing receiver does not hold up the others), so an organisation
-    // with a long backlog gets one batch per round like everyone else, and records another
-    // organisation seals meanwhile go out in the next round, not after the backlog's run.
+    const due = rows.filter((row) => row.next_attempt_ms === null || row.next_attempt_ms <= now);
+    const leases = this.options.leases;
+    if (!leases) return await this.deliverRounds(due);
+    // A sink with nothing after its cursor is not claimed (no lease writes while idle).
+    const heads = new Map<string, number>();
+    for (const row of due) if (!heads.has(row.org_id)) heads.set(row.org_id, (await this.store.ledger.head(row.org_id))?.seq ?? 0);
+    // Each claimed lease is renewed while this run lasts (a slow receiver keeps it, bounded
+    // by the send timeout); one found lost is dropped before the sink's next batch.
+    const held = new Map<string, ReturnType<Leases['keep']>>();
+    try {
+      for (const row of due) {
+        if ((heads.get(row.org_id) ?? 0) <= row.cursor_seq) continue;
+        if (await leases.claim('export', row.id)) held.set(row.id, leases.keep('export', row.id));
+      }
+      if (held.size === 0) return 0;
+      // Read again after taking the leases: another server may have moved the cursors since.
+      const fresh = (await this.store.exportSinks.active()).filter((row) => held.has(row.id)
+        && (row.next_attempt_ms === null || row.next_attempt_ms <= now));
+      return await this.deliverRounds(fresh, async (row) => held.get(row.id)?.lost() === false);
+    } finally {
+      for (const lease of held.values()) await lease.release();
+    }
+  }
+
+  /**
+   * Round-robin: each round sends one batch of every sink that has more, in parallel (sinks are
+   * independent: a slow or failing receiver does not hold up the others), so an organisation
+   * with a long backlog gets one batch per round like everyone else, and records another
+   * organisation seals meanwhile go out in the next round, not after the backlog's run.
+   * `stillHeld` says whether this server still holds a sink's lease, before each batch after the first.
+   */
+  private async deliverRounds(due: readonly ExportSinkRow[], stillHeld?: (row: ExportSinkRow) => Promise<boolean>): Promise<number> {
+    let active = [...due];
     let delivered = 0;
     for (let round = 0; round < (this.options.maxBatchesPerRun ?? 20) && active.length > 0 && !this.poller.stopped; round += 1) {
+      if (round > 0 && stillHeld) {
+        const held = await Promise.all(active.map((row) => stillHeld(row).catch(() => false)));
+        active = active.filter((_, index) => held[index]);
+      }
       const sent = await Promise.all(active.map((row) => this.deliverBatch(row).catch((error: unknown) => {
         this.options.onError?.(error, row.id);
         return null;
@@ -126,8 +164,10 @@ export class ExportDeliverer {
       return null;
     }
     const at = this.options.clock().toISOString();
-    await this.store.transaction((tx) => tx.exportSinks.advance(row.id, from, from + count, at));
-    return { count, toSeq: from + count };
+    // False when another server moved the cursor meanwhile (this one's lease had run out): the
+    // batch was a duplicate the record hashes tell apart; the next run starts from the cursor.
+    const advanced = await this.store.transaction((tx) => tx.exportSinks.advance(row.id, from, from + count, at));
+    return advanced ? { count, toSeq: from + count } : null;
   }
 
   private async fail(row: ExportSinkRow, error: unknown): Promise<void> {

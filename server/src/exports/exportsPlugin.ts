@@ -27,6 +27,7 @@ export const exportsPlugin = fp<ExportsPluginOptions>(async (app, options) => {
     clock: app.clock,
     ...(options.retryBaseMs !== undefined ? { baseDelayMs: options.retryBaseMs } : {}),
     onError: (error, sinkId) => app.log.warn({ err: error, sink: sinkId }, 'export delivery failed; it will be retried'),
+    leases: app.leases,
   });
   app.decorate('exportDeliverer', deliverer);
   app.addHook('onReady', async () => {
@@ -36,4 +37,4 @@ export const exportsPlugin = fp<ExportsPluginOptions>(async (app, options) => {
   app.addHook('onClose', async () => {
     await deliverer.stop();
   });
-}, { name: 'axiru-exports', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-services', 'axiru-metrics'] });
+}, { name: 'axiru-exports', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-services', 'axiru-metrics', 'axiru-leases'] });

@@ -39,6 +39,7 @@ export const auditCheckpointsPlugin = fp<AuditCheckpointsOptions>(async (app, op
     everyRecords: options.everyRecords ?? config.checkpointRecords,
     intervalMs: options.intervalMs ?? config.checkpointIntervalMs,
     clock: app.clock,
+    leases: app.leases,
   });
   app.decorate('auditCheckpoints', checkpointer);
   checkpointer.start(options.pollMs ?? 1000);

@@ -81,6 +81,29 @@ export const metricsPlugin = fp<MetricsPluginOptions>(async (app, options) => {
       for (const [reason, count] of Object.entries(app.db?.checkpoints ?? {})) this.set({ reason }, count);
     },
   });
+  if (app.postgres) {
+    const postgres = app.postgres;
+    new Gauge<'state'>({
+      name: 'axiru_db_pool_connections',
+      help: 'PostgreSQL pool of this server: max (its size), busy (held by a transaction), idle (the rest)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect: function collect(this: Gauge<'state'>) {
+        const pool = postgres.poolStats();
+        this.set({ state: 'max' }, pool.max);
+        this.set({ state: 'busy' }, pool.busy);
+        this.set({ state: 'idle' }, Math.max(0, pool.max - pool.busy));
+      },
+    });
+    new Gauge({
+      name: 'axiru_db_pool_waiting',
+      help: 'Transactions of this server waiting for a PostgreSQL connection (the pool is exhausted while above 0)',
+      registers: [registry],
+      collect: function collect(this: Gauge) {
+        this.set(postgres.poolStats().waiting);
+      },
+    });
+  }
   app.decorate('metrics', metrics);
 
   app.get('/metrics', {

@@ -42,6 +42,7 @@ export const replayStripePlugin = fp<ReplayStripeOptions>(async (app, options) =
     dataDir: options.dataDir,
     clock: app.clock,
     onError: (error, replayId) => app.log.error({ err: error, replayId }, 'a replay failed'),
+    leases: app.leases,
   });
   app.decorate('replays', replays);
   app.decorate('stripeWebhooks', new StripeWebhookService(app.store, app.actions, { clock: app.clock }));
@@ -54,13 +55,22 @@ export const replayStripePlugin = fp<ReplayStripeOptions>(async (app, options) =
   };
   const timer = setInterval(sweep, RETENTION_SWEEP_MS);
   timer.unref();
-  app.addHook('onReady', async () => {
+  const failInterrupted = async (): Promise<void> => {
     const interrupted = await replays.failInterrupted();
-    if (interrupted > 0) app.log.warn({ interrupted }, 'replays interrupted by a restart were marked failed');
+    if (interrupted > 0) app.log.warn({ interrupted }, 'replays interrupted by a restart (or a server that stopped) were marked failed');
+  };
+  // A replay of a server that died while others run is failed once its lease ran out.
+  const interruptions = setInterval(() => {
+    failInterrupted().catch((error: unknown) => app.log.warn({ err: error }, 'looking for interrupted replays failed'));
+  }, app.leases.leaseMs);
+  interruptions.unref();
+  app.addHook('onReady', async () => {
+    await failInterrupted();
     sweep();
   });
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    clearInterval(interruptions);
     await replays.idle();
   });
 }, { name: 'axiru-replay-stripe', fastify: '5.x', dependencies: ['axiru-services'] });

@@ -6,6 +6,7 @@ import { IntentActions, type EventSink, type IntentEvent } from '../services/Int
 import { enqueueWebhookEvents, WebhookDeliverer } from '../services/webhooks.js';
 import { SlackNotifier } from '../services/slack.js';
 import { EmailNotifier, type EmailSettings } from '../services/email.js';
+import { NotificationOutbox } from '../services/notificationOutbox.js';
 import { PolicyCache } from '../services/PolicyCache.js';
 import { PolicyService } from '../services/PolicyService.js';
 import { ShadowService } from '../services/ShadowService.js';
@@ -69,6 +70,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     clock,
     ...(options.webhookRetryBaseMs !== undefined ? { baseDelayMs: options.webhookRetryBaseMs } : {}),
     onError: (error) => app.log.warn({ err: error }, 'webhook delivery run failed'),
+    leases: app.leases,
   });
   app.decorate('webhooks', webhooks);
   // Deliveries are queued in the transaction that seals their event, then sent after it commits.
@@ -76,6 +78,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   const queuedDeliveries = new WeakSet<readonly IntentEvent[]>();
   const onEvents: EventSink = async (tx, events) => {
     if (await enqueueWebhookEvents(tx, events, clock()) > 0) queuedDeliveries.add(events);
+    await outbox.enqueue(tx, events, clock());
   };
   const slack = new SlackNotifier(app.store, {
     slackApiUrl: options.slackApiUrl,
@@ -96,14 +99,18 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     },
   }) : null;
   app.decorate('email', email);
+  // Approval messages are written with their events and sent after the commit; ones a server
+  // that stopped left unsent are sent by another after their lease (services/notificationOutbox.ts).
+  const outbox = new NotificationOutbox(app.store, app.leases, {
+    slack, email, onError: (error) => app.log.warn({ err: error }, 'the approval message outbox failed'),
+  });
   app.decorate('clock', clock);
   const ledgerFeed = new LedgerFeed();
   app.decorate('ledgerFeed', ledgerFeed);
   const afterCommit = (events: readonly IntentEvent[]): void => {
     ledgerFeed.committed();
     if (queuedDeliveries.has(events)) webhooks.kick();
-    slack.handle(events);
-    email?.handle(events);
+    outbox.dispatch(events);
   };
   const storageHealth = new StorageHealth();
   app.decorate('storageHealth', storageHealth);
@@ -147,6 +154,7 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
   }, 60_000);
   sweep.unref();
   webhooks.start(options.webhookPollMs ?? 1000);
+  outbox.start(options.webhookPollMs ?? 1000);
   // Idempotency keys are only honoured for 24 hours; older rows are deleted hourly.
   const purge = setInterval(() => {
     const before = clock().getTime() - IDEMPOTENCY_TTL_MS;
@@ -162,10 +170,11 @@ export const servicesPlugin = fp<ServicesPluginOptions>(async (app, options) => 
     clearInterval(sweep);
     await decisions.drain();
     await webhooks.stop();
+    await outbox.stop();
     await slack.idle();
     if (email) {
       await email.idle();
       email.close();
     }
   });
-}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics', 'axiru-projections'] });
+}, { name: 'axiru-services', fastify: '5.x', dependencies: ['axiru-repositories', 'axiru-metrics', 'axiru-leases', 'axiru-projections'] });

@@ -286,6 +286,17 @@ export interface WebhookDelivery {
   readonly delivered_at: string | null;
 }
 
+/** Who claims due deliveries, and for how long (the lease; see server/README.md, "Running several servers"). */
+export interface DeliveryClaim {
+  readonly holder: string;
+  readonly leaseMs: number;
+}
+
+/** A due delivery as claimed: `taken_over` when another server had claimed it and never recorded an attempt. */
+export interface ClaimedDelivery extends WebhookDelivery {
+  readonly taken_over: boolean;
+}
+
 export interface WebhookRepository {
   createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   getEndpoint(orgId: string, id: string): Promise<WebhookEndpoint | null>;
@@ -298,7 +309,7 @@ export interface WebhookRepository {
    * organisation (each one's oldest, then each one's second oldest, …), so one organisation's
    * backlog never fills a run.
    */
-  dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]>;
+  dueDeliveries(nowMs: number, limit: number, claim: DeliveryClaim): Promise<readonly ClaimedDelivery[]>;
   /** Newest first. */
   deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]>;
   recordAttempt(id: string, update: Pick<WebhookDelivery, 'status' | 'attempts' | 'next_attempt_ms' | 'last_status' | 'last_error' | 'delivered_at'>): Promise<void>;
@@ -500,6 +511,49 @@ export interface ExportSinkRepository {
   recordFailure(id: string, failure: { attempts: number; next_attempt_ms: number; last_error: string; last_error_at: string }): Promise<void>;
 }
 
+/** A lease just taken or renewed. */
+export interface LeaseClaim {
+  /** The lease was another server's and ran out without being given back (that server stopped or died). */
+  readonly takenOver: boolean;
+}
+
+/**
+ * Leases on background work shared by the servers of one database: (job, key) is held by one
+ * holder until `until_ms`; another holder gets it only after that (or once it was released).
+ */
+export interface LeaseRepository {
+  /** Takes the lease, or renews it when `holder` has it; null while another holder's lease runs. */
+  claim(job: string, key: string, holder: string, nowMs: number, untilMs: number): Promise<LeaseClaim | null>;
+  /** Gives the lease back (only `holder`'s), so another server need not wait for it to run out. */
+  release(job: string, key: string, holder: string): Promise<void>;
+  /** The keys of `job` whose lease runs at `nowMs` (any holder). */
+  live(job: string, nowMs: number): Promise<readonly string[]>;
+}
+
+/** An approval message to send (Slack or email), written with the event it tells of. */
+export interface OutboxNotification {
+  readonly id: string;
+  readonly org_id: string;
+  readonly channel: 'slack' | 'email';
+  /** The event as JSON. */
+  readonly event: string;
+  /** When the claim of `claimed_by` runs out (real time, ms). */
+  readonly next_attempt_ms: number;
+  readonly claimed_by: string;
+  readonly created_at: string;
+}
+
+/** The outbox of approval messages (15_leases.sql): sent by the committing server, or after its lease by another. */
+export interface NotificationOutboxRepository {
+  enqueue(row: OutboxNotification): Promise<void>;
+  /** Whether any row of `channels` is due at `nowMs` (a read, so that idle polls write nothing). */
+  anyDue(nowMs: number, channels: readonly OutboxNotification['channel'][]): Promise<boolean>;
+  /** Claims due rows of `channels`, oldest first, for `claim.holder` until nowMs + claim.leaseMs. */
+  claimDue(nowMs: number, limit: number, channels: readonly OutboxNotification['channel'][], claim: DeliveryClaim): Promise<readonly (OutboxNotification & { taken_over: boolean })[]>;
+  /** The message went out (or failed for good): the row goes. */
+  done(id: string): Promise<void>;
+}
+
 /** Where each projection (server/src/projections) stands in each organisation's chain. */
 export interface ProjectionRepository {
   /** The seq of the last record of `orgId` applied to `projection` (0: none). */
@@ -565,6 +619,8 @@ export interface Repositories {
   readonly projections: ProjectionRepository;
   readonly sso: SsoRepository;
   readonly lists: ListRepository;
+  readonly leases: LeaseRepository;
+  readonly notifications: NotificationOutboxRepository;
 }
 
 /** An organisation's OpenID Connect settings (the client secret in the clear here, sealed at rest). */

@@ -81,6 +81,29 @@ export interface Rotation {
   readonly to: string;
 }
 
+/** The new wrapping of the stored data key under `next`, checked against `current`. */
+export interface RotationPlan extends Rotation {
+  readonly wrapping: Pick<SecretKeyRow, 'wrapped' | 'kek_id' | 'kek_source' | 'kdf_salt' | 'wrapped_at'>;
+}
+
+/** Checks that `current` unwraps `row` and that `next` is another key; the row's new wrapping. */
+export function planRotation(row: SecretKeyRow | null, current: KekSpec, next: KekSpec, now: Date = new Date()): RotationPlan {
+  if (row === null) throw new SecretsError('this installation has no secrets key yet; start the server once first');
+  const dataKey = tryUnwrap(row, current);
+  if (dataKey === null) throw new SecretsError(`${current.setting} does not unwrap the stored data key ${row.id} (wrapped under ${describe(row)})`);
+  const kek = deriveKek(next, null);
+  if (kek.id === row.kek_id) throw new SecretsError('the new key is the key the data key is already wrapped under');
+  return { dataKeyId: row.id, from: row.kek_id, to: kek.id, wrapping: wrap(kek, row.id, dataKey, now) };
+}
+
+/** After the new wrapping committed: the new key file replaces the old one (or the old one goes). */
+export function finishRotation(current: KekSpec, next: KekSpec, dataDir: string): void {
+  if (next.source === 'file') renameSync(next.path, join(dataDir, KEY_FILE));
+  else if (current.source === 'file') rmSync(current.path, { force: true });
+}
+
+export const CONCURRENT_ROTATION = 'another rotation changed the data key\'s wrapping at the same time; run the rotation again';
+
 /**
  * Re-wraps the data key under `next`. `commit` runs the row update in a write transaction.
  * A new key file is written beside the old one first and renamed over it only after the
@@ -90,15 +113,9 @@ export function rotateKeyring(
   store: SecretKeyStore, current: KekSpec, next: KekSpec, dataDir: string,
   commit: (update: () => boolean) => boolean, now: Date = new Date(),
 ): Rotation {
-  const row = store.current();
-  if (row === null) throw new SecretsError('this data folder has no secrets key yet; start the server once first');
-  const dataKey = tryUnwrap(row, current);
-  if (dataKey === null) throw new SecretsError(`${current.setting} does not unwrap the stored data key ${row.id} (wrapped under ${describe(row)})`);
-  const kek = deriveKek(next, null);
-  if (kek.id === row.kek_id) throw new SecretsError('the new key is the key the data key is already wrapped under');
-  const updated = commit(() => store.rewrap(row.id, row.kek_id, wrap(kek, row.id, dataKey, now)));
-  if (!updated) throw new SecretsError('another rotation changed the data key\'s wrapping at the same time; run the rotation again');
-  if (next.source === 'file') renameSync(next.path, join(dataDir, KEY_FILE));
-  else if (current.source === 'file') rmSync(current.path, { force: true });
-  return { dataKeyId: row.id, from: row.kek_id, to: kek.id };
+  const plan = planRotation(store.current(), current, next, now);
+  const updated = commit(() => store.rewrap(plan.dataKeyId, plan.from, plan.wrapping));
+  if (!updated) throw new SecretsError(CONCURRENT_ROTATION);
+  finishRotation(current, next, dataDir);
+  return { dataKeyId: plan.dataKeyId, from: plan.from, to: plan.to };
 }

@@ -1,4 +1,5 @@
-// `axiru secrets rotate --data DIR`: re-wraps the data key under a new key-encryption key.
+// `axiru secrets rotate --data DIR` (or `--database-url URL`, rotatePostgres.ts): re-wraps the
+// data key under a new key-encryption key.
 // Only the wrapped data key changes (one row), so servers running on the same data folder keep
 // reading and writing secrets throughout; they need the new key only at their next start.
 
@@ -13,13 +14,16 @@ import {
   configuredKek, kekFromValue, NEXT_KEY_FILE, SECRETS_KEY_ENV, SECRETS_NEW_KEY_ENV, writeKeyFile, type KekSpec,
 } from './keyEncryptionKey.js';
 import { rotateKeyring } from './Keyring.js';
+import { rotatePostgresSecrets } from './rotatePostgres.js';
 
 export function secretsRotate(io: CliIo, options: { data?: string | undefined; databaseUrl?: string | undefined }, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return run(io, async () => {
-    if (options.databaseUrl !== undefined || (env['AXIRU_DATABASE_URL'] ?? '').trim() !== '') {
-      throw new CliError('axiru secrets rotate works on SQLite data folders only; a PostgreSQL installation cannot rotate its key yet');
+    const { dataDir, databaseUrl } = resolveConfig({ data: options.data, databaseUrl: options.databaseUrl }, env);
+    if (databaseUrl !== undefined) {
+      // The key file (when AXIRU_SECRETS_KEY is not set) is the one in --data, as for `axiru serve`.
+      await rotatePostgresSecrets(io, dataDir, databaseUrl, env);
+      return;
     }
-    const { dataDir } = resolveConfig({ data: options.data }, env);
     if (!databaseExists(dataDir)) throw new CliError(`no Axiru database in ${dataDir}; start the server once with: axiru serve --data ${dataDir}`);
     const current = configuredKek(dataDir, env, false);
     if (current === null) throw new CliError(`${dataDir} has no key file and ${SECRETS_KEY_ENV} is not set: set it to the key the secrets are wrapped under`);

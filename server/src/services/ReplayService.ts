@@ -6,7 +6,7 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
@@ -17,6 +17,7 @@ import { ApiError } from '../errors.js';
 import type { ReplayOrigin, ReplayResultRow, ReplayRow } from '../repositories/replayStripeTypes.js';
 import type { Organisation, Store } from '../repositories/types.js';
 import { uuidv7 } from './uuidv7.js';
+import type { Leases } from './leases.js';
 
 export const RETENTION_MS = 30 * 24 * 3_600_000;
 
@@ -28,6 +29,12 @@ export interface ReplayServiceOptions {
   readonly dataDir: string;
   readonly clock: () => Date;
   readonly onError?: (error: unknown, replayId: string) => void;
+  /**
+   * This server's leases (several servers on one database): a running replay is held under a
+   * `replay` lease, renewed while it runs, so another server marks it interrupted only once the
+   * lease ran out; the retention sweep runs under the `replay_retention` lease.
+   */
+  readonly leases?: Leases;
 }
 
 export interface NewReplay {
@@ -175,9 +182,19 @@ export class ReplayService {
       error_message: null,
       finished_at: null,
     };
-    await this.store.transaction((tx) => tx.replays.create(row));
+    // The lease comes first: from the moment the row says `running`, other servers see it held.
+    const leases = this.options.leases;
+    const held = leases && await leases.claim('replay', row.id) ? leases.keep('replay', row.id) : null;
+    try {
+      await this.store.transaction((tx) => tx.replays.create(row));
+    } catch (error) {
+      await held?.release();
+      throw error;
+    }
     const state: { rows: number; replayed: number } = { rows: 0, replayed: 0 };
-    const done = this.run(row, replay.policy.loaded, state, fill).catch((error: unknown) => this.options.onError?.(error, row.id));
+    const done = this.run(row, replay.policy.loaded, state, fill)
+      .catch((error: unknown) => this.options.onError?.(error, row.id))
+      .finally(() => held?.release());
     this.running.set(row.id, Object.assign(state, { done }));
     void done.finally(() => this.running.delete(row.id));
     return row;
@@ -282,6 +299,13 @@ export class ReplayService {
    * than 30 days ago (by the app's clock) and keeps its report without row-level parts.
    */
   async purgeExpired(): Promise<number> {
+    const leases = this.options.leases;
+    const total = leases ? await leases.withLease('replay_retention', 'all', () => this.purgeRows()) ?? 0 : await this.purgeRows();
+    await this.removeLocalExpired();
+    return total;
+  }
+
+  private async purgeRows(): Promise<number> {
     let total = 0;
     for (;;) {
       const due = await this.store.replays.dueForDeletion(this.options.clock().getTime(), 100);
@@ -295,9 +319,27 @@ export class ReplayService {
     }
   }
 
-  /** Replays left `running` by a previous process never finish: they are marked failed. */
+  /**
+   * A replay's files live on the server that ran it; the sweep that marked it deleted may have
+   * run on another. Each server removes its own folders past retention (the id is a UUIDv7,
+   * whose first 48 bits are the replay's creation time in ms).
+   */
+  private async removeLocalExpired(): Promise<void> {
+    const names = await readdir(join(this.options.dataDir, 'replays')).catch(() => [] as string[]);
+    const now = this.options.clock().getTime();
+    for (const name of names) {
+      const match = /^rpl_([0-9a-f]{12})[0-9a-f]{20}$/.exec(name);
+      if (match && parseInt(match[1]!, 16) + RETENTION_MS <= now && !this.running.has(name)) await this.discard(name);
+    }
+  }
+
+  /**
+   * Replays left `running` by a server that stopped never finish: they are marked failed. A
+   * replay whose `replay` lease still runs is another live server's, and is left alone.
+   */
   async failInterrupted(): Promise<number> {
-    const stale = (await this.store.replays.running()).filter((row) => !this.running.has(row.id));
+    const held = new Set(this.options.leases ? await this.options.leases.live('replay') : []);
+    const stale = (await this.store.replays.running()).filter((row) => !this.running.has(row.id) && !held.has(row.id));
     for (const row of stale) {
       await this.store.transaction((tx) => tx.replays.finish(row.id, {
         status: 'failed', rows: row.rows, file_bytes: row.file_bytes, report: null, error_code: 'interrupted',

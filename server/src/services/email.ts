@@ -83,12 +83,18 @@ export function approvalRequestEmail(event: IntentEvent, link: string | null): {
 }
 
 export class EmailNotifier {
-  private readonly sends: SendQueue<IntentEvent>;
+  private readonly sends: SendQueue<{ event: IntentEvent; settled?: ((event: IntentEvent) => Promise<void>) | undefined }>;
   private readonly transport: Transporter;
   private baseUrl: string | null;
 
   constructor(private readonly store: Store, private readonly cache: PolicyCache, private readonly options: EmailOptions) {
-    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error));
+    this.sends = new SendQueue(async ({ event, settled }) => {
+      try {
+        await this.send(event);
+      } finally {
+        await settled?.(event);
+      }
+    }, (error) => this.options.onError?.(error));
     this.transport = nodemailer.createTransport(options.smtpUrl);
     this.baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? null;
   }
@@ -98,9 +104,14 @@ export class EmailNotifier {
     this.baseUrl ??= url.replace(/\/+$/, '');
   }
 
-  /** Queues the messages of committed events (new approval requests and how they ended). */
-  handle(events: readonly IntentEvent[]): void {
-    this.sends.push(events.filter((event) => event.intent_id !== null && (event.type === 'intent.pending_approval' || event.type in RESOLUTIONS)));
+  /** New approval requests and how they ended. */
+  wants(event: IntentEvent): boolean {
+    return event.intent_id !== null && (event.type === 'intent.pending_approval' || event.type in RESOLUTIONS);
+  }
+
+  /** Queues the messages of committed events; `settled` hears each one's end (the outbox row goes). */
+  handle(events: readonly IntentEvent[], settled?: (event: IntentEvent) => Promise<void>): void {
+    this.sends.push(events.filter((event) => this.wants(event)).map((event) => ({ event, settled })));
   }
 
   /** Resolves when every message queued so far was sent (or failed). */

@@ -6,7 +6,7 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import type { Store } from '../repositories/types.js';
+import type { Repositories, Store } from '../repositories/types.js';
 import { requestAmount, shown as text, wouldExecute, type EventData } from './approvalText.js';
 import type { IntentEvent } from './IntentActions.js';
 import { SendQueue } from './SendQueue.js';
@@ -81,10 +81,16 @@ export interface SlackNotifierOptions {
  * record: a failed post is logged and the request stays in the in-app queue and webhooks.
  */
 export class SlackNotifier {
-  private readonly sends: SendQueue<IntentEvent>;
+  private readonly sends: SendQueue<{ event: IntentEvent; settled?: ((event: IntentEvent) => Promise<void>) | undefined }>;
 
   constructor(private readonly store: Store, private readonly options: SlackNotifierOptions = {}) {
-    this.sends = new SendQueue((event) => this.send(event), (error) => this.options.onError?.(error), () => this.options.onSent?.());
+    this.sends = new SendQueue(async ({ event, settled }) => {
+      try {
+        await this.send(event);
+      } finally {
+        await settled?.(event);
+      }
+    }, (error) => this.options.onError?.(error), () => this.options.onSent?.());
   }
 
   client(token: string): WebClient {
@@ -94,9 +100,19 @@ export class SlackNotifier {
     });
   }
 
-  handle(events: readonly IntentEvent[]): void {
-    this.sends.push(events.filter((event) => event.intent_id !== null
-      && ['intent.pending_approval', 'intent.approved', 'intent.denied', 'intent.expired'].includes(event.type)));
+  /** Requests and how they ended, of intents (the outbox asks before writing a row). */
+  wants(event: IntentEvent): boolean {
+    return event.intent_id !== null && ['intent.pending_approval', 'intent.approved', 'intent.denied', 'intent.expired'].includes(event.type);
+  }
+
+  /** Whether the organisation has Slack set up (read in the events' transaction). */
+  async configured(tx: Repositories, orgId: string): Promise<boolean> {
+    return (await tx.slack.getSettings(orgId)) !== null;
+  }
+
+  /** Queues the messages of committed events; `settled` hears each one's end (the outbox row goes). */
+  handle(events: readonly IntentEvent[], settled?: (event: IntentEvent) => Promise<void>): void {
+    this.sends.push(events.filter((event) => this.wants(event)).map((event) => ({ event, settled })));
   }
 
   /** Resolves when every message queued so far was sent (or failed). */

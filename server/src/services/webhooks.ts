@@ -8,6 +8,7 @@ import type { Repositories, Store, WebhookDelivery } from '../repositories/types
 import { randomBase62 } from './apiKeys.js';
 import type { IntentEvent } from './IntentActions.js';
 import { SerialPoller } from './SerialPoller.js';
+import { DEFAULT_LEASE_MS, type Leases } from './leases.js';
 import { backoffMs, retryAfterMs } from './backoff.js';
 
 export const SIGNATURE_HEADER = 'axiru-signature';
@@ -100,6 +101,8 @@ export interface WebhookDelivererOptions {
   readonly maxAttempts?: number;
   readonly timeoutMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** This server's leases: a claimed delivery is this server's for `leaseMs` (default: one process, 60 s). */
+  readonly leases?: Leases;
 }
 
 /** Sends due deliveries. One run at a time; `kick()` asks for a run soon. */
@@ -130,8 +133,21 @@ export class WebhookDeliverer {
 
   private async attemptDue(): Promise<number> {
     if (this.poller.stopped) return 0;
-    const due = await this.store.webhooks.dueDeliveries(this.options.clock().getTime(), 50);
+    const leases = this.options.leases;
+    const claim = { holder: leases?.holder ?? 'local', leaseMs: leases?.leaseMs ?? DEFAULT_LEASE_MS };
+    const due = await this.store.webhooks.dueDeliveries(this.options.clock().getTime(), 50, claim);
     if (due.length === 0) return 0;
+    leases?.tookOver('webhook', due.filter((delivery) => delivery.taken_over).length);
+    leases?.setHeld('webhook', due.length);
+    try {
+      await this.attempt(due);
+    } finally {
+      leases?.setHeld('webhook', 0);
+    }
+    return due.length;
+  }
+
+  private async attempt(due: readonly WebhookDelivery[]): Promise<void> {
     const endpoints = new Map<string, Awaited<ReturnType<Store['webhooks']['getEndpoint']>>>();
     for (const delivery of due) {
       if (!endpoints.has(delivery.endpoint_id)) endpoints.set(delivery.endpoint_id, await this.store.webhooks.getEndpoint(delivery.org_id, delivery.endpoint_id));
@@ -162,7 +178,6 @@ export class WebhookDeliverer {
         }
       }
     });
-    return due.length;
   }
 
   private async send(

@@ -12,12 +12,18 @@ export interface LocalSmtp {
   /** smtp://127.0.0.1:PORT */
   readonly url: string;
   readonly received: ReceivedMail[];
+  /** Messages `hold` kept unanswered (the sender waits for the server's reply). */
+  readonly held: ReceivedMail[];
   close(): Promise<void>;
 }
 
-/** A real SMTP server (smtp-server) on 127.0.0.1 that keeps every message it accepts. */
-export async function startLocalSmtp(): Promise<LocalSmtp> {
+/**
+ * A real SMTP server (smtp-server) on 127.0.0.1 that keeps every message it accepts. A message
+ * `hold` returns true for is never answered (nor accepted): its sender hangs on it.
+ */
+export async function startLocalSmtp(hold?: (mail: ReceivedMail) => boolean): Promise<LocalSmtp> {
   const received: ReceivedMail[] = [];
+  const held: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -26,11 +32,16 @@ export async function startLocalSmtp(): Promise<LocalSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           raw: Buffer.concat(chunks).toString('utf8').replace(/=\r\n/g, ''),
-        });
+        };
+        if (hold?.(mail)) {
+          held.push(mail);
+          return;
+        }
+        received.push(mail);
         callback();
       });
     },
@@ -40,6 +51,7 @@ export async function startLocalSmtp(): Promise<LocalSmtp> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    held,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,5 @@
 import type { PgConnection } from '../../storage/postgres/PgConnection.js';
-import type { WebhookDelivery, WebhookEndpoint, WebhookRepository } from '../types.js';
+import type { ClaimedDelivery, DeliveryClaim, WebhookDelivery, WebhookEndpoint, WebhookRepository } from '../types.js';
 
 import type { SecretBox } from '../../secrets/SecretBox.js';
 import { SETTINGS } from '../../secrets/sealedColumns.js';
@@ -12,8 +12,8 @@ function endpointFromRow(row: EndpointRowText | undefined, secrets: SecretBox): 
   return row ? { ...row, secret: secrets.open(SETTINGS.webhookSecret, row.secret), events: JSON.parse(row.events) as string[] } : null;
 }
 
-/** How long a claimed delivery is left to its server (well above the 10 s send timeout). */
-export const DELIVERY_LEASE_MS = 60_000;
+const DELIVERY_COLUMNS = `id, org_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_ms,
+  last_status, last_error, created_at, delivered_at`;
 
 export class PgWebhookRepository implements WebhookRepository {
   private readonly insertEndpointStmt;
@@ -39,26 +39,29 @@ export class PgWebhookRepository implements WebhookRepository {
        VALUES (@id, @org_id, @endpoint_id, @event_id, @event_type, @payload, @status, @attempts, @next_attempt_ms,
          @last_status, @last_error, @created_at, @delivered_at)`,
     );
-    // Claims the due deliveries for DELIVERY_LEASE_MS: another server skips them (SKIP LOCKED,
+    // Claims the due deliveries for the lease (AXIRU_LEASE_MS): another server skips them (SKIP LOCKED,
     // then the moved next_attempt_ms); if this server dies before recording the attempt, they
     // are due again when the lease ends and a surviving server sends them.
     this.dueStmt = db.prepare(
       // Round-robin over organisations, as on SQLite: each one's oldest, then each one's second
       // oldest, … (the rank is taken in a subquery, since rows are locked only at the outer level).
-      `UPDATE webhook_deliveries SET next_attempt_ms = @lease
-       WHERE id IN (
-         SELECT d.id FROM webhook_deliveries d JOIN (
+      // `claimed_by` still set is a claim whose attempt was never recorded: its server died.
+      `UPDATE webhook_deliveries w SET next_attempt_ms = @lease, claimed_by = @holder
+       FROM (
+         SELECT d.id, d.claimed_by AS previous FROM webhook_deliveries d JOIN (
            SELECT id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY next_attempt_ms, id) AS org_rank
            FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= @now
          ) due ON due.id = d.id
          WHERE d.status = 'pending' AND d.next_attempt_ms <= @now
-         ORDER BY due.org_rank, d.next_attempt_ms, d.id LIMIT @limit FOR UPDATE OF d SKIP LOCKED)
-       RETURNING *`);
+         ORDER BY due.org_rank, d.next_attempt_ms, d.id LIMIT @limit FOR UPDATE OF d SKIP LOCKED) claimed
+       WHERE w.id = claimed.id
+       RETURNING w.id, w.org_id, w.endpoint_id, w.event_id, w.event_type, w.payload, w.status, w.attempts, w.next_attempt_ms,
+         w.last_status, w.last_error, w.created_at, w.delivered_at, COALESCE(claimed.previous <> @holder, false) AS taken_over`);
     this.deliveriesStmt = db.prepare(
-      'SELECT * FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`);
     this.attemptStmt = db.prepare(
       `UPDATE webhook_deliveries SET status = @status, attempts = @attempts, next_attempt_ms = @next_attempt_ms,
-         last_status = @last_status, last_error = @last_error, delivered_at = @delivered_at WHERE id = @id`);
+         last_status = @last_status, last_error = @last_error, delivered_at = @delivered_at, claimed_by = NULL WHERE id = @id`);
   }
 
   async createEndpoint(endpoint: WebhookEndpoint): Promise<void> {
@@ -86,8 +89,8 @@ export class PgWebhookRepository implements WebhookRepository {
     await this.insertDeliveryStmt.run(delivery);
   }
 
-  async dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]> {
-    const claimed = await this.dueStmt.all({ now: nowMs, lease: nowMs + DELIVERY_LEASE_MS, limit }) as WebhookDelivery[];
+  async dueDeliveries(nowMs: number, limit: number, claim: DeliveryClaim): Promise<readonly ClaimedDelivery[]> {
+    const claimed = await this.dueStmt.all({ now: nowMs, lease: nowMs + claim.leaseMs, holder: claim.holder, limit }) as ClaimedDelivery[];
     return claimed.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
 

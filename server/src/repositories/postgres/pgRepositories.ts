@@ -25,6 +25,8 @@ import { PgStripeRepository } from './PgStripeRepository.js';
 import { PgProjectionRepository } from './PgProjectionRepository.js';
 import { PgRateLimitRepository } from './PgRateLimitRepository.js';
 import { PgListRepository } from './PgListRepository.js';
+import { PgLeaseRepository } from './PgLeaseRepository.js';
+import { PgNotificationOutboxRepository } from './PgNotificationOutboxRepository.js';
 
 /** Every repository over one connection (the pool, or one transaction). */
 export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositories {
@@ -53,5 +55,7 @@ export function pgRepositories(db: PgConnection, secrets: SecretBox): Repositori
     sso: new PgSsoRepository(db, secrets),
     rateLimits: new PgRateLimitRepository(db),
     lists: new PgListRepository(db),
+    leases: new PgLeaseRepository(db),
+    notifications: new PgNotificationOutboxRepository(db),
   };
 }

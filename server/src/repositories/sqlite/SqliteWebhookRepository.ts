@@ -1,5 +1,5 @@
 import type { SqliteConnection } from '../../storage/sqlite/openSqlite.js';
-import type { WebhookDelivery, WebhookEndpoint, WebhookRepository } from '../types.js';
+import type { ClaimedDelivery, DeliveryClaim, WebhookDelivery, WebhookEndpoint, WebhookRepository } from '../types.js';
 
 import type { SecretBox } from '../../secrets/SecretBox.js';
 import { SETTINGS } from '../../secrets/sealedColumns.js';
@@ -11,6 +11,9 @@ interface EndpointRowText extends Omit<WebhookEndpoint, 'events'> {
 function endpointFromRow(row: EndpointRowText | undefined, secrets: SecretBox): WebhookEndpoint | null {
   return row ? { ...row, secret: secrets.open(SETTINGS.webhookSecret, row.secret), events: JSON.parse(row.events) as string[] } : null;
 }
+
+const DELIVERY_COLUMNS = `d.id, d.org_id, d.endpoint_id, d.event_id, d.event_type, d.payload, d.status, d.attempts, d.next_attempt_ms,
+  d.last_status, d.last_error, d.created_at, d.delivered_at`;
 
 export class SqliteWebhookRepository implements WebhookRepository {
   private readonly insertEndpointStmt;
@@ -39,13 +42,13 @@ export class SqliteWebhookRepository implements WebhookRepository {
     this.dueStmt = db.prepare(
       // Round-robin over organisations (each one's oldest, then each one's second oldest, …), so
       // one organisation's backlog cannot keep another's deliveries out of a run.
-      `SELECT d.* FROM webhook_deliveries d JOIN (
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN (
          SELECT id, ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY next_attempt_ms, id) AS org_rank
          FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_ms <= ?
        ) due ON due.id = d.id
        ORDER BY due.org_rank, d.next_attempt_ms, d.id LIMIT ?`);
     this.deliveriesStmt = db.prepare(
-      'SELECT * FROM webhook_deliveries WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE org_id = ? AND endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`);
     this.attemptStmt = db.prepare(
       `UPDATE webhook_deliveries SET status = @status, attempts = @attempts, next_attempt_ms = @next_attempt_ms,
          last_status = @last_status, last_error = @last_error, delivered_at = @delivered_at WHERE id = @id`);
@@ -71,8 +74,9 @@ export class SqliteWebhookRepository implements WebhookRepository {
     this.insertDeliveryStmt.run(delivery);
   }
 
-  async dueDeliveries(nowMs: number, limit: number): Promise<readonly WebhookDelivery[]> {
-    return this.dueStmt.all(nowMs, limit) as WebhookDelivery[];
+  // One process: no other server claims deliveries, so nothing is marked as claimed here.
+  async dueDeliveries(nowMs: number, limit: number, _claim: DeliveryClaim): Promise<readonly ClaimedDelivery[]> {
+    return (this.dueStmt.all(nowMs, limit) as WebhookDelivery[]).map((row) => ({ ...row, taken_over: false }));
   }
 
   async deliveries(orgId: string, endpointId: string, limit: number): Promise<readonly WebhookDelivery[]> {

@@ -25,6 +25,8 @@ import { SqliteStripeRepository } from './SqliteStripeRepository.js';
 import { SqliteProjectionRepository } from './SqliteProjectionRepository.js';
 import { SqliteRateLimitRepository } from './SqliteRateLimitRepository.js';
 import { SqliteListRepository } from './SqliteListRepository.js';
+import { SqliteLeaseRepository } from './SqliteLeaseRepository.js';
+import { SqliteNotificationOutboxRepository } from './SqliteNotificationOutboxRepository.js';
 
 /** Every repository over one connection (statements are prepared once, here). */
 export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Repositories {
@@ -53,5 +55,7 @@ export function sqliteRepositories(db: SqliteConnection, secrets: SecretBox): Re
     sso: new SqliteSsoRepository(db, secrets),
     rateLimits: new SqliteRateLimitRepository(db),
     lists: new SqliteListRepository(db),
+    leases: new SqliteLeaseRepository(db),
+    notifications: new SqliteNotificationOutboxRepository(db),
   };
 }

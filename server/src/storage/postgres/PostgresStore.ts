@@ -56,10 +56,15 @@ export class PostgresStore implements Store {
   readonly sso;
   readonly rateLimits;
   readonly lists;
+  readonly leases;
+  readonly notifications;
   private closed = false;
+  /** Transactions holding one of the pool's connections now, and waiting for one (for /metrics). */
+  private readonly transactions = { running: 0, waiting: 0 };
 
   private constructor(
     readonly sql: Sql, readonly secrets: SecretBox, readonly migrated: readonly number[], readonly url: string,
+    readonly poolSize: number,
   ) {
     const read = pgRepositories(new PgConnection(sql, false), secrets);
     this.organisations = read.organisations;
@@ -86,6 +91,8 @@ export class PostgresStore implements Store {
     this.sso = read.sso;
     this.rateLimits = read.rateLimits;
     this.lists = read.lists;
+    this.leases = read.leases;
+    this.notifications = read.notifications;
   }
 
   /** Connects, migrates (under the migration lock) and opens the stored secrets' data key. */
@@ -93,7 +100,7 @@ export class PostgresStore implements Store {
     const sql = openPostgres(options.url, { max: options.poolSize ?? 10 });
     try {
       const { migrated, result: secrets } = await migratePostgres(sql, (tx) => openSecrets(tx, options));
-      return new PostgresStore(sql, secrets, migrated, options.url);
+      return new PostgresStore(sql, secrets, migrated, options.url, options.poolSize ?? 10);
     } catch (error) {
       await sql.end({ timeout: 5 });
       if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^(ECONNREFUSED|ENOTFOUND|CONNECT_TIMEOUT)$/.test(error.code)) {
@@ -107,13 +114,34 @@ export class PostgresStore implements Store {
     for (let attempt = 1; ; attempt += 1) {
       if (this.closed) throw new Error('the store is closed');
       try {
-        return await this.sql.begin((tx) => work(pgRepositories(new PgConnection(tx, true), this.secrets))) as T;
+        this.transactions.waiting += 1;
+        let started = false;
+        try {
+          return await this.sql.begin((tx) => {
+            started = true;
+            this.transactions.waiting -= 1;
+            this.transactions.running += 1;
+            return work(pgRepositories(new PgConnection(tx, true), this.secrets));
+          }) as T;
+        } finally {
+          if (started) this.transactions.running -= 1;
+          else this.transactions.waiting -= 1;
+        }
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (attempt < MAX_ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
         throw error;
       }
     }
+  }
+
+  /**
+   * The pool as this server sees it: postgres.js does not publish its connection queues, so
+   * `busy` counts the connections held by a transaction (each holds one from BEGIN to COMMIT)
+   * and `waiting` the transactions queued for one; single statements share the others.
+   */
+  poolStats(): { max: number; busy: number; waiting: number } {
+    return { max: this.poolSize, busy: this.transactions.running, waiting: this.transactions.waiting };
   }
 
   refreshReads(): null {

@@ -38,6 +38,8 @@ export class SqliteStore implements Store {
   readonly sso;
   readonly rateLimits;
   readonly lists;
+  readonly leases;
+  readonly notifications;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,6 +76,8 @@ export class SqliteStore implements Store {
     this.sso = read.sso;
     this.rateLimits = read.rateLimits;
     this.lists = read.lists;
+    this.leases = read.leases;
+    this.notifications = read.notifications;
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
