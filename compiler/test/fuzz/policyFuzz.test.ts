@@ -48,7 +48,7 @@ describe(`policy fuzz (seed ${SEED}, ${COUNT} inputs)`, () => {
       let scanned = 0;
       try {
         result = compile(mutant.text);
-        scanned = policyParser().resyncScanned;
+        scanned = policyParser().work.scanned;
         const formatted = formatPolicy(mutant.text);
         expect(formatted.text === null || typeof formatted.text === 'string').toBe(true);
       } catch (error) {
