@@ -18,6 +18,11 @@ export class FollowStack {
     private readonly own: readonly TokenType[],
   ) {}
 
+  /** Whether `type` is in the innermost rule's own follow set (Chevrotain's isInCurrentRuleReSyncSet). */
+  follows(type: TokenType): boolean {
+    return this.own.includes(type);
+  }
+
   /**
    * The first follow that `token` matches, in Chevrotain's order (flattenFollowSet: the
    * outermost rule's follows first), or null. It depends only on the token's type.

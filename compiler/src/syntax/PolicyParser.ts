@@ -20,6 +20,17 @@ import { FollowStack } from './FollowStack.js';
 /** Past this many syntax errors the parser stops: a file that broken gains nothing from more. */
 export const MAX_SYNTAX_ERRORS = 200;
 
+/**
+ * Past this many rules unwound by syntax errors the parser stops at its next error. Chevrotain
+ * recovers from an error by leaving, one by one, the rules it is in until one can go on: an
+ * error inside 64 parentheses leaves some 200 rules, each a thrown exception. 200 such errors
+ * took a third of a second; 10,000 is 50 of them, and 200 errors a little under 50 rules deep.
+ */
+export const MAX_RULES_UNWOUND = 10_000;
+
+/** Why a parse stopped before the end of its input. */
+export type StopReason = 'errors' | 'unwinding';
+
 /** The parts of Chevrotain 11's recognizer (lib/src/parse/parser/traits/*.js) the overrides below use. */
 interface RecognizerInternals {
   readonly tokVector: readonly IToken[];
@@ -36,6 +47,9 @@ interface RecognizerInternals {
   moveToTerminatedState(): void;
 }
 
+const chevrotainRuleInvocation = (CstParser.prototype as unknown as { ruleInvocationStateUpdate(this: CstParser, shortName: number, fullName: string, idxInCallingRule: number): void })
+  .ruleInvocationStateUpdate;
+const chevrotainIsInResyncSet = (CstParser.prototype as unknown as { isInCurrentRuleReSyncSet(this: CstParser, type: TokenType): boolean }).isInCurrentRuleReSyncSet;
 const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, error: IRecognitionException): IRecognitionException }).SAVE_ERROR;
 const chevrotainRaiseNoAlt = (CstParser.prototype as unknown as { raiseNoAltException(this: CstParser, occurrence: number, errMsgTypes: string | undefined): never })
   .raiseNoAltException;
@@ -50,14 +64,16 @@ export interface ParseWork {
   /** Passes over the tokens (more than one only when the stack ran out: parse.ts), and the tokens they were given. */
   passes: number;
   tokens: number;
-  /** Re-sync searches of error recovery: one per rule a recognition error unwinds through. */
+  /** Re-sync searches of error recovery: one per rule a recognition error unwinds through, and one per attempt to recover inside a repetition. */
   searches: number;
+  /** Rules recognition errors unwound through (MAX_RULES_UNWOUND). */
+  unwound: number;
   /** Tokens those searches looked at (a remembered answer looks at none). */
   scanned: number;
 }
 
 export class PolicyParser extends CstParser {
-  work: ParseWork = { passes: 0, tokens: 0, searches: 0, scanned: 0 };
+  work: ParseWork = { passes: 0, tokens: 0, searches: 0, unwound: 0, scanned: 0 };
   /** Counts inputs, so that a FollowStack's last search is known to be about this one. */
   private input_ = 0;
   /** The outermost frames of the rule stacks seen, and how many stacks the tree holds. */
@@ -66,6 +82,9 @@ export class PolicyParser extends CstParser {
   /** The rule stack of the last search, frame by frame (frame keys and their FollowStacks). */
   private readonly lastFrames: number[] = [];
   private readonly lastStacks: FollowStack[] = [];
+  /** Rules entered so far, and when the last search was made: none entered since means its stack only lost frames. */
+  private entered = 0;
+  private enteredAtLastSearch = -1;
 
   constructor() {
     super(T.allTokens, {
@@ -91,12 +110,16 @@ export class PolicyParser extends CstParser {
   findReSyncTokenType(): TokenType {
     const self = this as unknown as RecognizerInternals;
     this.work.searches += 1;
-    const stack = this.currentFollowStack(self);
+    const { stack, inner } = this.currentFollowStack(self);
     const start = self.currIdx + 1;
     const last = stack.last;
     if (last !== null && last.input === this.input_ && last.from <= start && start <= last.at) return last.type;
+    // While an error unwinds, the search one rule deeper was just made from here: no token
+    // before the one it found matches its follows, and this stack's are among them.
+    const deeper = inner?.last;
+    const from = deeper !== undefined && deeper !== null && deeper.input === this.input_ && deeper.from <= start && start <= deeper.at ? deeper.at : start;
     // EOF is always among the follows and (virtually) at the end of the input, so this ends.
-    for (let at = start; ; at++) {
+    for (let at = from; ; at++) {
       this.work.scanned += 1;
       const type = stack.match(self.LA(at - self.currIdx));
       if (type !== null) {
@@ -106,18 +129,46 @@ export class PolicyParser extends CstParser {
     }
   }
 
+  /** Chevrotain's bookkeeping on entering a rule, counted (see currentFollowStack). */
+  ruleInvocationStateUpdate(shortName: number, fullName: string, idxInCallingRule: number): void {
+    this.entered += 1;
+    chevrotainRuleInvocation.call(this, shortName, fullName, idxInCallingRule);
+  }
+
+  /**
+   * Whether the re-sync token can follow the rule being parsed (Chevrotain's getCurrFollowKey),
+   * read off the last search's stack. Asked once in each rule a syntax error unwinds through:
+   * counted here (MAX_RULES_UNWOUND).
+   */
+  isInCurrentRuleReSyncSet(type: TokenType): boolean {
+    const self = this as unknown as RecognizerInternals;
+    this.unwound += 1;
+    this.work.unwound += 1;
+    const stack = this.lastStacks[self.RULE_STACK_IDX];
+    if (stack === undefined || this.lastStacks.length !== self.RULE_STACK_IDX + 1) return chevrotainIsInResyncSet.call(this, type);
+    return stack.follows(type);
+  }
+
   /** A frame of the rule stack as one number: the rule's short name and where it was called. */
   private static frameKey(rule: number, occurrence: number): number {
     return rule * 256 + occurrence;
   }
 
-  /** The FollowStack of the rules being parsed now. */
-  private currentFollowStack(self: RecognizerInternals): FollowStack {
+  /**
+   * The FollowStack of the rules being parsed now, and the last search's stack if it was this
+   * one plus one rule (as when an error unwinds by one rule).
+   */
+  private currentFollowStack(self: RecognizerInternals): { stack: FollowStack; inner: FollowStack | undefined } {
     const depth = self.RULE_STACK_IDX + 1;
-    // The frames shared with the last search's stack (all of them while an error unwinds).
-    let same = 0;
+    // The frames shared with the last search's stack. When no rule was entered since, the
+    // stack can only have lost frames: all of it is shared (so an error unwinding through the
+    // rules, one search per rule, costs a constant per rule). Otherwise they are compared.
+    const onlyLeft = this.entered === this.enteredAtLastSearch && depth <= this.lastFrames.length;
+    this.enteredAtLastSearch = this.entered;
+    let same = onlyLeft ? depth : 0;
     const shared = Math.min(depth, this.lastFrames.length);
     while (same < shared && this.lastFrames[same] === PolicyParser.frameKey(self.RULE_STACK[same]!, self.RULE_OCCURRENCE_STACK[same]!)) same++;
+    const inner = same === depth && this.lastStacks.length === depth + 1 ? this.lastStacks[depth] : undefined;
     this.lastFrames.length = same;
     this.lastStacks.length = same;
     if (this.followStackCount > MAX_FOLLOW_STACKS) {
@@ -147,7 +198,7 @@ export class PolicyParser extends CstParser {
       this.lastFrames.push(key);
       this.lastStacks.push(stack);
     }
-    return this.lastStacks[depth - 1]!;
+    return { stack: this.lastStacks[depth - 1]!, inner };
   }
 
   /** Per alternation (rule and occurrence), the lookahead paths its error message lists. */
@@ -200,32 +251,36 @@ export class PolicyParser extends CstParser {
     throw this.SAVE_ERROR(new NoViableAltException(message, self.LA(1), self.LA(0)));
   }
 
-  /** Errors recorded for the current input (Chevrotain's own `errors` is a copy made per read). */
+  /** Errors recorded for the current input (Chevrotain's own `errors` is a copy made per read), and rules unwound by them. */
   private recorded = 0;
+  private unwound = 0;
   /**
-   * The token of the first error past MAX_SYNTAX_ERRORS, where this parse stopped reading; null
+   * Where this parse stopped reading (the token of the error that stopped it) and why; null
    * while it has not. Cleared with the rest of the state when a new input is set.
    */
-  stoppedAt: IToken | null = null;
+  stopped: { readonly token: IToken; readonly why: StopReason } | null = null;
 
   override reset(): void {
     super.reset();
     this.input_ += 1;
     this.recorded = 0;
-    this.stoppedAt = null;
+    this.unwound = 0;
+    this.stopped = null;
   }
 
   /**
-   * Records an error as Chevrotain does, up to MAX_SYNTAX_ERRORS. The next one stops the parse
-   * where it stands: the parser is moved to the end of its input, so every rule still open
-   * finishes at once, as at the end of a file, and the tree holds everything read so far. The
-   * errors that finishing raises (a missing `)` in each open condition, ...) are not the file's
-   * and are not recorded. One pass, whatever the number of errors.
+   * Records an error as Chevrotain does, up to MAX_SYNTAX_ERRORS, and while the errors so far
+   * have unwound at most MAX_RULES_UNWOUND rules. Past either, the error stops the parse where
+   * it stands: the parser is moved to the end of its input, so every rule still open finishes
+   * at once, as at the end of a file, and the tree holds everything read so far. The errors
+   * that finishing raises (a missing `)` in each open condition, ...) are not the file's and
+   * are not recorded. One pass, whatever the number of errors.
    */
   SAVE_ERROR(error: IRecognitionException): IRecognitionException {
-    if (this.capturing || this.stoppedAt !== null) return error;
-    if (this.recorded >= MAX_SYNTAX_ERRORS) {
-      this.stoppedAt = error.token;
+    if (this.capturing || this.stopped !== null) return error;
+    const why: StopReason | null = this.recorded >= MAX_SYNTAX_ERRORS ? 'errors' : this.unwound > MAX_RULES_UNWOUND ? 'unwinding' : null;
+    if (why !== null) {
+      this.stopped = { token: error.token, why };
       (this as unknown as RecognizerInternals).moveToTerminatedState();
       return error;
     }

@@ -7,7 +7,7 @@ import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { lex } from './lex.js';
 import { lowerFile } from './lower.js';
 import { EOF } from 'chevrotain';
-import { MAX_SYNTAX_ERRORS, policyParser } from './PolicyParser.js';
+import { MAX_SYNTAX_ERRORS, policyParser, type StopReason } from './PolicyParser.js';
 
 export interface ParseResult {
   readonly file: PolicyFile;
@@ -24,9 +24,7 @@ export function parse(text: string): ParseResult {
     const atEnd = cut.token.tokenType === EOF;
     diagnostics.push({
       code: 'AX1001', severity: 'error',
-      message: cut.why === 'errors'
-        ? `more than ${MAX_SYNTAX_ERRORS} syntax errors${atEnd ? '' : '; the rest of the file was not read'}`
-        : 'too many syntax errors in a row to go on; the rest of the file was not read',
+      message: CUT_MESSAGES[cut.why] + (atEnd ? '' : '; the rest of the file was not read'),
       span: errorSpan(cut.token, undefined, lexed.tokens, text),
       help: 'fix the errors above this point first',
     });
@@ -45,24 +43,31 @@ export function parse(text: string): ParseResult {
   return { file, tokens: lexed.tokens, diagnostics };
 }
 
-type Cut = { readonly token: IToken; readonly why: 'errors' | 'depth' };
+type Cut = { readonly token: IToken; readonly why: StopReason | 'depth' };
+
+const CUT_MESSAGES: Readonly<Record<Cut['why'], string>> = {
+  errors: `more than ${MAX_SYNTAX_ERRORS} syntax errors`,
+  unwinding: 'too many syntax errors inside deeply nested conditions or examples',
+  depth: 'too many syntax errors in a row to go on',
+};
 
 /**
- * The parse of the tokens, and where reading stopped if it did. The parser stops by itself at
- * the error after its MAX_SYNTAX_ERRORS-th (PolicyParser.ts), in the same pass. And Chevrotain
+ * The parse of the tokens, and where reading stopped if it did. The parser stops by itself, in
+ * the same pass, at the error after its MAX_SYNTAX_ERRORS-th or once its errors have unwound
+ * MAX_RULES_UNWOUND rules (PolicyParser.ts). And Chevrotain
  * recovers from an error inside a repetition by re-entering the repetition, one stack frame
  * deeper each time: should that exhaust the stack, the prefix is halved and parsed again.
  */
 function parseBounded(parser: ReturnType<typeof policyParser>, tokens: readonly IToken[]): { cst: ReturnType<ReturnType<typeof policyParser>['file']>; cut: Cut | null } {
   let end = tokens.length;
-  parser.work = { passes: 0, tokens: 0, searches: 0, scanned: 0 };
+  parser.work = { passes: 0, tokens: 0, searches: 0, unwound: 0, scanned: 0 };
   for (;;) {
     parser.input = end === tokens.length ? (tokens as IToken[]) : tokens.slice(0, end);
     parser.work.passes += 1;
     parser.work.tokens += end;
     try {
       const cst = parser.file();
-      if (parser.stoppedAt !== null) return { cst, cut: { token: parser.stoppedAt, why: 'errors' } };
+      if (parser.stopped !== null) return { cst, cut: parser.stopped };
       return { cst, cut: end === tokens.length ? null : { token: tokens[end]!, why: 'depth' } };
     } catch (error) {
       if (error instanceof RangeError && end > 0) {
