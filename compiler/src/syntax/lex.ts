@@ -48,9 +48,9 @@ export function lex(text: string): LexResult {
 }
 
 /**
- * The stretches of text no token matched, in order: Chevrotain's lexer errors (a character
- * that can start a token but no token there, like a `$` without digits) and Unexpected runs
- * (characters that start none), adjacent ones joined, as Chevrotain's recovery alone reports them.
+ * The stretches of text no token matched, in order: Unexpected runs, and whatever Chevrotain's
+ * own lexer recovery still reports (nothing, as the tokens are: see tokens.ts), adjacent ones
+ * joined, as Chevrotain's recovery alone reports them.
  */
 function unexpectedRuns(errors: readonly ILexingError[], unexpected: readonly IToken[]): { offset: number; length: number }[] {
   const pieces = [...errors.map((e) => ({ offset: e.offset, length: e.length })), ...unexpected.map((t) => ({ offset: t.startOffset, length: t.image.length }))];
