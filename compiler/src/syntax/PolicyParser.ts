@@ -7,7 +7,6 @@ import {
   CstParser,
   EOF,
   NoViableAltException,
-  tokenMatcher,
   type CstNode,
   type IParserErrorMessageProvider,
   type IRecognitionException,
@@ -16,16 +15,21 @@ import {
 } from 'chevrotain';
 import * as T from './tokens.js';
 import { policyErrorMessages } from './errorMessages.js';
+import { FollowStack } from './FollowStack.js';
 
 /** Past this many syntax errors the parser stops: a file that broken gains nothing from more. */
 export const MAX_SYNTAX_ERRORS = 200;
 
-/** Thrown by the parser at its MAX_SYNTAX_ERRORS-th error; `at` is the index of the next token. */
-export class TooManySyntaxErrors extends Error {
-  constructor(readonly at: number) {
-    super(`more than ${MAX_SYNTAX_ERRORS} syntax errors`);
-  }
-}
+/**
+ * Past this many rules unwound by syntax errors the parser stops at its next error. Chevrotain
+ * recovers from an error by leaving, one by one, the rules it is in until one can go on: an
+ * error inside 64 parentheses leaves some 200 rules, each a thrown exception. 200 such errors
+ * took a third of a second; 10,000 is 50 of them, and 200 errors a little under 50 rules deep.
+ */
+export const MAX_RULES_UNWOUND = 10_000;
+
+/** Why a parse stopped before the end of its input. */
+export type StopReason = 'errors' | 'unwinding';
 
 /** The parts of Chevrotain 11's recognizer (lib/src/parse/parser/traits/*.js) the overrides below use. */
 interface RecognizerInternals {
@@ -38,22 +42,49 @@ interface RecognizerInternals {
   readonly RULE_STACK: readonly number[];
   readonly RULE_OCCURRENCE_STACK: readonly number[];
   readonly RULE_STACK_IDX: number;
-  flattenFollowSet(): readonly TokenType[];
+  shortRuleNameToFullName(shortName: number): string;
+  getFollowSetFromFollowKey(key: { ruleName: string; idxInCallingRule: number; inRule: string }): readonly TokenType[] | undefined;
+  moveToTerminatedState(): void;
 }
 
+const chevrotainRuleInvocation = (CstParser.prototype as unknown as { ruleInvocationStateUpdate(this: CstParser, shortName: number, fullName: string, idxInCallingRule: number): void })
+  .ruleInvocationStateUpdate;
+const chevrotainIsInResyncSet = (CstParser.prototype as unknown as { isInCurrentRuleReSyncSet(this: CstParser, type: TokenType): boolean }).isInCurrentRuleReSyncSet;
 const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR(this: CstParser, error: IRecognitionException): IRecognitionException }).SAVE_ERROR;
 const chevrotainRaiseNoAlt = (CstParser.prototype as unknown as { raiseNoAltException(this: CstParser, occurrence: number, errMsgTypes: string | undefined): never })
   .raiseNoAltException;
 
 type LookaheadPaths = Parameters<IParserErrorMessageProvider['buildNoViableAltMessage']>[0]['expectedPathsPerAlt'];
 
+/** Past this many rule stacks the tree of follow sets is dropped and grown again: memory stays bounded in a long-lived editor. */
+const MAX_FOLLOW_STACKS = 20_000;
+
+/** What parsing one text took (parse() sets it anew per text): the work bounds the fuzz test asserts. */
+export interface ParseWork {
+  /** Passes over the tokens (more than one only when the stack ran out: parse.ts), and the tokens they were given. */
+  passes: number;
+  tokens: number;
+  /** Re-sync searches of error recovery: one per rule a recognition error unwinds through, and one per attempt to recover inside a repetition. */
+  searches: number;
+  /** Rules recognition errors unwound through (MAX_RULES_UNWOUND). */
+  unwound: number;
+  /** Tokens those searches looked at (a remembered answer looks at none). */
+  scanned: number;
+}
+
 export class PolicyParser extends CstParser {
-  /** Re-sync answers for the current input: per follow-set stack, the last search's span and result. */
-  private resyncMemoInput: readonly IToken[] | null = null;
-  private readonly followsByStack = new Map<string, { readonly types: readonly TokenType[]; readonly byTokenType: Map<number, TokenType | null> }>();
-  /** Tokens the re-sync searches looked at since the caller last set it to 0 (parse() does, per text). */
-  resyncScanned = 0;
-  private readonly resyncMemo = new Map<string, { readonly from: number; readonly at: number; readonly type: TokenType }>();
+  work: ParseWork = { passes: 0, tokens: 0, searches: 0, unwound: 0, scanned: 0 };
+  /** Counts inputs, so that a FollowStack's last search is known to be about this one. */
+  private input_ = 0;
+  /** The outermost frames of the rule stacks seen, and how many stacks the tree holds. */
+  private readonly followStacks = new Map<number, FollowStack>();
+  private followStackCount = 0;
+  /** The rule stack of the last search, frame by frame (frame keys and their FollowStacks). */
+  private readonly lastFrames: number[] = [];
+  private readonly lastStacks: FollowStack[] = [];
+  /** Rules entered so far, and when the last search was made: none entered since means its stack only lost frames. */
+  private entered = 0;
+  private enteredAtLastSearch = -1;
 
   constructor() {
     super(T.allTokens, {
@@ -66,45 +97,108 @@ export class PolicyParser extends CstParser {
   }
 
   /**
-   * Chevrotain's error recovery (recoverable.js) looks, at every error, for the first token
-   * ahead that can follow one of the rules being parsed, scanning from the error each time:
-   * a run of errors over a long stretch of tokens re-scans it once per error, quadratic in the
-   * input. The answer from a position is the same for every position up to the token found,
-   * so the last search per follow-set stack is kept and reused: each token is scanned at most
-   * once per stack, the same answers as the original, in linear time.
+   * Chevrotain's error recovery (recoverable.js), at every error and again in every rule the
+   * error unwinds through, looks for the first token ahead that can follow one of the rules
+   * being parsed: it rebuilds the follow set of the whole rule stack and scans from the error.
+   * Both costs grow with the error count times the nesting depth times the distance scanned.
+   * Here the follow sets are a tree of stack frames (FollowStack): walking the current stack
+   * re-uses the frames of the previous search (an error unwinding pops one frame at a time),
+   * and a token type's match is asked once per stack. And the answer from a position is the
+   * same for every position up to the token found, so each stack keeps its last search: each
+   * token is scanned at most once per stack. The same answers as Chevrotain's, in linear time.
    */
   findReSyncTokenType(): TokenType {
     const self = this as unknown as RecognizerInternals;
-    if (self.tokVector !== this.resyncMemoInput) {
-      this.resyncMemoInput = self.tokVector;
-      this.resyncMemo.clear();
-    }
-    // The follow sets depend only on the rules being parsed and where each was called from.
-    const depth = self.RULE_STACK_IDX + 1;
-    const key = `${self.RULE_STACK.slice(0, depth).join(',')}|${self.RULE_OCCURRENCE_STACK.slice(0, depth).join(',')}`;
-    let follows = this.followsByStack.get(key);
-    if (follows === undefined) {
-      follows = { types: self.flattenFollowSet(), byTokenType: new Map() };
-      this.followsByStack.set(key, follows);
-    }
+    this.work.searches += 1;
+    const { stack, inner } = this.currentFollowStack(self);
     const start = self.currIdx + 1;
-    const known = this.resyncMemo.get(key);
-    if (known !== undefined && known.from <= start && start <= known.at) return known.type;
+    const last = stack.last;
+    if (last !== null && last.input === this.input_ && last.from <= start && start <= last.at) return last.type;
+    // While an error unwinds, the search one rule deeper was just made from here: no token
+    // before the one it found matches its follows, and this stack's are among them.
+    const deeper = inner?.last;
+    const from = deeper !== undefined && deeper !== null && deeper.input === this.input_ && deeper.from <= start && start <= deeper.at ? deeper.at : start;
     // EOF is always among the follows and (virtually) at the end of the input, so this ends.
-    for (let at = start; ; at++) {
-      this.resyncScanned += 1;
-      const token = self.LA(at - self.currIdx);
-      // Which follow a token matches depends only on its type: asked once per type and stack.
-      let type = follows.byTokenType.get(token.tokenTypeIdx);
-      if (type === undefined) {
-        type = follows.types.find((candidate) => tokenMatcher(token, candidate)) ?? null;
-        follows.byTokenType.set(token.tokenTypeIdx, type);
-      }
+    for (let at = from; ; at++) {
+      this.work.scanned += 1;
+      const type = stack.match(self.LA(at - self.currIdx));
       if (type !== null) {
-        this.resyncMemo.set(key, { from: start, at, type });
+        stack.last = { input: this.input_, from: start, at, type };
         return type;
       }
     }
+  }
+
+  /** Chevrotain's bookkeeping on entering a rule, counted (see currentFollowStack). */
+  ruleInvocationStateUpdate(shortName: number, fullName: string, idxInCallingRule: number): void {
+    this.entered += 1;
+    chevrotainRuleInvocation.call(this, shortName, fullName, idxInCallingRule);
+  }
+
+  /**
+   * Whether the re-sync token can follow the rule being parsed (Chevrotain's getCurrFollowKey),
+   * read off the last search's stack. Asked once in each rule a syntax error unwinds through:
+   * counted here (MAX_RULES_UNWOUND).
+   */
+  isInCurrentRuleReSyncSet(type: TokenType): boolean {
+    const self = this as unknown as RecognizerInternals;
+    this.unwound += 1;
+    this.work.unwound += 1;
+    const stack = this.lastStacks[self.RULE_STACK_IDX];
+    if (stack === undefined || this.lastStacks.length !== self.RULE_STACK_IDX + 1) return chevrotainIsInResyncSet.call(this, type);
+    return stack.follows(type);
+  }
+
+  /** A frame of the rule stack as one number: the rule's short name and where it was called. */
+  private static frameKey(rule: number, occurrence: number): number {
+    return rule * 256 + occurrence;
+  }
+
+  /**
+   * The FollowStack of the rules being parsed now, and the last search's stack if it was this
+   * one plus one rule (as when an error unwinds by one rule).
+   */
+  private currentFollowStack(self: RecognizerInternals): { stack: FollowStack; inner: FollowStack | undefined } {
+    const depth = self.RULE_STACK_IDX + 1;
+    // The frames shared with the last search's stack. When no rule was entered since, the
+    // stack can only have lost frames: all of it is shared (so an error unwinding through the
+    // rules, one search per rule, costs a constant per rule). Otherwise they are compared.
+    const onlyLeft = this.entered === this.enteredAtLastSearch && depth <= this.lastFrames.length;
+    this.enteredAtLastSearch = this.entered;
+    let same = onlyLeft ? depth : 0;
+    const shared = Math.min(depth, this.lastFrames.length);
+    while (same < shared && this.lastFrames[same] === PolicyParser.frameKey(self.RULE_STACK[same]!, self.RULE_OCCURRENCE_STACK[same]!)) same++;
+    const inner = same === depth && this.lastStacks.length === depth + 1 ? this.lastStacks[depth] : undefined;
+    this.lastFrames.length = same;
+    this.lastStacks.length = same;
+    if (this.followStackCount > MAX_FOLLOW_STACKS) {
+      this.followStacks.clear();
+      this.followStackCount = 0;
+      this.lastFrames.length = 0;
+      this.lastStacks.length = 0;
+    }
+    for (let level = this.lastStacks.length; level < depth; level++) {
+      const key = PolicyParser.frameKey(self.RULE_STACK[level]!, self.RULE_OCCURRENCE_STACK[level]!);
+      const outer = level === 0 ? null : this.lastStacks[level - 1]!;
+      const siblings = outer === null ? this.followStacks : outer.deeper;
+      let stack = siblings.get(key);
+      if (stack === undefined) {
+        // Chevrotain's follow set of the rule at this level where its caller called it (buildFullFollowKeyStack).
+        const own = level === 0
+          ? [EOF]
+          : (self.getFollowSetFromFollowKey({
+            ruleName: self.shortRuleNameToFullName(self.RULE_STACK[level]!),
+            idxInCallingRule: self.RULE_OCCURRENCE_STACK[level]!,
+            inRule: self.shortRuleNameToFullName(self.RULE_STACK[level - 1]!),
+          }) ?? []);
+        stack = new FollowStack(outer, own);
+        siblings.set(key, stack);
+        this.followStackCount += 1;
+      }
+      this.lastFrames.push(key);
+      this.lastStacks.push(stack);
+    }
+    return { stack: this.lastStacks[depth - 1]!, inner };
   }
 
   /** Per alternation (rule and occurrence), the lookahead paths its error message lists. */
@@ -157,12 +251,41 @@ export class PolicyParser extends CstParser {
     throw this.SAVE_ERROR(new NoViableAltException(message, self.LA(1), self.LA(0)));
   }
 
-  /** Records an error as Chevrotain does, and stops the parse at the MAX_SYNTAX_ERRORS-th. */
+  /** Errors recorded for the current input (Chevrotain's own `errors` is a copy made per read), and rules unwound by them. */
+  private recorded = 0;
+  private unwound = 0;
+  /**
+   * Where this parse stopped reading (the token of the error that stopped it) and why; null
+   * while it has not. Cleared with the rest of the state when a new input is set.
+   */
+  stopped: { readonly token: IToken; readonly why: StopReason } | null = null;
+
+  override reset(): void {
+    super.reset();
+    this.input_ += 1;
+    this.recorded = 0;
+    this.unwound = 0;
+    this.stopped = null;
+  }
+
+  /**
+   * Records an error as Chevrotain does, up to MAX_SYNTAX_ERRORS, and while the errors so far
+   * have unwound at most MAX_RULES_UNWOUND rules. Past either, the error stops the parse where
+   * it stands: the parser is moved to the end of its input, so every rule still open finishes
+   * at once, as at the end of a file, and the tree holds everything read so far. The errors
+   * that finishing raises (a missing `)` in each open condition, ...) are not the file's and
+   * are not recorded. One pass, whatever the number of errors.
+   */
   SAVE_ERROR(error: IRecognitionException): IRecognitionException {
-    if (this.capturing) return error;
-    const saved = chevrotainSaveError.call(this, error);
-    if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors((this as unknown as RecognizerInternals).currIdx + 1);
-    return saved;
+    if (this.capturing || this.stopped !== null) return error;
+    const why: StopReason | null = this.recorded >= MAX_SYNTAX_ERRORS ? 'errors' : this.unwound > MAX_RULES_UNWOUND ? 'unwinding' : null;
+    if (why !== null) {
+      this.stopped = { token: error.token, why };
+      (this as unknown as RecognizerInternals).moveToTerminatedState();
+      return error;
+    }
+    this.recorded += 1;
+    return chevrotainSaveError.call(this, error);
   }
 
   public file = this.RULE('file', () => {

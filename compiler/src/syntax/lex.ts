@@ -1,6 +1,6 @@
 // Phase 1: text -> tokens. Never throws: unknown characters and unterminated strings become
 // diagnostics, and the token stream is repaired so the parser can carry on.
-import { Lexer, type IToken } from 'chevrotain';
+import { Lexer, type ILexingError, type IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/Diagnostic.js';
 import * as T from './tokens.js';
 
@@ -20,15 +20,15 @@ let lexer: Lexer | undefined;
 
 export function lex(text: string): LexResult {
   // 'full' because only it gives tokens an endOffset, which the parser needs to track node spans.
-  lexer ??= new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
+  lexer ??= new Lexer(T.lexerTokens, { positionTracking: 'full', ensureOptimizations: true });
   const result = lexer.tokenize(text);
-  const diagnostics: Diagnostic[] = result.errors.map((error) => {
-    const char = text.slice(error.offset, error.offset + error.length);
+  const diagnostics: Diagnostic[] = unexpectedRuns(result.errors, result.groups['unexpected'] ?? []).map((run) => {
+    const char = text.slice(run.offset, run.offset + run.length);
     return {
       code: 'AX1000',
       severity: 'error',
-      message: `unexpected character${error.length > 1 ? 's' : ''} \`${char}\``,
-      span: { start: error.offset, end: error.offset + error.length },
+      message: unexpectedMessage(char),
+      span: { start: run.offset, end: run.offset + run.length },
       help: helpForCharacter(char),
     };
   });
@@ -45,6 +45,31 @@ export function lex(text: string): LexResult {
     return { ...token, tokenType: T.StringLiteral, tokenTypeIdx: T.StringLiteral.tokenTypeIdx! };
   });
   return { tokens: limitNesting(tokens, diagnostics), comments: result.groups['comments'] ?? [], diagnostics };
+}
+
+/**
+ * The stretches of text no token matched, in order: Unexpected runs, and whatever Chevrotain's
+ * own lexer recovery still reports (nothing, as the tokens are: see tokens.ts), adjacent ones
+ * joined, as Chevrotain's recovery alone reports them.
+ */
+function unexpectedRuns(errors: readonly ILexingError[], unexpected: readonly IToken[]): { offset: number; length: number }[] {
+  const pieces = [...errors.map((e) => ({ offset: e.offset, length: e.length })), ...unexpected.map((t) => ({ offset: t.startOffset, length: t.image.length }))];
+  pieces.sort((a, b) => a.offset - b.offset);
+  const runs: { offset: number; length: number }[] = [];
+  for (const piece of pieces) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.offset + last.length === piece.offset) last.length += piece.length;
+    else runs.push({ ...piece });
+  }
+  return runs;
+}
+
+/** Past this many characters a message shows the first of them and how many there are: it stays a line long. */
+const SHOWN = 24;
+
+function unexpectedMessage(chars: string): string {
+  if (chars.length > SHOWN) return `unexpected characters \`${chars.slice(0, SHOWN)}…\` (${chars.length.toLocaleString('en-US')} characters)`;
+  return `unexpected character${chars.length > 1 ? 's' : ''} \`${chars}\``;
 }
 
 function helpForCharacter(char: string): string | undefined {

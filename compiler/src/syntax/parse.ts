@@ -6,7 +6,8 @@ import type { Condition, PolicyFile } from '../ast.js';
 import type { Diagnostic, Span } from '../diagnostics/Diagnostic.js';
 import { lex } from './lex.js';
 import { lowerFile } from './lower.js';
-import { MAX_SYNTAX_ERRORS, policyParser, TooManySyntaxErrors } from './PolicyParser.js';
+import { EOF } from 'chevrotain';
+import { MAX_SYNTAX_ERRORS, policyParser, type StopReason } from './PolicyParser.js';
 
 export interface ParseResult {
   readonly file: PolicyFile;
@@ -20,12 +21,11 @@ export function parse(text: string): ParseResult {
   const { cst, cut } = parseBounded(parser, lexed.tokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   if (cut !== null) {
+    const atEnd = cut.token.tokenType === EOF;
     diagnostics.push({
       code: 'AX1001', severity: 'error',
-      message: cut.why === 'errors'
-        ? `more than ${MAX_SYNTAX_ERRORS} syntax errors; the rest of the file was not read`
-        : 'too many syntax errors in a row to go on; the rest of the file was not read',
-      span: { start: cut.token.startOffset, end: (cut.token.endOffset ?? cut.token.startOffset) + 1 },
+      message: CUT_MESSAGES[cut.why] + (atEnd ? '' : '; the rest of the file was not read'),
+      span: errorSpan(cut.token, undefined, lexed.tokens, text),
       help: 'fix the errors above this point first',
     });
   }
@@ -43,30 +43,35 @@ export function parse(text: string): ParseResult {
   return { file, tokens: lexed.tokens, diagnostics };
 }
 
-type Cut = { readonly token: IToken; readonly why: 'errors' | 'depth' };
+type Cut = { readonly token: IToken; readonly why: StopReason | 'depth' };
+
+const CUT_MESSAGES: Readonly<Record<Cut['why'], string>> = {
+  errors: `more than ${MAX_SYNTAX_ERRORS} syntax errors`,
+  unwinding: 'too many syntax errors inside deeply nested conditions or examples',
+  depth: 'too many syntax errors in a row to go on',
+};
 
 /**
- * The parse of the longest prefix of tokens the parser can finish, and the token where reading
- * stopped. The parser stops at its MAX_SYNTAX_ERRORS-th error (PolicyParser.ts); then the
- * tokens before that point are parsed again, which keeps the work per input bounded. And
- * Chevrotain recovers from an error inside a repetition by re-entering the repetition, one
- * stack frame deeper each time: should that still exhaust the stack, the prefix is halved.
+ * The parse of the tokens, and where reading stopped if it did. The parser stops by itself, in
+ * the same pass, at the error after its MAX_SYNTAX_ERRORS-th or once its errors have unwound
+ * MAX_RULES_UNWOUND rules (PolicyParser.ts). And Chevrotain
+ * recovers from an error inside a repetition by re-entering the repetition, one stack frame
+ * deeper each time: should that exhaust the stack, the prefix is halved and parsed again.
  */
 function parseBounded(parser: ReturnType<typeof policyParser>, tokens: readonly IToken[]): { cst: ReturnType<ReturnType<typeof policyParser>['file']>; cut: Cut | null } {
   let end = tokens.length;
-  let why: Cut['why'] = 'errors';
-  parser.resyncScanned = 0;
+  parser.work = { passes: 0, tokens: 0, searches: 0, unwound: 0, scanned: 0 };
   for (;;) {
     parser.input = end === tokens.length ? (tokens as IToken[]) : tokens.slice(0, end);
+    parser.work.passes += 1;
+    parser.work.tokens += end;
     try {
-      return { cst: parser.file(), cut: end === tokens.length ? null : { token: tokens[end]!, why } };
+      const cst = parser.file();
+      if (parser.stopped !== null) return { cst, cut: parser.stopped };
+      return { cst, cut: end === tokens.length ? null : { token: tokens[end]!, why: 'depth' } };
     } catch (error) {
-      if (error instanceof TooManySyntaxErrors && end > 0) {
-        end = Math.min(error.at, end - 1);
-        why = 'errors';
-      } else if (error instanceof RangeError && end > 0) {
+      if (error instanceof RangeError && end > 0) {
         end = Math.floor(end / 2);
-        why = 'depth';
       } else {
         throw error;
       }

@@ -128,6 +128,25 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /}/, label: '`}`' }
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 
+/** Every character that can start one of the tokens above (a word, a number, a literal, punctuation, a comment, white space). */
+const TOKEN_START = /[A-Za-z_0-9$€£¥":,<()[\]{}#\t\n\v\f\r \u00a0\ufeff]/;
+
+/**
+ * A run of characters where no token above can start: characters that start none, and
+ * currency symbols without an amount (the only other place where none matches). Chevrotain's
+ * lexer recovers from such a run by trying every pattern at every character of it (64 KB of
+ * `é` or `$` took a quarter of a second); matched as one token instead, in a group of its
+ * own, it never reaches the parser and lex() reports it as the unexpected characters it is.
+ * Its start characters are given (start_chars_hint) because a negated set would turn off the
+ * lexer's first-character index.
+ */
+export const Unexpected = createToken({
+  name: 'Unexpected',
+  pattern: new RegExp(`(?:[^${TOKEN_START.source.slice(1, -1)}]|[$€£¥](?![0-9]))+`),
+  group: 'unexpected',
+  start_chars_hint: Array.from({ length: 0x10000 }, (_, code) => code).filter((code) => !TOKEN_START.test(String.fromCharCode(code)) || '$€£¥'.includes(String.fromCharCode(code))),
+});
+
 /** Lexing order: longer and more specific patterns first. */
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -145,6 +164,9 @@ export const allTokens: TokenType[] = [
   MoneyLiteral, PercentLiteral, TimeLiteral, NumberLiteral, StringLiteral, UnterminatedString,
   Colon, Comma, Less, LParen, RParen, LBracket, RBracket, LBrace, RBrace,
 ];
+
+/** What the lexer matches: the tokens, and runs of characters that start none of them. */
+export const lexerTokens: TokenType[] = [...allTokens, Unexpected];
 
 /** Words that can never be names or values. */
 export const RESERVED_WORDS: readonly string[] = [
