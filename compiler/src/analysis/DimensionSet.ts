@@ -35,7 +35,19 @@ function isInteger(dimension: Dimension): boolean {
   return dimension.kind === 'integer';
 }
 
+const fullSets = new WeakMap<Dimension, DimensionSet>();
+
+/** Every value of the dimension, and missing when it may be (one shared, frozen set per dimension). */
 export function fullSet(dimension: Dimension): DimensionSet {
+  let set = fullSets.get(dimension);
+  if (set === undefined) {
+    set = Object.freeze(makeFullSet(dimension));
+    fullSets.set(dimension, set);
+  }
+  return set;
+}
+
+function makeFullSet(dimension: Dimension): DimensionSet {
   if (dimension.kind === 'symbol') {
     return dimension.universe === null
       ? { kind: 'symbol', exclude: true, values: [], missing: dimension.nullable }
