@@ -11,7 +11,7 @@
 // there may hold no real request; the region algebra drops such boxes as it goes. These
 // functions do not, and their callers use them only for spaces without ratio axes.
 
-import { boxContains, boxesMeet, subtractBoxes, type Box } from './Box.js';
+import { boxContains, boxesMeet, intersectBoxes, subtractBoxes, type Box } from './Box.js';
 import type { Space } from './Dimension.js';
 
 /** Pieces a question may split off before the caller falls back to the region algebra. */
@@ -101,4 +101,84 @@ export function boxesCovered(space: Space, boxes: readonly Box[], cuts: readonly
     for (const piece of rest) if (!push(piece, others)) return false;
   }
   return true;
+}
+
+/** A piece of a region and the cuts that meet it, in order, up to the first that contains it. */
+interface HeldPiece {
+  readonly box: Box;
+  readonly reach: readonly { readonly cut: number; readonly contains: boolean }[];
+}
+
+/**
+ * The inputs of `boxes` by the first of `cuts` (one region each, in priority order) that holds
+ * them: at each cut's position the boxes it wins, and at position `cuts.length` the boxes no cut
+ * holds. Within one position the boxes may overlap; together they are exactly its inputs.
+ */
+export function firstHolderParts(space: Space, boxes: readonly Box[], cuts: readonly (readonly Box[])[]): Box[][] | typeof GAVE_UP {
+  const reaching = (box: Box, from: Iterable<number>): HeldPiece['reach'] => {
+    const out: { cut: number; contains: boolean }[] = [];
+    for (const cut of from) {
+      const parts = cuts[cut]!;
+      if (!parts.some((part) => boxesMeet(space, box, part))) continue;
+      const contains = parts.some((part) => boxContains(space, part, box));
+      out.push({ cut, contains });
+      if (contains) break;
+    }
+    return out;
+  };
+  const won: Box[][] = Array.from({ length: cuts.length + 1 }, () => []);
+  const stack: HeldPiece[] = boxes.map((box) => ({ box, reach: reaching(box, cuts.keys()) }));
+  let pieces = 0;
+  while (stack.length > 0) {
+    const { box, reach } = stack.pop()!;
+    const first = reach[0];
+    if (first === undefined) {
+      won[cuts.length]!.push(box);
+      continue;
+    }
+    if (first.contains) {
+      won[first.cut]!.push(box);
+      continue;
+    }
+    // The first cut that meets the piece wins their common inputs; the rest goes on without it.
+    let rest: Box[] = [box];
+    for (const part of cuts[first.cut]!) {
+      const both = intersectBoxes(space, box, part);
+      if (both !== null) won[first.cut]!.push(both);
+      rest = rest.flatMap((piece) => subtractBoxes(space, piece, part));
+    }
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    const later = reach.slice(1).map((r) => r.cut);
+    for (const piece of rest) stack.push({ box: piece, reach: reaching(piece, later) });
+  }
+  return won;
+}
+
+/** The inputs of `boxes` that none of `cuts` holds, as disjoint boxes. */
+export function uncoveredBoxes(space: Space, boxes: readonly Box[], cuts: readonly Box[]): Box[] | typeof GAVE_UP {
+  const out: Box[] = [];
+  const stack: { box: Box; cuts: readonly Box[] }[] = [];
+  const push = (box: Box, from: readonly Box[]): void => {
+    const meeting: Box[] = [];
+    for (const cut of from) {
+      if (!boxesMeet(space, box, cut)) continue;
+      // One cut holding the whole piece takes it all.
+      if (boxContains(space, cut, box)) return;
+      meeting.push(cut);
+    }
+    if (meeting.length === 0) out.push(box);
+    else stack.push({ box, cuts: meeting });
+  };
+  for (const box of boxes) push(box, cuts);
+  let pieces = 0;
+  while (stack.length > 0) {
+    const { box, cuts: meeting } = stack.pop()!;
+    const [cut, ...others] = meeting;
+    const rest = subtractBoxes(space, box, cut!);
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    for (const piece of rest) push(piece, others);
+  }
+  return out;
 }
