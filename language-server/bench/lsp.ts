@@ -55,7 +55,7 @@ const QUICK = process.argv.includes('--quick');
 const RULES = QUICK ? 100 : 1_000;
 const EDITS = QUICK ? 5 : 50;
 const COMPLETIONS = QUICK ? 10 : 100;
-const ANALYSES = QUICK ? 1 : 3;
+const ANALYSES = QUICK ? 1 : 20;
 const REPLAYS = QUICK ? 1 : 5;
 const HISTORY_REFUNDS = QUICK ? 1_000 : 100_000;
 const SEED = 20260501;
@@ -227,6 +227,7 @@ interface Figures {
   checkP95: number;
   checkCpu: number;
   analysis: number;
+  analysisP95: number;
   completionP95: number;
   firstReplay: number;
   replay: number;
@@ -266,7 +267,7 @@ async function measure(label: string, bin: string, text: string, history: string
       checkLatencies.push((await published).at - sent);
       serverChecks.push((await checked).durationMs!);
     }
-    // The last edit's later stages (compile, then the analysis after 400 ms) are not part of it.
+    // The last edit's later stages (compile, then the analysis after 200 ms) are not part of it.
     const lastCompiled = statuses.seen.some((s) => s.version === editor.version && s.state === 'compiled');
     figures.checkCpu = (server.cpu() - cpuBefore) / EDITS;
     figures.checkP50 = percentile(checkLatencies, 50);
@@ -287,7 +288,10 @@ async function measure(label: string, bin: string, text: string, history: string
       analysisWork.push(status.durationMs!);
     }
     figures.analysis = percentile(analysisLatencies, 50);
-    console.log(`\n2. didChange -> final diagnostics (analysis), ${ANALYSES} edits: median ${ms(figures.analysis)} (in the worker: median ${ms(percentile(analysisWork, 50))}; the rest is the 400 ms quiet period and the check)`);
+    figures.analysisP95 = percentile(analysisLatencies, 95);
+    console.log(
+      `\n2. didChange -> final diagnostics (analysis), ${ANALYSES} edits: median ${ms(figures.analysis)}, p95 ${ms(figures.analysisP95)} (in the worker: median ${ms(percentile(analysisWork, 50))}, p95 ${ms(percentile(analysisWork, 95))}; the rest is the 200 ms quiet period and the check)`,
+    );
     {
       const first = editor.version + 1;
       const started = statuses.next((s) => s.uri === uri && s.version === first && s.state === 'analysing');
@@ -392,6 +396,9 @@ async function main(): Promise<void> {
   const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
   console.log(`machine: ${cpus().length} cores, load average ${load()}`);
   console.log(`policy: ${RULES} rules, ${text.length.toLocaleString('en-US')} characters, ${check.diagnostics.length} diagnostics from the check`);
+  // Rules that can never match are errors (AX1011), and a file with errors gets no rule analysis.
+  const impossible = compile(text, { examples: false }).diagnostics.filter((d) => d.severity === 'error').length;
+  if (impossible > 0) console.log(`note: the full check finds ${impossible} errors (rules that can never match), so the rule analysis (AX2xxx) does not run on this policy`);
   const history = await ensureHistory();
   console.log(`history: ${history}`);
 
@@ -409,6 +416,7 @@ async function main(): Promise<void> {
   row('diagnostics median', (f) => f.checkP50);
   row('server CPU per edit (diagnostics)', (f) => f.checkCpu);
   row('final diagnostics with the analysis, median', (f) => f.analysis);
+  row('final diagnostics with the analysis, p95', (f) => f.analysisP95, '< 500 ms');
   row('completion p95', (f) => f.completionP95, '< 30 ms');
   row(`hit counts after an edit, ${RULES.toLocaleString('en-US')} rules, ${HISTORY_REFUNDS.toLocaleString('en-US')} refunds`, (f) => f.replay, '< 1,000 ms');
   row('server CPU per edit (check, compile, hit counts)', (f) => f.replayCpu);

@@ -190,7 +190,7 @@ export class DiagnosticsScheduler {
   private analyse(uri: string, state: DocumentState, document: PolicyDocument): void {
     if (!this.options.store.isCurrent(uri, document.version)) return;
     const started = this.now();
-    const task = this.options.runner.run({ kind: 'analyse', text: document.text });
+    const task = this.options.runner.run({ kind: 'analyse', text: document.text, uri });
     state.analysis = task;
     this.options.status?.({ uri, version: document.version, state: 'analysing', final: false });
     task.promise.then(

@@ -1,6 +1,6 @@
 // The work that runs off the main thread, as plain functions: the worker (worker.ts) calls them,
 // and so do tests, inline. Each takes and returns plain data, because it crosses a thread.
-import { compile, type Diagnostic, type ReplayReport } from '@axiru/compiler';
+import { checkPolicy, finishCompile, IncrementalParser, type Diagnostic, type ReplayReport } from '@axiru/compiler';
 import type { PolicyIR } from '@axiru/runtime';
 import { HistoryCache } from './HistoryCache.js';
 
@@ -8,6 +8,11 @@ import { HistoryCache } from './HistoryCache.js';
 export interface AnalyseJob {
   readonly kind: 'analyse';
   readonly text: string;
+  /**
+   * The document the text is a version of: the thread parses each document item by item from
+   * its last analysed version (IncrementalParser), as the check does, instead of whole.
+   */
+  readonly uri?: string;
 }
 
 export interface AnalyseResult {
@@ -31,10 +36,25 @@ export type JobResult<J extends Job> = J extends AnalyseJob ? AnalyseResult : Re
 /** The thread's history: in the worker, it lives as long as the worker does. */
 const history = new HistoryCache();
 
+/** Documents whose parser the thread keeps: a few, most recently analysed last. */
+const PARSED_DOCUMENTS = 8;
+const parsers = new Map<string, IncrementalParser>();
+
+function parserFor(uri: string): IncrementalParser {
+  let parser = parsers.get(uri);
+  if (parser === undefined) parser = new IncrementalParser();
+  parsers.delete(uri);
+  parsers.set(uri, parser);
+  if (parsers.size > PARSED_DOCUMENTS) parsers.delete(parsers.keys().next().value!);
+  return parser;
+}
+
 export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
   switch (job.kind) {
     case 'analyse': {
-      const result = compile(job.text);
+      // compile(text), with the text parsed incrementally (the same tree, as its tests check).
+      const parser = job.uri === undefined ? new IncrementalParser() : parserFor(job.uri);
+      const result = finishCompile(checkPolicy(job.text, parser.parse(job.text)));
       return { diagnostics: result.diagnostics, ir: result.ir } as JobResult<J>;
     }
     case 'replay':

@@ -162,7 +162,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       log,
       checkDelay: init.checkDelay ?? 0,
       compileDelay: init.compileDelay ?? 150,
-      analysisDelay: init.analysisDelay ?? 400,
+      analysisDelay: init.analysisDelay ?? 200,
     });
 
     return {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { compile } from '@axiru/compiler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cancelled, InlineJobRunner, WorkerJobRunner, type JobRunner } from '../src/JobRunner.js';
 import { policyDocument } from '../src/PolicyDocument.js';
@@ -16,6 +19,26 @@ describe.each([
     const result = await runner.run({ kind: 'analyse', text: LENS_POLICY }).promise;
     expect(result.diagnostics.map((d) => d.code)).toEqual(['AX2003']);
     expect(result.ir?.policy).toBe('lens-fixture');
+  });
+
+  it('analyse successive versions of a document, parsed item by item, exactly as the compiler does whole', async () => {
+    runner = make();
+    const acme = readFileSync(fileURLToPath(new URL('../../examples/acme.axiru', import.meta.url)), 'utf8');
+    const versions = [
+      acme,
+      // One rule's threshold changed, a rule added, a syntax error, the error fixed, the first text again.
+      acme.replace(/over \$(\d+)/, (_, dollars: string) => `over $${Number(dollars) + 13}`),
+      `${acme}\nrule late_extra:\n  flag refunds over $9,000 when reason is fraudulent\n`,
+      `${acme}\nrule late_extra:\n  flag refunds over when reason is\n`,
+      `${acme}\nrule late_extra:\n  flag refunds over $9,000 when reason is fraudulent\n`,
+      acme,
+    ];
+    for (const text of versions) {
+      const result = await runner.run({ kind: 'analyse', text, uri: 'file:///acme.axiru' }).promise;
+      const whole = compile(text);
+      expect(result.diagnostics).toEqual(whole.diagnostics);
+      expect(result.ir).toEqual(whole.ir);
+    }
   });
 
   it('replay history through a policy', async () => {

@@ -14,6 +14,7 @@ import {
   isFullSet,
   isSubset,
   setKey,
+  setsShareValue,
   union,
   type DimensionSet,
 } from './DimensionSet.js';
@@ -59,12 +60,22 @@ export function intersectBoxes(space: Space, a: Box, b: Box): Box | null {
   return out;
 }
 
+/** Whether two boxes share an input: intersectBoxes(a, b) !== null, without building the box. */
+export function boxesMeet(space: Space, a: Box, b: Box): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const [key, set] of small) {
+    const other = large.get(key);
+    if (other !== undefined && !setsShareValue(space.get(key), set, other)) return false;
+  }
+  return true;
+}
+
 /**
  * a \ b as disjoint boxes: peel off, one dimension of b at a time, the part of a outside b on
  * that dimension, and keep the inside part for the next dimension.
  */
 export function subtractBoxes(space: Space, a: Box, b: Box): Box[] {
-  if (intersectBoxes(space, a, b) === null) return [a];
+  if (!boxesMeet(space, a, b)) return [a];
   const out: Box[] = [];
   let current: Box = a;
   for (const key of [...b.keys()].sort()) {

@@ -11,6 +11,7 @@ import {
   intervalKey,
   setIncludes,
   setsEqual,
+  setsMeet,
   unionSets,
   type NumberSet,
 } from './Interval.js';
@@ -34,7 +35,19 @@ function isInteger(dimension: Dimension): boolean {
   return dimension.kind === 'integer';
 }
 
+const fullSets = new WeakMap<Dimension, DimensionSet>();
+
+/** Every value of the dimension, and missing when it may be (one shared, frozen set per dimension). */
 export function fullSet(dimension: Dimension): DimensionSet {
+  let set = fullSets.get(dimension);
+  if (set === undefined) {
+    set = Object.freeze(makeFullSet(dimension));
+    fullSets.set(dimension, set);
+  }
+  return set;
+}
+
+function makeFullSet(dimension: Dimension): DimensionSet {
   if (dimension.kind === 'symbol') {
     return dimension.universe === null
       ? { kind: 'symbol', exclude: true, values: [], missing: dimension.nullable }
@@ -91,6 +104,23 @@ export function intersect(dimension: Dimension, a: DimensionSet, b: DimensionSet
     const [included, excluded] = a.exclude ? [b, a] : [a, b];
     const out = new Set(excluded.values);
     return { kind: 'symbol', exclude: false, values: included.values.filter((v) => !out.has(v)), missing };
+  }
+  throw new Error(`analysis: mixed set kinds on ${dimension.key}`);
+}
+
+/** Whether the two sets share a value (or both allow missing): intersect() is non-empty, without building it. */
+export function setsShareValue(dimension: Dimension, a: DimensionSet, b: DimensionSet): boolean {
+  if (a.missing && b.missing) return true;
+  if (a.kind === 'number' && b.kind === 'number') return setsMeet(a.intervals, b.intervals, isInteger(dimension));
+  if (a.kind === 'symbol' && b.kind === 'symbol') {
+    // Two co-finite sets of an open universe always share a value.
+    if (a.exclude && b.exclude) return true;
+    if (!a.exclude && !b.exclude) {
+      const [small, large] = a.values.length <= b.values.length ? [a, b] : [b, a];
+      return small.values.some((v) => large.values.includes(v));
+    }
+    const [included, excluded] = a.exclude ? [b, a] : [a, b];
+    return included.values.some((v) => !excluded.values.includes(v));
   }
   throw new Error(`analysis: mixed set kinds on ${dimension.key}`);
 }

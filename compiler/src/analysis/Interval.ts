@@ -104,6 +104,20 @@ export function intersectSets(a: NumberSet, b: NumberSet, integer: boolean): Num
   return out;
 }
 
+/** Whether the two sets share a value: intersectSets(a, b) is non-empty, without building it. */
+export function setsMeet(a: NumberSet, b: NumberSet, integer: boolean): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (intersectIntervals(x, y, integer) !== null) return true;
+    if (reachesFurther(x, y)) j++;
+    else i++;
+  }
+  return false;
+}
+
 /** Whether every value of `inner` is in `outer` (both canonical). */
 export function setIncludes(outer: NumberSet, inner: NumberSet): boolean {
   let j = 0;

@@ -14,7 +14,8 @@ import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
 import { OverlapIndex } from './OverlapIndex.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
-import { boxContains, intersectBoxes } from './Box.js';
+import { boxContains, boxesMeet } from './Box.js';
+import { firstHolders, GAVE_UP } from './boxCover.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { truthOf } from './regionOf.js';
@@ -143,16 +144,9 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, algebr
   const single = first === undefined ? index.candidates(rank, (j) => j < rank) : index.mayHold(first, overlapping, rank);
   for (const j of single) if (coversAlone(j)) return [idOf(j)];
   const strongestFirst = index.candidates(rank, (j) => j < rank);
-  let left = own;
-  const used: number[] = [];
-  for (const j of strongestFirst) {
-    const other = truths[j]!;
-    if (!left.boxes.some((box) => other.boxes.some((cut) => intersectBoxes(space, box, cut) !== null))) continue;
-    used.push(j);
-    left = algebra.subtract(left, other);
-    if (algebra.isEmpty(left)) break;
-  }
-  if (!algebra.isEmpty(left) || used.length === 0) return null;
+  const winners = strongerWinners(algebra, own, strongestFirst.map((j) => truths[j]!));
+  if (winners === null) return null;
+  const used = winners.map((position) => strongestFirst[position]!);
   // kept covers own throughout, so j can go exactly when the part of own only j was needed for
   // is covered by the others.
   let kept = [...used];
@@ -162,6 +156,34 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, algebr
     if (coveredBy(algebra, algebra.intersect(own, truths[j]!), without.flatMap((k) => truths[k]!.boxes))) kept = without;
   }
   return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
+}
+
+/**
+ * The positions among `stronger` (strongest first) of the rules that decide somewhere in
+ * `own` (each holds an input of it that no earlier one holds), or null when some input of
+ * `own` is held by none of them. Box by box (boxCover.ts) where the space allows it; otherwise,
+ * or when that splits too far, by carving each rule's region out of what is left, strongest
+ * first: a rule decides somewhere exactly when it meets what the earlier ones left.
+ */
+function strongerWinners(algebra: RegionAlgebra, own: Region, stronger: readonly Region[]): number[] | null {
+  const space = algebra.space;
+  if (!space.hasRatios()) {
+    const positions = firstHolders(
+      space,
+      own.boxes,
+      stronger.map((region) => region.boxes),
+    );
+    if (positions !== GAVE_UP) return positions;
+  }
+  let left = own;
+  const used: number[] = [];
+  for (const [position, other] of stronger.entries()) {
+    if (!left.boxes.some((box) => other.boxes.some((cut) => boxesMeet(space, box, cut)))) continue;
+    used.push(position);
+    left = algebra.subtract(left, other);
+    if (algebra.isEmpty(left)) break;
+  }
+  return algebra.isEmpty(left) && used.length > 0 ? used : null;
 }
 
 function moneyCurrencies(expr: ExprIR, out: Set<string>): void {

@@ -10,7 +10,10 @@
 
 import { canonicalJson, type JsonValue, type PolicyIR, type RuleIR, type VerdictIR } from '@axiru/runtime';
 import { rulePriorities, verdictKey } from './candidateOrder.js';
+import type { Box } from './Box.js';
+import { firstHolderParts, GAVE_UP, uncoveredBoxes } from './boxCover.js';
 import { subtractAll } from './coverage.js';
+import type { Space } from './Dimension.js';
 import { OverlapIndex } from './OverlapIndex.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { truthOf } from './regionOf.js';
@@ -102,6 +105,18 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, fresh: () => RegionAlge
     });
     // Each changed rule is one question with its own work budget (Region.ts).
     const algebra = fresh();
+    const ownKey = verdictKey(entry.rule);
+    const record = (verdict: VerdictIR, piece: Region): void => {
+      if (algebra.isEmpty(piece)) return;
+      changes.push(mine === 0 ? { before: entry.rule, after: verdict, region: piece } : { before: verdict, after: entry.rule, region: piece });
+    };
+    const split = byBoxes(algebra.space, entry, carved, near, other);
+    if (split !== GAVE_UP) {
+      split.forEach(({ verdict, boxes }) => {
+        if (verdictKey(verdict) !== ownKey) record(verdict, { boxes });
+      });
+      return;
+    }
     const wins = subtractAll(algebra, entry.truth, carved.flatMap((j) => entries[j]!.truth.boxes));
     if (algebra.isEmpty(wins)) return;
     // The other version's winners there, strongest first; what no rule takes goes to `otherwise`.
@@ -110,12 +125,7 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, fresh: () => RegionAlge
     const rivals = near
       .filter((j) => entries[j]!.priority[other] !== undefined && !gone.has(j))
       .sort((x, y) => entries[x]!.priority[other]! - entries[y]!.priority[other]!);
-    const ownKey = verdictKey(entry.rule);
     let remaining = wins;
-    const record = (verdict: VerdictIR, piece: Region): void => {
-      if (algebra.isEmpty(piece)) return;
-      changes.push(mine === 0 ? { before: entry.rule, after: verdict, region: piece } : { before: verdict, after: entry.rule, region: piece });
-    };
     for (const j of rivals) {
       if (algebra.isEmpty(remaining)) break;
       const rival = entries[j]!;
@@ -126,4 +136,30 @@ export function changedWinners(a: PolicyIR, b: PolicyIR, fresh: () => RegionAlge
     if (!algebra.isEmpty(remaining) && defaultKey !== ownKey) record(a.default, remaining);
   });
   return changes;
+
+  /**
+   * Where the changed rule wins less the carved rules, split by the other version's winners
+   * there (then `otherwise`), box by box (boxCover.ts): the same regions as the subtractions,
+   * without carrying the whole remaining region through every step. Not for ratio axes, or
+   * when it splits too far.
+   */
+  function byBoxes(
+    space: Space,
+    entry: Entry,
+    carved: readonly number[],
+    near: readonly number[],
+    other: 0 | 1,
+  ): { verdict: VerdictIR; boxes: Box[] }[] | typeof GAVE_UP {
+    if (space.hasRatios()) return GAVE_UP;
+    const wins = uncoveredBoxes(space, entry.truth.boxes, carved.flatMap((j) => entries[j]!.truth.boxes));
+    if (wins === GAVE_UP) return GAVE_UP;
+    if (wins.length === 0) return [];
+    const gone = new Set(carved);
+    const rivals = near
+      .filter((j) => entries[j]!.priority[other] !== undefined && !gone.has(j))
+      .sort((x, y) => entries[x]!.priority[other]! - entries[y]!.priority[other]!);
+    const parts = firstHolderParts(space, wins, rivals.map((j) => entries[j]!.truth.boxes));
+    if (parts === GAVE_UP) return GAVE_UP;
+    return parts.map((boxes, k) => ({ verdict: k < rivals.length ? entries[rivals[k]!]!.rule : a.default, boxes })).filter((part) => part.boxes.length > 0);
+  }
 }

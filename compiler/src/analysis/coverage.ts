@@ -5,6 +5,7 @@
 // answer does not depend on the order and a few large cuts usually leave nothing to split.
 
 import { boxContains, intersectBoxes, type Box } from './Box.js';
+import { boxesCovered, GAVE_UP } from './boxCover.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { boxContainsPoint, boxPoints } from './samplePoints.js';
 
@@ -26,6 +27,10 @@ export function coveredBy(algebra: RegionAlgebra, region: Region, cuts: readonly
   }
   // Stable sort: equal scores keep the callers' order, so the work done is deterministic.
   const ordered = [...reaching].sort((a, b) => held.get(b)! - held.get(a)!);
+  if (!space.hasRatios()) {
+    const answer = boxesCovered(space, open, ordered);
+    if (answer !== GAVE_UP) return answer;
+  }
   return algebra.isEmpty(algebra.subtract({ boxes: open }, { boxes: ordered }));
 }
 

@@ -24,6 +24,23 @@ export interface SatisfiableOptions extends AnalysisOptions {
   readonly sources?: readonly string[];
 }
 
+/**
+ * Whether satisfiable() answers `no`, without looking for a witness when it would not: the
+ * condition's TRUE region is provably empty. For callers that only need to know that much
+ * (ImpossibleConditionCheck, once per rule and per part of a contradiction), the witness's
+ * runtime confirmation is most of satisfiable()'s cost.
+ */
+export function provablyUnsatisfiable(expr: ExprIR, options: SatisfiableOptions = {}): boolean {
+  try {
+    const algebra = new RegionAlgebra(new Space({ sources: options.sources ?? null }), options.limits);
+    return algebra.isEmpty(regionOf(expr, algebra).truth);
+  } catch (error) {
+    // What satisfiable() calls inconclusive is not a `no`; anything else is a bug, rethrown.
+    inconclusiveReason(error);
+    return false;
+  }
+}
+
 export function satisfiable(expr: ExprIR, options: SatisfiableOptions = {}): Satisfiability {
   try {
     const space = new Space({ sources: options.sources ?? null });

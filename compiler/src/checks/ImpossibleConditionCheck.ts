@@ -5,7 +5,7 @@
 import type { ExprIR } from '@axiru/runtime';
 import type * as A from '../ast.js';
 import { rules } from '../ast.js';
-import { satisfiable } from '../analysis/index.js';
+import { provablyUnsatisfiable } from '../analysis/satisfiable.js';
 import { conjoin, emitCondition, emitQualifier } from '../emit/emitCondition.js';
 import { printCondition, printQualifier } from '../format/printSyntax.js';
 import type { IrCheck } from './irChecks.js';
@@ -21,7 +21,7 @@ export const ImpossibleConditionCheck: IrCheck = {
   name: 'ImpossibleConditionCheck',
   run({ file, ir, report }) {
     const sources = ir.sources;
-    const holds = (parts: readonly Part[]) => satisfiable(conjoin(parts.map((p) => p.expr)), { sources }).result !== 'no';
+    const holds = (parts: readonly Part[]) => !provablyUnsatisfiable(conjoin(parts.map((p) => p.expr)), { sources });
     for (const rule of rules(file)) {
       const statement = rule.statement;
       if (!statement) continue;

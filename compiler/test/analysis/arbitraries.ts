@@ -149,3 +149,24 @@ export const editedPolicyPair: fc.Arbitrary<readonly [PolicyIR, PolicyIR]> = fc
     else if (edit === 'remove') edited.splice(place, 1);
     return [policy({ rules, otherwise, onMissing: null }), policy({ rules: edited, otherwise, onMissing: null })] as const;
   });
+
+/**
+ * A policy and the same policy with `block` and `flag` swapped on one or two of its rules: the
+ * weakened rules fall under the stronger rules they used to beat, the hard case of the diff's
+ * changed-rule shortcut. Rules are given `block` or `flag` often enough for a swap to exist.
+ */
+export const swappedPolicyPair: fc.Arbitrary<readonly [PolicyIR, PolicyIR]> = fc
+  .tuple(
+    fc.integer({ min: 8, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fc.tuple(ruleOf(`r${i}`), fc.constantFrom('block', 'flag', 'keep'))))),
+    verdict,
+    fc.nat(),
+    fc.nat(),
+  )
+  .map(([drawn, otherwise, first, second]) => {
+    const rules = drawn.map(([rule, outcome]): RuleIR => (outcome === 'keep' ? rule : { id: rule.id, outcome, reason: rule.reason, condition: rule.condition }));
+    const swap = new Set([first % rules.length, second % rules.length]);
+    const swapped = rules.map((rule, i): RuleIR =>
+      swap.has(i) && (rule.outcome === 'block' || rule.outcome === 'flag') ? { ...rule, outcome: rule.outcome === 'block' ? 'flag' : 'block' } : rule,
+    );
+    return [policy({ rules, otherwise, onMissing: null }), policy({ rules: swapped, otherwise, onMissing: null })] as const;
+  });

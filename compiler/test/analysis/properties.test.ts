@@ -9,7 +9,7 @@ import { RegionAlgebra } from '../../src/analysis/Region.js';
 import { regionContains } from '../../src/analysis/regionContains.js';
 import { regionOf } from '../../src/analysis/regionOf.js';
 import { runtimeDecide } from '../../src/analysis/runtimeDecide.js';
-import { editedPolicyPair, expr, input, smallPolicy } from './arbitraries.js';
+import { editedPolicyPair, expr, input, smallPolicy, swappedPolicyPair } from './arbitraries.js';
 import { DEFAULT_SOURCES } from './irBuilders.js';
 
 // Fixed seeds: the same cases on every run, as everything else in the analysis.
@@ -147,6 +147,37 @@ describe('properties against the runtime', () => {
       }),
       params(200, 1717),
     );
+  });
+
+  test('diffPolicies: block and flag swapped on a few rules, the changed rules alone give the whole partitions\' answer', () => {
+    const kinds = (transitions: readonly { from: string; to: string; detail?: string }[]): string[] =>
+      transitions.map((t) => `${t.from}→${t.to} ${t.detail ?? ''}`).sort();
+    let compared = 0;
+    let changed = 0;
+    fc.assert(
+      fc.property(swappedPolicyPair, ([a, b]) => {
+        const space = new Space({ sources: a.sources });
+        expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
+        const fast = diffPolicies(a, b);
+        const whole = diffPolicies(a, b, { wholePartition: true });
+        const before = loadPolicy(a);
+        const after = loadPolicy(b);
+        for (const t of fast.transitions) {
+          expect(before.decide(t.example)).toEqual(t.before);
+          expect(after.decide(t.example)).toEqual(t.after);
+        }
+        if (!fast.inconclusive && !whole.inconclusive) {
+          compared++;
+          if (!whole.equivalent) changed++;
+          expect(fast.equivalent).toBe(whole.equivalent);
+          expect(kinds(fast.transitions)).toEqual(kinds(whole.transitions));
+        }
+      }),
+      params(60, 2929),
+    );
+    // Most pairs are settled both ways, and many of them really change decisions.
+    expect(compared).toBeGreaterThan(50);
+    expect(changed).toBeGreaterThan(30);
   });
 
   test('a policy and its rules reversed are equivalent', () => {

@@ -1,5 +1,5 @@
 import type { Outcome } from '@axiru/runtime';
-import type { ListCache } from './ListCache.js';
+import { ListCache } from './ListCache.js';
 import { ApiError } from '../errors.js';
 import type { Organisation, Store } from '../repositories/types.js';
 import { normalizeRequest, requestHash, type DecisionBody } from './decisionRequest.js';
@@ -48,7 +48,7 @@ export interface DecisionServiceOptions {
   readonly afterCommit?: (events: readonly IntentEvent[]) => void;
   /** Told, once a batch committed, each organisation it sealed records for (projections catch up). */
   readonly onSealed?: (orgId: string) => void;
-  /** The lists' Sets by version, shared with audit replay. */
+  /** The lists' Sets by version, shared with audit replay (default: one for this service). */
   readonly lists?: ListCache;
 }
 
@@ -71,6 +71,7 @@ export class DecisionService {
   ) {
     this.ttlMs = options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
     this.clock = options.clock ?? steadyClock();
+    const lists = options.lists ?? new ListCache();
     this.committer = new GroupCommitter(
       async (items) => {
         const events: IntentEvent[] = [];
@@ -79,7 +80,7 @@ export class DecisionService {
           events.length = 0;
           return sealDecisions(tx, items, this.cache, {
             idempotencyTtlMs: this.ttlMs, events,
-            ...(options.lists ? { lists: options.lists } : {}),
+            lists,
             ...(options.onEvents ? { onEvents: options.onEvents } : {}),
           });
         });

@@ -1,8 +1,7 @@
 import type { PolicyImpactReport } from '@axiru/runtime';
 import { ApiError } from '../errors.js';
 import type { Store } from '../repositories/types.js';
-import { candidateImpact } from './policyImpact.js';
-import { ListCache } from './ListCache.js';
+import { candidateImpact, listsAsDecided } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { compilePolicy } from './PolicyService.js';
 import type { TrafficSource } from './sealedTraffic.js';
@@ -40,9 +39,9 @@ export class ImpactService {
     if (version !== null && !against) {
       throw new ApiError(404, 'not_found', `No published policy version v${version}; "against" must name a published version such as v3.`, 'against');
     }
-    // A candidate that reads lists is evaluated against the lists as they are now.
+    // Policies that read lists see each past refund's lists at the versions its decision sealed.
     const names = [...new Set([...(compiled.loaded.ir.lists ?? []), ...(against?.ir.lists ?? [])])];
-    const lists = names.length === 0 ? null : (await new ListCache().read(this.store, orgId, names)).input;
+    const lists = await listsAsDecided(this.store, orgId, names);
     const impact = await candidateImpact(this.store, {
       orgId, sinceMs, untilMs, candidate: compiled.loaded, against, ...(lists ? { lists } : {}),
     }, this.traffic);

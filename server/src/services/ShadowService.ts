@@ -3,11 +3,10 @@ import { ApiError, notFound } from '../errors.js';
 import { ChainAppender } from '../ledger/ChainAppender.js';
 import type { Repositories, ShadowDecisionRow, ShadowGroupRow, Store, StoredPolicy } from '../repositories/types.js';
 import { addAmount, sortedAmounts, transitionText, type Amounts } from './amounts.js';
-import { trafficImpact, type Impact } from './policyImpact.js';
+import { listsAsDecided, trafficImpact, type Impact } from './policyImpact.js';
 import type { PolicyCache } from './PolicyCache.js';
 import { modeOf } from './shadowEvaluation.js';
 import { requirePolicyLists } from './PolicyService.js';
-import { ListCache } from './ListCache.js';
 
 /** Every shadow costs one evaluation per decision; this bounds a decision's latency. */
 export const MAX_SHADOWS = 20;
@@ -185,7 +184,7 @@ export class ShadowService {
     const candidate = await this.cache.byVersion(this.store, orgId, version);
     if (!candidate) throw notFound('policy version', 'version');
     const listNames = candidate?.ir.lists ?? [];
-    const lists = listNames.length === 0 ? null : (await new ListCache().read(this.store, orgId, listNames)).input;
+    const lists = await listsAsDecided(this.store, orgId, listNames);
     const impact = await trafficImpact(this.store, {
       orgId, sinceMs: options.window.sinceMs, untilMs: options.window.untilMs, kind: 'promote', policy: candidate, mode: modeOf(org),
       ...(lists ? { lists } : {}),

@@ -9,6 +9,7 @@ import type { CandidateImpact, DecisionInput, FactIR, ImpactRefund, LoadedPolicy
 import type { IntentRepository, OrgMode, Store } from '../repositories/types.js';
 import { addAmount, amountsText, plural, sortedAmounts, transitionText, type Amounts } from './amounts.js';
 import { computeFacts, COUNTED_STATUSES, type Facts } from './computeFacts.js';
+import { ListCache } from './ListCache.js';
 import { directTraffic, type SealedDecision, type TrafficSource } from './sealedTraffic.js';
 
 export const IMPACT_WINDOW_MS = 30 * 24 * 3_600_000;
@@ -46,8 +47,8 @@ export interface ImpactQuestion {
   readonly policy: LoadedPolicy | null;
   /** The organisation's mode now (worded into a promote's summary). */
   readonly mode: OrgMode;
-  /** The organisation's lists as they are now, for a policy that reads lists. */
-  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
+  /** The lists each decision is re-evaluated with, for a policy that reads lists (listsAsDecided). */
+  readonly lists?: ListsFor;
 }
 
 export async function trafficImpact(store: Store, question: ImpactQuestion, traffic: TrafficSource = directTraffic): Promise<Impact> {
@@ -58,8 +59,8 @@ export async function trafficImpact(store: Store, question: ImpactQuestion, traf
   for (const sealed of decisions) {
     if (sealed.control || !policy) continue;
     const from = question.kind === 'promote' ? sealed.decided : sealed.told;
-    const to = question.kind === 'observe' ? 'allow' : policy.decide(withLists(
-      await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC'), question.lists)).outcome;
+    const to = question.kind === 'observe' ? 'allow' : policy.decide(await withLists(
+      await inputFor(store, orgId, policy.ir.facts, sealed, policy.ir.timezone ?? 'UTC'), question.lists, sealed)).outcome;
     evaluated += 1;
     if (from === to) continue;
     const key = `${from} ${to}`;
@@ -98,8 +99,25 @@ async function inputFor(
   return { ...sealed.input, ...(await factsAsOf(store.intents, orgId, unsealed, sealed, timeZone)) };
 }
 
-function withLists(input: DecisionInput, lists: ImpactQuestion['lists']): DecisionInput {
-  return lists ? { ...input, lists } : input;
+async function withLists(input: DecisionInput, lists: ListsFor | undefined, sealed: SealedDecision): Promise<DecisionInput> {
+  return lists ? { ...input, lists: await lists(sealed) } : input;
+}
+
+/** The lists a re-evaluated decision sees. */
+export type ListsFor = (sealed: SealedDecision) => Promise<Readonly<Record<string, ReadonlySet<string>>>>;
+
+/**
+ * The lists `names` as each decision read them, as audit replay rebuilds them: a list whose
+ * version the decision sealed at that version, so a list changed since does not change what the
+ * preview says of past refunds; a list it did not read (no version was sealed) as it is now.
+ * Undefined when no list is named.
+ */
+export async function listsAsDecided(
+  store: Store, orgId: string, names: readonly string[], cache: ListCache = new ListCache(),
+): Promise<ListsFor | undefined> {
+  if (names.length === 0) return undefined;
+  const now = (await cache.read(store, orgId, names)).input;
+  return async (sealed) => (sealed.listVersions === null ? now : { ...now, ...(await cache.atVersions(store, orgId, sealed.listVersions)) });
 }
 
 /** The facts among `facts` that were not sealed with the decision; null (no allocation) when none. */
@@ -140,8 +158,8 @@ export interface CandidateQuestion {
   readonly candidate: LoadedPolicy;
   /** What it is compared with, re-evaluated on the same inputs; null: what was decided then. */
   readonly against: LoadedPolicy | null;
-  /** The organisation's lists as they are now, for policies that read lists (what they would decide today). */
-  readonly lists?: Readonly<Record<string, ReadonlySet<string>>>;
+  /** The lists each decision is re-evaluated with, for policies that read lists (listsAsDecided). */
+  readonly lists?: ListsFor;
 }
 
 /**
@@ -164,7 +182,7 @@ export async function candidateImpact(
     const sealed = decisions[i]!;
     if (sealed.control) continue;
     const base = unsealedFacts(facts, sealed) === null ? sealed.input : await inputFor(store, orgId, facts, sealed, candidate.ir.timezone ?? 'UTC');
-    const input = question.lists ? { ...base, lists: question.lists } : base;
+    const input = await withLists(base, question.lists, sealed);
     const before = against ? against.decide(input) : null;
     const after = candidate.decide(input);
     evaluated += 1;

@@ -17,7 +17,7 @@ import { controlBlocking, type ControlView } from './controls.js';
 import type { Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
 import type { EventSink, IntentEvent } from './IntentActions.js';
-import { ListCache, type ListsRead } from './ListCache.js';
+import type { ListCache, ListsRead } from './ListCache.js';
 import type { PolicyCache } from './PolicyCache.js';
 import {
   evaluatePolicies, loadShadowPolicies, modeOf, observeReason, plainDecision, type Evaluation, type ShadowDecisionView,
@@ -66,11 +66,8 @@ export interface SealOptions {
   /** Receives the batch's events inside the transaction (the webhook outbox). */
   readonly onEvents?: EventSink;
   /** The lists' Sets by version (one per server, so a list is loaded once per change). */
-  readonly lists?: ListCache;
+  readonly lists: ListCache;
 }
-
-/** For callers that pass no cache (tests, tools): still exact, as every read is validated by version. */
-const defaultListCache = new ListCache();
 
 export async function sealDecisions(
   tx: Repositories, items: readonly PendingDecision[], cache: PolicyCache, options: SealOptions,
@@ -171,7 +168,7 @@ async function sealOne(
     if (usesFacts(policy, shadows)) await views.intents.catchUp(item.orgId);
     if (lists.length > 0) {
       await views.lists.catchUp(item.orgId);
-      listsRead = await (options.lists ?? defaultListCache).read(tx, item.orgId, lists);
+      listsRead = await options.lists.read(tx, item.orgId, lists);
     }
     try {
       evaluation = await evaluatePolicies(tx, item.orgId, policy, shadows, request, item.receivedMs, listsRead?.input ?? null);

@@ -25,6 +25,8 @@ export interface SealedDecision {
   readonly decidedRule: string | null;
   /** A control (kill switch, freeze) decided instead of the policy. */
   readonly control: boolean;
+  /** The version of each list the decision read, as sealed; null when it read none. */
+  readonly listVersions: Readonly<Record<string, number>> | null;
 }
 
 interface SealedView {
@@ -38,6 +40,7 @@ interface SealedBody {
   readonly request: DecisionRequest;
   readonly facts?: Facts;
   readonly decision: SealedView | null;
+  readonly list_versions?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -61,6 +64,7 @@ export function decodeTraffic({ intent, record }: DecisionTraffic): SealedDecisi
     decided: policyDecision.outcome,
     decidedRule: policyDecision.matched_rule ?? null,
     control: body.decision.control !== undefined,
+    listVersions: body.list_versions ?? null,
   };
 }
 

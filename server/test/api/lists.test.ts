@@ -164,6 +164,18 @@ describe('policies and decisions reading lists', () => {
     expect(replay).toMatchObject({ identical: true, replayed: { outcome: 'allow' } });
     const replayFrozen = json<{ identical: boolean }>(await t.get(`/api/intents/${frozen.intent_id}/replay`, org.adminKey));
     expect(replayFrozen.identical).toBe(true);
+
+    // An impact preview sees each past refund's lists as its decision read them, as replay does:
+    // `big` matched the three refunds decided without the VIP exemption, not the VIP's first one
+    // (with the lists as they are now it would count four).
+    const preview = await post(t, '/api/policies/impact', org.adminKey, { source: POLICY(12) });
+    expect(preview.statusCode, preview.body).toBe(200);
+    const impact = json<{ evaluated: number; changed: number; rules: { name: string; matched: number; decided: number }[] }>(preview);
+    expect(impact).toMatchObject({ evaluated: 4, changed: 0 });
+    expect(impact.rules).toEqual([
+      { name: 'merchant_review', matched: 1, decided: 1 },
+      { name: 'big', matched: 3, decided: 2 },
+    ]);
   });
 
   it("checks each organisation's own lists and names only the missing ones", async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Repositories, Store } from '../../src/repositories/types.js';
 import { DecisionService } from '../../src/services/DecisionService.js';
 import { PolicyCache } from '../../src/services/PolicyCache.js';
+import { ListCache } from '../../src/services/ListCache.js';
 import { bootstrap } from '../../src/services/bootstrap.js';
 import { SqliteStore } from '../../src/storage/sqlite/SqliteStore.js';
 import { ApiError } from '../../src/errors.js';
@@ -77,7 +78,7 @@ describe('DecisionService', () => {
     });
     const size = await inner.ledger.size();
     const results = await inner.transaction((tx) =>
-      sealDecisions(tx, [item('a'), item('b')], new PolicyCache(), { idempotencyTtlMs: 86_400_000 }));
+      sealDecisions(tx, [item('a'), item('b')], new PolicyCache(), { idempotencyTtlMs: 86_400_000, lists: new ListCache() }));
     expect(results[0]?.kind).toBe('sealed');
     expect(results[1]).toMatchObject({ kind: 'replayed', body: (results[0] as { body: string }).body });
     expect(await inner.ledger.size()).toBe(size + 1);
@@ -91,7 +92,7 @@ describe('DecisionService', () => {
       request: { ...normalizeRequest({ source: 'support_tool', amount_cents: 1000 }, 'usd'), metadata: { note } }, idempotency: null,
     });
     const results = await inner.transaction((tx) =>
-      sealDecisions(tx, [item('bad', 'x\ud800'), item('good', 'fine')], new PolicyCache(), { idempotencyTtlMs: 86_400_000 }));
+      sealDecisions(tx, [item('bad', 'x\ud800'), item('good', 'fine')], new PolicyCache(), { idempotencyTtlMs: 86_400_000, lists: new ListCache() }));
     expect(results.map((result) => result.kind)).toEqual(['rejected', 'sealed']);
     // Sealing writes the record only (the intents view is a projection of it).
     expect(await inner.ledger.byIntent(org.id, 'bad')).toEqual([]);

@@ -1,0 +1,184 @@
+// Coverage questions answered box by box instead of by whole-region subtraction. Subtracting
+// hundreds of stronger rules from a rule's region one after the other makes every step pay for
+// the whole remaining region (splitting, deduplicating, merging thousands of boxes) although
+// each cut touches a few of them. Here every piece of the region carries only the cuts that
+// meet it: a piece no cut meets is uncovered, a piece inside one cut is done, and otherwise the
+// piece is split around one cut and its pieces go on with the cuts that still meet them. The
+// pieces of one split are disjoint, so each input of the region is examined in exactly one
+// piece, and the answers are exact.
+//
+// Ratio axes are independent of their money fields in the box algebra (Dimension.ts), so a box
+// there may hold no real request; the region algebra drops such boxes as it goes. These
+// functions do not, and their callers use them only for spaces without ratio axes.
+
+import { boxContains, boxesMeet, intersectBoxes, subtractBoxes, type Box } from './Box.js';
+import type { Space } from './Dimension.js';
+
+/** Pieces a question may split off before the caller falls back to the region algebra. */
+export const PIECE_LIMIT = 200_000;
+
+/** Returned when a question would split off more than PIECE_LIMIT pieces. */
+export const GAVE_UP = 'gave_up';
+
+interface Piece {
+  readonly box: Box;
+  /** Positions of the cuts (in the caller's order) that meet the box. */
+  readonly cuts: readonly number[];
+}
+
+/**
+ * Which of `cuts` (one region each, in priority order) hold some input of `boxes` before every
+ * earlier cut does, that is, which cuts win somewhere in the region: their positions, in
+ * increasing order. Null when some input of the region is held by no cut.
+ */
+export function firstHolders(space: Space, boxes: readonly Box[], cuts: readonly (readonly Box[])[]): number[] | null | typeof GAVE_UP {
+  const meets = (box: Box, cut: number): boolean => cuts[cut]!.some((part) => boxesMeet(space, box, part));
+  const contains = (cut: number, box: Box): boolean => cuts[cut]!.some((part) => boxContains(space, part, box));
+  /** The cuts of `from` that meet `box`, up to the first that contains it (later ones never win there). */
+  const reaching = (box: Box, from: readonly number[], start: number): number[] => {
+    const out: number[] = [];
+    for (let k = start; k < from.length; k++) {
+      const cut = from[k]!;
+      if (!meets(box, cut)) continue;
+      out.push(cut);
+      if (contains(cut, box)) break;
+    }
+    return out;
+  };
+  const all = cuts.map((_, i) => i);
+  const won = new Uint8Array(cuts.length);
+  const stack: Piece[] = [];
+  for (const box of boxes) stack.push({ box, cuts: reaching(box, all, 0) });
+  let pieces = 0;
+  while (stack.length > 0) {
+    const piece = stack.pop()!;
+    // The first cut that meets the piece wins on their common inputs: no earlier cut meets it.
+    const winner = piece.cuts[0];
+    if (winner === undefined) return null;
+    won[winner] = 1;
+    if (piece.cuts.length === 1 && contains(winner, piece.box)) continue;
+    let rest: Box[] = [piece.box];
+    for (const part of cuts[winner]!) rest = rest.flatMap((box) => subtractBoxes(space, box, part));
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    for (const box of rest) stack.push({ box, cuts: reaching(box, piece.cuts, 1) });
+  }
+  const out: number[] = [];
+  won.forEach((flag, i) => {
+    if (flag === 1) out.push(i);
+  });
+  return out;
+}
+
+/** Whether the union of `cuts` holds every input of `boxes`. */
+export function boxesCovered(space: Space, boxes: readonly Box[], cuts: readonly Box[]): boolean | typeof GAVE_UP {
+  const reaching = (box: Box, from: readonly Box[]): Box[] | null => {
+    const out: Box[] = [];
+    for (const cut of from) {
+      if (!boxesMeet(space, box, cut)) continue;
+      // One cut holding the whole piece settles it.
+      if (boxContains(space, cut, box)) return null;
+      out.push(cut);
+    }
+    return out;
+  };
+  const stack: { box: Box; cuts: readonly Box[] }[] = [];
+  const push = (box: Box, from: readonly Box[]): boolean => {
+    const meeting = reaching(box, from);
+    if (meeting === null) return true;
+    if (meeting.length === 0) return false;
+    stack.push({ box, cuts: meeting });
+    return true;
+  };
+  for (const box of boxes) if (!push(box, cuts)) return false;
+  let pieces = 0;
+  while (stack.length > 0) {
+    const { box, cuts: meeting } = stack.pop()!;
+    const [cut, ...others] = meeting;
+    const rest = subtractBoxes(space, box, cut!);
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    for (const piece of rest) if (!push(piece, others)) return false;
+  }
+  return true;
+}
+
+/** A piece of a region and the cuts that meet it, in order, up to the first that contains it. */
+interface HeldPiece {
+  readonly box: Box;
+  readonly reach: readonly { readonly cut: number; readonly contains: boolean }[];
+}
+
+/**
+ * The inputs of `boxes` by the first of `cuts` (one region each, in priority order) that holds
+ * them: at each cut's position the boxes it wins, and at position `cuts.length` the boxes no cut
+ * holds. Within one position the boxes may overlap; together they are exactly its inputs.
+ */
+export function firstHolderParts(space: Space, boxes: readonly Box[], cuts: readonly (readonly Box[])[]): Box[][] | typeof GAVE_UP {
+  const reaching = (box: Box, from: Iterable<number>): HeldPiece['reach'] => {
+    const out: { cut: number; contains: boolean }[] = [];
+    for (const cut of from) {
+      const parts = cuts[cut]!;
+      if (!parts.some((part) => boxesMeet(space, box, part))) continue;
+      const contains = parts.some((part) => boxContains(space, part, box));
+      out.push({ cut, contains });
+      if (contains) break;
+    }
+    return out;
+  };
+  const won: Box[][] = Array.from({ length: cuts.length + 1 }, () => []);
+  const stack: HeldPiece[] = boxes.map((box) => ({ box, reach: reaching(box, cuts.keys()) }));
+  let pieces = 0;
+  while (stack.length > 0) {
+    const { box, reach } = stack.pop()!;
+    const first = reach[0];
+    if (first === undefined) {
+      won[cuts.length]!.push(box);
+      continue;
+    }
+    if (first.contains) {
+      won[first.cut]!.push(box);
+      continue;
+    }
+    // The first cut that meets the piece wins their common inputs; the rest goes on without it.
+    let rest: Box[] = [box];
+    for (const part of cuts[first.cut]!) {
+      const both = intersectBoxes(space, box, part);
+      if (both !== null) won[first.cut]!.push(both);
+      rest = rest.flatMap((piece) => subtractBoxes(space, piece, part));
+    }
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    const later = reach.slice(1).map((r) => r.cut);
+    for (const piece of rest) stack.push({ box: piece, reach: reaching(piece, later) });
+  }
+  return won;
+}
+
+/** The inputs of `boxes` that none of `cuts` holds, as disjoint boxes. */
+export function uncoveredBoxes(space: Space, boxes: readonly Box[], cuts: readonly Box[]): Box[] | typeof GAVE_UP {
+  const out: Box[] = [];
+  const stack: { box: Box; cuts: readonly Box[] }[] = [];
+  const push = (box: Box, from: readonly Box[]): void => {
+    const meeting: Box[] = [];
+    for (const cut of from) {
+      if (!boxesMeet(space, box, cut)) continue;
+      // One cut holding the whole piece takes it all.
+      if (boxContains(space, cut, box)) return;
+      meeting.push(cut);
+    }
+    if (meeting.length === 0) out.push(box);
+    else stack.push({ box, cuts: meeting });
+  };
+  for (const box of boxes) push(box, cuts);
+  let pieces = 0;
+  while (stack.length > 0) {
+    const { box, cuts: meeting } = stack.pop()!;
+    const [cut, ...others] = meeting;
+    const rest = subtractBoxes(space, box, cut!);
+    pieces += rest.length;
+    if (pieces > PIECE_LIMIT) return GAVE_UP;
+    for (const piece of rest) push(piece, others);
+  }
+  return out;
+}
