@@ -21,6 +21,10 @@ export interface PostgresStoreOptions {
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 
+// A store's repositories (its reads) are those of the pool, copied onto it by the
+// constructor; this declaration merges their fields into the class.
+export interface PostgresStore extends Repositories {}
+
 /**
  * The Store over PostgreSQL. Reads go to the pool and see every committed transaction (of
  * any server); `transaction` runs `work` in one READ COMMITTED transaction whose
@@ -32,32 +36,6 @@ const MAX_ATTEMPTS = 5;
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
-  readonly organisations;
-  readonly apiKeys;
-  readonly policies;
-  readonly ledger;
-  readonly intents;
-  readonly idempotency;
-  readonly users;
-  readonly approvals;
-  readonly controls;
-  readonly webhooks;
-  readonly slack;
-  readonly replays;
-  readonly stripe;
-  readonly numbers;
-  readonly merkle;
-  readonly checkpoints;
-  readonly signingKeys;
-  readonly shadows;
-  readonly exportSinks;
-  readonly sessions;
-  readonly projections;
-  readonly sso;
-  readonly rateLimits;
-  readonly lists;
-  readonly leases;
-  readonly notifications;
   private closed = false;
   /** Transactions holding one of the pool's connections now, and waiting for one (for /metrics). */
   private readonly transactions = { running: 0, waiting: 0 };
@@ -66,33 +44,7 @@ export class PostgresStore implements Store {
     readonly sql: Sql, readonly secrets: SecretBox, readonly migrated: readonly number[], readonly url: string,
     readonly poolSize: number,
   ) {
-    const read = pgRepositories(new PgConnection(sql, false), secrets);
-    this.organisations = read.organisations;
-    this.apiKeys = read.apiKeys;
-    this.policies = read.policies;
-    this.ledger = read.ledger;
-    this.intents = read.intents;
-    this.idempotency = read.idempotency;
-    this.users = read.users;
-    this.approvals = read.approvals;
-    this.controls = read.controls;
-    this.webhooks = read.webhooks;
-    this.slack = read.slack;
-    this.replays = read.replays;
-    this.stripe = read.stripe;
-    this.numbers = read.numbers;
-    this.merkle = read.merkle;
-    this.checkpoints = read.checkpoints;
-    this.signingKeys = read.signingKeys;
-    this.shadows = read.shadows;
-    this.exportSinks = read.exportSinks;
-    this.sessions = read.sessions;
-    this.projections = read.projections;
-    this.sso = read.sso;
-    this.rateLimits = read.rateLimits;
-    this.lists = read.lists;
-    this.leases = read.leases;
-    this.notifications = read.notifications;
+    Object.assign(this, pgRepositories(new PgConnection(sql, false), secrets));
   }
 
   /** Connects, migrates (under the migration lock) and opens the stored secrets' data key. */

@@ -4,6 +4,10 @@ import { DurableCommits } from './DurableCommits.js';
 import { SqliteDatabase, type SqliteDatabaseOptions } from './SqliteDatabase.js';
 import { memoizeReads, SnapshotMemo } from './SnapshotMemo.js';
 
+// A store's repositories (its reads) are those of the reader connection, copied onto it by the
+// constructor; this declaration merges their fields into the class.
+export interface SqliteStore extends Repositories {}
+
 /**
  * The Store over SQLite. Its own repositories use the reader connection, which sees only
  * durable commits (DurableCommits); `transaction` runs on the writer connection, one at a time
@@ -14,32 +18,6 @@ import { memoizeReads, SnapshotMemo } from './SnapshotMemo.js';
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
-  readonly organisations;
-  readonly apiKeys;
-  readonly policies;
-  readonly ledger;
-  readonly intents;
-  readonly idempotency;
-  readonly users;
-  readonly approvals;
-  readonly controls;
-  readonly webhooks;
-  readonly slack;
-  readonly replays;
-  readonly stripe;
-  readonly numbers;
-  readonly merkle;
-  readonly checkpoints;
-  readonly signingKeys;
-  readonly shadows;
-  readonly exportSinks;
-  readonly sessions;
-  readonly projections;
-  readonly sso;
-  readonly rateLimits;
-  readonly lists;
-  readonly leases;
-  readonly notifications;
 
   private readonly writeRepos: Repositories;
   private queue: Promise<unknown> = Promise.resolve();
@@ -51,33 +29,10 @@ export class SqliteStore implements Store {
     const memo = new SnapshotMemo();
     this.durable = new DurableCommits(`${db.file}-wal`, db.reader, undefined, () => memo.clear());
     const read = sqliteRepositories(db.reader, db.secrets);
-    // What every request asks to authenticate (the key, then its organisation).
-    this.organisations = memoizeReads(read.organisations, memo, ['get']);
-    this.apiKeys = memoizeReads(read.apiKeys, memo, ['findByHash']);
-    this.policies = read.policies;
-    this.ledger = read.ledger;
-    this.intents = read.intents;
-    this.idempotency = read.idempotency;
-    this.users = read.users;
-    this.approvals = read.approvals;
-    this.controls = read.controls;
-    this.webhooks = read.webhooks;
-    this.slack = read.slack;
-    this.replays = read.replays;
-    this.stripe = read.stripe;
-    this.numbers = read.numbers;
-    this.merkle = read.merkle;
-    this.checkpoints = read.checkpoints;
-    this.signingKeys = read.signingKeys;
-    this.shadows = read.shadows;
-    this.exportSinks = read.exportSinks;
-    this.sessions = read.sessions;
-    this.projections = read.projections;
-    this.sso = read.sso;
-    this.rateLimits = read.rateLimits;
-    this.lists = read.lists;
-    this.leases = read.leases;
-    this.notifications = read.notifications;
+    // What every request asks to authenticate (the key, then its organisation) is memoized.
+    memoizeReads(read.organisations, memo, ['get']);
+    memoizeReads(read.apiKeys, memo, ['findByHash']);
+    Object.assign(this, read);
   }
 
   /** Opens a database that the store then owns (closing the store closes it). */
