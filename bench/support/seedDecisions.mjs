@@ -11,6 +11,7 @@
 
 import { ProjectionRunner } from '../../server/dist/projections/ProjectionRunner.js';
 import { normalizeRequest } from '../../server/dist/services/decisionRequest.js';
+import { ListCache } from '../../server/dist/services/ListCache.js';
 import { PolicyCache } from '../../server/dist/services/PolicyCache.js';
 import { sealDecisions } from '../../server/dist/services/sealDecisions.js';
 import { uuidv7 } from '../../server/dist/services/uuidv7.js';
@@ -29,6 +30,7 @@ export async function seedDecisions(store, {
 }) {
   const started = performance.now();
   const cache = new PolicyCache();
+  const lists = new ListCache();
   const facts = new MemoryIntents();
   const step = (toMs - fromMs) / Math.max(1, count);
   for (let from = 0; from < count; from += perTransaction) {
@@ -40,7 +42,7 @@ export async function seedDecisions(store, {
         request: normalizeRequest(request(i), currency), idempotency: null,
       });
     }
-    const results = await store.transaction((tx) => sealDecisions(facts.wrap(tx), items, cache, { idempotencyTtlMs: 86_400_000 }));
+    const results = await store.transaction((tx) => sealDecisions(facts.wrap(tx), items, cache, { idempotencyTtlMs: 86_400_000, lists }));
     const refused = results.find((result) => result.kind !== 'sealed');
     if (refused) throw new Error(`a seeded decision was not sealed: ${JSON.stringify(refused)}`);
     log(`sealed ${from + items.length} of ${count} (${Math.round((performance.now() - started) / 1000)} s)`);

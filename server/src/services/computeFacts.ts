@@ -1,7 +1,15 @@
 // Computed facts: values a policy asks for that a single request cannot carry, derived from the
-// organisation's earlier intents as of the request's received_at. They are computed inside the
-// sealing transaction (so earlier requests of the same batch are already visible) and recorded
-// in the sealed decision, so a re-evaluation never needs to recompute them.
+// organisation's earlier intents. They are computed inside the sealing transaction (so earlier
+// requests of the same batch are already visible) and recorded in the sealed decision, so a
+// re-evaluation never needs to recompute them.
+//
+// "Earlier" is the chain's order: when sealing, every intent the view holds was sealed before
+// this one, and all of them count if they were received within the window that ends at this
+// one's received_at, whatever their own received_at. On one SQLite server the two orders agree
+// (an organisation's requests are sealed in arrival order). Several servers on PostgreSQL
+// receive on their own clocks, and two batches of one server can take the organisation's lock
+// in either order; counting by received_at up to this one's would then let two refunds sealed
+// one after the other each miss the other, and a velocity rule be passed by speed.
 
 import { localTimeFacts, scopeField, type FactIR } from '@axiru/runtime';
 import type { IntentRepository, IntentStatus } from '../repositories/types.js';
@@ -21,8 +29,13 @@ const HOUR_MS = 3_600_000;
 
 export type Facts = Record<string, number | string>;
 
+/** The upper bound of a window when sealing: everything sealed before, received when it may. */
+export const SEALED_BEFORE = Number.MAX_SAFE_INTEGER;
+
 /**
- * The values of `facts` for one request. A fact whose key field is absent (no customer_id, no
+ * The values of `facts` for one request, counting the intents received in (received_at - window,
+ * `untilMs`]: SEALED_BEFORE when sealing, received_at when re-deriving a past decision's facts
+ * from a view that also holds what came after it. A fact whose key field is absent (no customer_id, no
  * stripe_charge_id, no stripe_account) is left out, which the runtime treats as missing.
  * `local_time` and `weekday` are those of received_at in `timeZone` (the policy's zone), from
  * the runtime's one implementation, so `axiru replay` derives the same values.
@@ -34,6 +47,7 @@ export async function computeFacts(
   request: DecisionRequest,
   receivedMs: number,
   timeZone: string,
+  untilMs: number,
 ): Promise<Facts> {
   const values: Facts = {};
   // Velocity facts of one scope and window share one query: its count and its sum.
@@ -41,10 +55,10 @@ export async function computeFacts(
   for (const fact of facts) {
     switch (fact.kind) {
       case 'customer_refund_count':
-        // Earlier refunds of this customer with received_at in (received_at - window, received_at].
+        // Earlier refunds of this customer with received_at in (received_at - window, untilMs].
         if (request.customer_id !== undefined) {
           values[fact.name] = await intents.countForCustomer(
-            orgId, request.customer_id, receivedMs - fact.window_hours * HOUR_MS, receivedMs, COUNTED_STATUSES);
+            orgId, request.customer_id, receivedMs - fact.window_hours * HOUR_MS, untilMs, COUNTED_STATUSES);
         }
         break;
       case 'charge_refunded':
@@ -52,12 +66,12 @@ export async function computeFacts(
         // one currency, so amounts in another one cannot belong to it.
         if (request.stripe_charge_id !== undefined) {
           values[fact.name] = await intents.sumForCharge(
-            orgId, request.stripe_charge_id, request.currency, receivedMs, COUNTED_STATUSES);
+            orgId, request.stripe_charge_id, request.currency, untilMs, COUNTED_STATUSES);
         }
         break;
       case 'velocity': {
         // Earlier refunds of the same customer / source / Connect account with received_at in
-        // (received_at - window, received_at]; sums in the refund's own currency only.
+        // (received_at - window, untilMs]; sums in the refund's own currency only.
         const column = scopeField(fact.scope);
         const value = request[column];
         if (typeof value !== 'string') break;
@@ -65,7 +79,7 @@ export async function computeFacts(
         let window = windows.get(key);
         if (window === undefined) {
           window = await intents.velocity(
-            orgId, column, value, request.currency, receivedMs - fact.window_hours * HOUR_MS, receivedMs, COUNTED_STATUSES);
+            orgId, column, value, request.currency, receivedMs - fact.window_hours * HOUR_MS, untilMs, COUNTED_STATUSES);
           windows.set(key, window);
         }
         if (window) values[fact.name] = fact.measure === 'count' ? window.count : window.sum;

@@ -135,7 +135,7 @@ function unsealedFacts(facts: readonly FactIR[], sealed: SealedDecision): FactIR
 async function factsAsOf(
   intents: IntentRepository, orgId: string, facts: readonly FactIR[], sealed: SealedDecision, timeZone: string,
 ): Promise<Facts> {
-  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs, timeZone);
+  const values = await computeFacts(intents, orgId, facts, sealed.input, sealed.receivedMs, timeZone, sealed.receivedMs);
   const intent = await intents.get(orgId, sealed.intentId);
   if (!intent || !COUNTED_STATUSES.includes(intent.status)) return values;
   for (const fact of facts) {

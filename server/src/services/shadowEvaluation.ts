@@ -4,7 +4,7 @@
 
 import type { Decision, FactIR, LoadedPolicy, Outcome } from '@axiru/runtime';
 import type { Organisation, OrgMode, Repositories } from '../repositories/types.js';
-import { computeFacts, computeLocalFacts, type Facts } from './computeFacts.js';
+import { computeFacts, computeLocalFacts, SEALED_BEFORE, type Facts } from './computeFacts.js';
 import type { DecisionRequest } from './decisionRequest.js';
 import type { PolicyCache } from './PolicyCache.js';
 
@@ -111,7 +111,7 @@ export async function evaluatePolicies(
 ): Promise<Evaluation> {
   const needed = shadows.length === 0 ? live.ir.facts : unionFacts([live, ...shadows]);
   const zone = timeZoneOf(live);
-  const facts = await computeFacts(tx.intents, orgId, needed, request, receivedMs, zone);
+  const facts = await computeFacts(tx.intents, orgId, needed, request, receivedMs, zone, SEALED_BEFORE);
   const input = lists === null ? { ...request, ...facts } : { ...request, ...facts, lists };
   const decision = live.decide(input);
   if (shadows.length === 0) return { facts, decision, shadow: null };

@@ -85,6 +85,25 @@ describe('DecisionService', () => {
     expect(await inner.ledger.byIntent(org.id, 'b')).toEqual([]);
   });
 
+  it('counts in facts every decision sealed before, even one received later (two batches that took the lock out of order)', async () => {
+    const { inner, org } = await setup();
+    const sealOne = async (intentId: string, at: string) => {
+      const request = normalizeRequest(
+        { source: 'support_tool', amount_cents: 1000, customer_id: 'cus_order', customer_tenure_days: 400, reason: 'requested_by_customer' }, 'usd');
+      const item: PendingDecision = { orgId: org.id, actor: 'api_key:test', intentId, receivedAt: at, receivedMs: Date.parse(at), request, idempotency: null };
+      const [result] = await inner.transaction((tx) =>
+        sealDecisions(tx, [item], new PolicyCache(), { idempotencyTtlMs: 86_400_000, lists: new ListCache() }));
+      expect(result?.kind).toBe('sealed');
+      const record = (await inner.ledger.byIntent(org.id, intentId))[0]!;
+      return (JSON.parse(record.body) as { facts: Record<string, number> }).facts['customer_refunds_last_30_days'];
+    };
+    // Received second, sealed first (on PostgreSQL: another batch, or another server, took the
+    // organisation's lock first); then the one received a millisecond earlier.
+    expect(await sealOne('later', '2026-04-28T00:00:00.001Z')).toBe(0);
+    expect(await sealOne('earlier', '2026-04-28T00:00:00.000Z')).toBe(1);
+    expect(await sealOne('third', '2026-04-28T00:00:00.002Z')).toBe(2);
+  });
+
   it('refuses an unsealable request alone, and seals the rest of its batch', async () => {
     const { inner, org } = await setup();
     const item = (intentId: string, note: string): PendingDecision => ({
