@@ -54,16 +54,22 @@ describe('POST /api/policies/:version/promote', () => {
     expect(response.statusCode, response.body).toBe(200);
     const body = json<PromoteJson>(response);
     expect(body.promoted).toBe(false);
+    // The test clock moves 1 ms per reading, and background work (pollers, leases) reads it
+    // too, a number of times that varies with load: `until` is "now" a few ticks after NOW.
+    const until = Date.parse(body.impact.until);
+    expect(until).toBeGreaterThanOrEqual(NOW.getTime());
+    expect(until).toBeLessThan(NOW.getTime() + 60_000);
+    expect(Date.parse(body.impact.since)).toBe(until - 30 * 86_400_000);
+    const window = { since: body.impact.since, until: body.impact.until };
     expect(body.impact).toEqual({
-      since: '2026-03-29T00:00:00.000Z',
-      until: '2026-04-28T00:00:00.000Z',
+      ...window,
       evaluated: 7,
       changes: [
         { from: 'allow', to: 'pending_approval', count: 3, amounts: { usd: 36000 }, text: 'allow -> pending_approval: 3, $360.00' },
         { from: 'pending_approval', to: 'block', count: 3, amounts: { jpy: 8000, usd: 80000 }, text: 'pending_approval -> block: 3, ¥8,000 + $800.00' },
       ],
       summary: [
-        '7 refunds decided between 2026-03-29T00:00:00.000Z and 2026-04-28T00:00:00.000Z evaluated.',
+        `7 refunds decided between ${window.since} and ${window.until} evaluated.`,
         '3 refunds that were allowed would go to the approvals queue ($360.00)',
         '3 refunds that needed approval would be blocked (¥8,000 + $800.00)',
       ],
