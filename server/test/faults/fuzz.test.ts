@@ -26,12 +26,14 @@ const CONCURRENCY = 16;
 /**
  * "Back to baseline": after a full GC the heap in use is within 16 MiB of the warmed-up
  * baseline (a leak of 200 bytes per request would exceed it: 100,000 × 200 bytes ≈ 19 MiB),
- * and RSS within 50% of its baseline. RSS is the coarse bound: V8, glibc's arenas and SQLite's
- * page cache keep memory they freed or grew into (measured: heap 58 → 63 MiB while RSS went
- * 186 → 253 MiB over 100,000 requests), so a leak shows in the heap first.
+ * and RSS at most twice its baseline. RSS is the coarse bound: V8, glibc's arenas and SQLite's
+ * page cache keep memory they freed or grew into, more so when the machine is busy (measured:
+ * heap 58 → 63 MiB while RSS went 186 → 253 MiB over 100,000 requests on a quiet machine, and
+ * 213 → 336 MiB at load average 12), so a leak shows in the heap first; RSS catches only a
+ * gross one outside the heap (a buffer or native handle per request).
  */
 const HEAP_TOLERANCE = 16 * 1024 * 1024;
-const RSS_TOLERANCE_RATIO = 0.5;
+const RSS_TOLERANCE_RATIO = 1;
 
 const dir = tempDir('axiru-fuzz-');
 const failuresDir = process.env['AXIRU_FUZZ_FAILURES'] ?? join(dir.path, 'failures');
