@@ -80,7 +80,9 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   // ones a question may rightly be left inconclusive, and a kept answer would hide that.
   const memo = options.limits === undefined ? shadowMemo : null;
   const sourcesKey = JSON.stringify(ir.sources ?? null);
-  const conditionIds = memo === null ? [] : ir.rules.map((rule) => memo.condition(rule.condition));
+  memo?.begin();
+  const conditions = memo === null ? [] : ir.rules.map((rule) => JSON.stringify(rule.condition));
+  const ruleNumbers = memo === null ? [] : ir.rules.map((rule, i) => memo.rule(sourcesKey, rule.id, conditions[i]!));
   let positions: Map<string, number> | null = null;
   const filePosition = (id: string): number => (positions ??= new Map(ir.rules.map((rule, i) => [rule.id, i]))).get(id)!;
   ir.rules.forEach((rule, position) => {
@@ -92,15 +94,13 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
     }
     const rank = rankOf[position]!;
     const stronger = index.candidates(rank, (j) => j < rank);
-    const key =
-      memo === null
-        ? null
-        : memo.key(
-            sourcesKey,
-            conditionIds[position]!,
-            stronger.map((j) => ({ id: ir.rules[byRank[j]!]!.id, condition: conditionIds[byRank[j]!]! })),
-          );
-    const known = key === null ? undefined : memo!.get(key);
+    const owner = memo === null ? 0 : memo.owner(sourcesKey, conditions[position]!);
+    let key: Int32Array | null = null;
+    if (memo !== null) {
+      key = new Int32Array(stronger.length);
+      for (let k = 0; k < stronger.length; k++) key[k] = ruleNumbers[byRank[stronger[k]!]!]!;
+    }
+    const known = key === null ? undefined : memo!.get(owner, key);
     if (known !== undefined) {
       // The key fixes the rules' order of strength, not their order in the file, which `by` follows.
       if (known !== null) findings.push({ kind: 'shadowed', rule: rule.id, by: [...known].sort((a, b) => filePosition(a) - filePosition(b)) });
@@ -109,7 +109,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
     try {
       const by = shadowedBy(ranking, rank, stronger, fresh());
       if (by !== null) findings.push({ kind: 'shadowed', rule: rule.id, by });
-      if (key !== null) memo!.set(key, by);
+      if (key !== null) memo!.set(owner, key, by);
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
     }
