@@ -10,7 +10,8 @@
 //   4. code-lens hit counts over a 100,000-refund history: the replay in the worker after each
 //      edit, and didChange -> code-lens refresh end to end; 5. the same for examples/acme.axiru.
 // Targets (2-core machine): diagnostics p95 < 100 ms, final diagnostics (analysis included) p95
-// < 500 ms, completion p95 < 30 ms, hit counts over 100k refunds < 1 s. Figures are printed, not asserted: the tests check behaviour, this measures.
+// < 500 ms, completion p95 < 30 ms, hit counts over 100k refunds < 1 s. Figures are printed,
+// not asserted: the tests check behaviour, this measures.
 //
 // Besides wall-clock times, each operation's CPU time is read from the server process
 // (/proc/PID/stat, all its threads): on a shared, loaded machine wall-clock times are inflated
