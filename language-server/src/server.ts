@@ -79,8 +79,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const store = new DocumentStore(texts);
   const runner = (stopOnCancel: boolean): JobRunner => (options.worker ? new WorkerJobRunner(options.worker, log, stopOnCancel) : new InlineJobRunner());
   // Analysis and replay each have their own worker, so a long analysis never delays hit counts.
-  // The history worker is never stopped: it keeps the history between replays.
-  const analysisRunner = runner(true);
+  // The history worker is never stopped: it keeps the history between replays. Nor is the
+  // analysis worker: it keeps the answers of earlier analyses (compiler ShadowMemo.ts), so an
+  // analysis after an edit redoes only the rules the edit can affect, while a fresh worker would
+  // start cold and redo them all; a cancelled analysis runs to its end and its result is dropped.
+  const analysisRunner = runner(false);
   const historyRunner = runner(false);
 
   let workspaceFolders: string[] = [];

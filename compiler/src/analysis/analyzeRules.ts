@@ -20,6 +20,7 @@ import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from 
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
+import { shadowMemo } from './ShadowMemo.js';
 import { witness } from './witness.js';
 
 export type RuleFinding =
@@ -75,6 +76,15 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   const ranked = byRank.map((rule) => truths[rule] ?? null);
   const index = new OverlapIndex(space, ranked);
   const ranking: Ranking = { ir, byRank, truths: ranked, index };
+  // Answers from earlier analyses (ShadowMemo.ts), only under the default limits: with lower
+  // ones a question may rightly be left inconclusive, and a kept answer would hide that.
+  const memo = options.limits === undefined ? shadowMemo : null;
+  const sourcesKey = JSON.stringify(ir.sources ?? null);
+  memo?.begin();
+  const conditions = memo === null ? [] : ir.rules.map((rule) => JSON.stringify(rule.condition));
+  const ruleNumbers = memo === null ? [] : ir.rules.map((rule, i) => memo.rule(sourcesKey, rule.id, conditions[i]!));
+  let positions: Map<string, number> | null = null;
+  const filePosition = (id: string): number => (positions ??= new Map(ir.rules.map((rule, i) => [rule.id, i]))).get(id)!;
   ir.rules.forEach((rule, position) => {
     const truth = truths[position];
     if (truth === null || truth === undefined) return;
@@ -82,9 +92,24 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
       findings.push({ kind: 'vacuous', rule: rule.id });
       return;
     }
+    const rank = rankOf[position]!;
+    const stronger = index.candidates(rank, (j) => j < rank);
+    const owner = memo === null ? 0 : memo.owner(sourcesKey, conditions[position]!);
+    let key: Int32Array | null = null;
+    if (memo !== null) {
+      key = new Int32Array(stronger.length);
+      for (let k = 0; k < stronger.length; k++) key[k] = ruleNumbers[byRank[stronger[k]!]!]!;
+    }
+    const known = key === null ? undefined : memo!.get(owner, key);
+    if (known !== undefined) {
+      // The key fixes the rules' order of strength, not their order in the file, which `by` follows.
+      if (known !== null) findings.push({ kind: 'shadowed', rule: rule.id, by: [...known].sort((a, b) => filePosition(a) - filePosition(b)) });
+      return;
+    }
     try {
-      const by = shadowedBy(ranking, rankOf[position]!, fresh());
+      const by = shadowedBy(ranking, rank, stronger, fresh());
       if (by !== null) findings.push({ kind: 'shadowed', rule: rule.id, by });
+      if (key !== null) memo!.set(owner, key, by);
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
     }
@@ -112,14 +137,15 @@ interface Ranking {
 
 /**
  * The rules that together always beat the rule at `rank` where it matches, or null when it
- * decides somewhere. Sample points of its region that no stronger rule holds, then a single
- * stronger rule that covers it, settle most rules at once (both exact). Otherwise walks the
+ * decides somewhere; `strongestFirst` are the stronger rules that can overlap it (the index's
+ * candidates), strongest first. Sample points of its region that no stronger rule holds, then a
+ * single stronger rule that covers it, settle most rules at once (both exact). Otherwise walks the
  * stronger rules that can overlap it, strongest first, carving each one's region out of what is
  * left of the rule's own; the rule is shadowed when nothing is left. Then drops those the others
  * make redundant, weakest first, so `by` names a set none of whose members can go (in file
  * order) and keeps the rules that actually decide there.
  */
-function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, algebra: RegionAlgebra): string[] | null {
+function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
   const own = truths[rank]!;
   const space = algebra.space;
   const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
@@ -141,9 +167,8 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, algebr
   // the strongest such rule. It holds every point, so the first point's holders are enough.
   const coversAlone = (j: number): boolean => own.boxes.every((box) => truths[j]!.boxes.some((outer) => boxContains(space, outer, box)));
   const first = points[0];
-  const single = first === undefined ? index.candidates(rank, (j) => j < rank) : index.mayHold(first, overlapping, rank);
+  const single = first === undefined ? strongestFirst : index.mayHold(first, overlapping, rank);
   for (const j of single) if (coversAlone(j)) return [idOf(j)];
-  const strongestFirst = index.candidates(rank, (j) => j < rank);
   const winners = strongerWinners(algebra, own, strongestFirst.map((j) => truths[j]!));
   if (winners === null) return null;
   const used = winners.map((position) => strongestFirst[position]!);

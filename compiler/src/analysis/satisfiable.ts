@@ -31,6 +31,24 @@ export interface SatisfiableOptions extends AnalysisOptions {
  * runtime confirmation is most of satisfiable()'s cost.
  */
 export function provablyUnsatisfiable(expr: ExprIR, options: SatisfiableOptions = {}): boolean {
+  // Under the default limits the answer depends only on the condition and the sources: kept, so
+  // that the language server's analysis after each edit asks only about the rules that changed.
+  const key = options.limits === undefined && options.decide === undefined ? `${JSON.stringify(options.sources ?? null)}\u0000${JSON.stringify(expr)}` : null;
+  const known = key === null ? undefined : unsatisfiableMemo.get(key);
+  if (known !== undefined) return known;
+  const answer = provablyEmpty(expr, options);
+  if (key !== null) {
+    if (unsatisfiableMemo.size >= MAX_UNSATISFIABLE_ANSWERS) unsatisfiableMemo.clear();
+    unsatisfiableMemo.set(key, answer);
+  }
+  return answer;
+}
+
+/** Answers of provablyUnsatisfiable() under the default limits, by sources and condition. */
+const unsatisfiableMemo = new Map<string, boolean>();
+const MAX_UNSATISFIABLE_ANSWERS = 100_000;
+
+function provablyEmpty(expr: ExprIR, options: SatisfiableOptions): boolean {
   try {
     const algebra = new RegionAlgebra(new Space({ sources: options.sources ?? null }), options.limits);
     return algebra.isEmpty(regionOf(expr, algebra).truth);
