@@ -25,7 +25,11 @@ const out = args.out ?? mkdtempSync(join(tmpdir(), 'axiru-profile-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'axiru-profile-data-'));
 
 const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', out, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Capacity, not the per-key rate limit, is what this profiles (as in run.mjs).
+    env: { ...process.env, AXIRU_RATE_LIMITS: JSON.stringify({ decision_per_key: { rate_per_second: 1e9, burst: 1e9 }, decision_per_org: { rate_per_second: 1e9, burst: 1e9 } }) },
+  });
 const exited = new Promise((resolve) => child.once('exit', resolve));
 const lines = [];
 const url = await new Promise((resolve) => createInterface({ input: child.stdout }).on('line', (line) => {
@@ -56,6 +60,7 @@ const shutdownUs = (performance.now() - loadEnded) * 1000;
 rmSync(dataDir, { recursive: true, force: true });
 
 const decisions = result['2xx'];
+if (result.non2xx > 0) console.log(`note: ${result.non2xx} answers were not 2xx; the figures below include them`);
 // One profile per thread (the WAL checkpointer is a worker): the main thread's has the most samples.
 const profiles = readdirSync(out).filter((name) => name.endsWith('.cpuprofile') && name.includes(`.${child.pid}.`))
   .map((name) => ({ name, profile: JSON.parse(readFileSync(join(out, name), 'utf8')) }))
