@@ -115,27 +115,39 @@ describe('properties against the runtime', () => {
     );
   });
 
+  /**
+   * Diffs a pair both ways (the changed rules alone, and the whole partitions) after checking
+   * the shortcut applies; every reported example really decides as its transition says.
+   */
+  function diffBothWays(a: PolicyIR, b: PolicyIR) {
+    const space = new Space({ sources: a.sources });
+    expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
+    const fast = diffPolicies(a, b);
+    const whole = diffPolicies(a, b, { wholePartition: true });
+    const before = loadPolicy(a);
+    const after = loadPolicy(b);
+    for (const t of fast.transitions) {
+      expect(before.decide(t.example)).toEqual(t.before);
+      expect(after.decide(t.example)).toEqual(t.after);
+      expect([t.before.outcome, t.after.outcome]).toEqual([t.from, t.to]);
+    }
+    const settled = !fast.inconclusive && !whole.inconclusive;
+    if (settled) {
+      expect(fast.equivalent).toBe(whole.equivalent);
+      expect(kinds(fast.transitions)).toEqual(kinds(whole.transitions));
+    }
+    return { fast, whole, before, after, settled };
+  }
+
+  function kinds(transitions: readonly { from: string; to: string; detail?: string }[]): string[] {
+    return transitions.map((t) => `${t.from}→${t.to} ${t.detail ?? ''}`).sort();
+  }
+
   test('diffPolicies: the changed rules alone give the same answer as the whole partitions', () => {
-    const kinds = (transitions: readonly { from: string; to: string; detail?: string }[]): string[] =>
-      transitions.map((t) => `${t.from}→${t.to} ${t.detail ?? ''}`).sort();
     fc.assert(
       fc.property(editedPolicyPair, fc.array(input, { minLength: 10, maxLength: 10 }), ([a, b], requests) => {
         // The pairs are shaped so that the shortcut applies: this compares it, not the fallback.
-        const space = new Space({ sources: a.sources });
-        expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
-        const fast = diffPolicies(a, b);
-        const whole = diffPolicies(a, b, { wholePartition: true });
-        const before = loadPolicy(a);
-        const after = loadPolicy(b);
-        for (const t of fast.transitions) {
-          expect(before.decide(t.example)).toEqual(t.before);
-          expect(after.decide(t.example)).toEqual(t.after);
-          expect([t.before.outcome, t.after.outcome]).toEqual([t.from, t.to]);
-        }
-        if (!fast.inconclusive && !whole.inconclusive) {
-          expect(fast.equivalent).toBe(whole.equivalent);
-          expect(kinds(fast.transitions)).toEqual(kinds(whole.transitions));
-        }
+        const { fast, before, after } = diffBothWays(a, b);
         if (!fast.inconclusive) {
           const reported = new Set(fast.transitions.map((t) => `${t.from}→${t.to}`));
           for (const request of requests) {
@@ -150,27 +162,14 @@ describe('properties against the runtime', () => {
   });
 
   test('diffPolicies: block and flag swapped on a few rules, the changed rules alone give the whole partitions\' answer', () => {
-    const kinds = (transitions: readonly { from: string; to: string; detail?: string }[]): string[] =>
-      transitions.map((t) => `${t.from}→${t.to} ${t.detail ?? ''}`).sort();
     let compared = 0;
     let changed = 0;
     fc.assert(
       fc.property(swappedPolicyPair, ([a, b]) => {
-        const space = new Space({ sources: a.sources });
-        expect(changedWinners(a, b, () => new RegionAlgebra(space))).not.toBeNull();
-        const fast = diffPolicies(a, b);
-        const whole = diffPolicies(a, b, { wholePartition: true });
-        const before = loadPolicy(a);
-        const after = loadPolicy(b);
-        for (const t of fast.transitions) {
-          expect(before.decide(t.example)).toEqual(t.before);
-          expect(after.decide(t.example)).toEqual(t.after);
-        }
-        if (!fast.inconclusive && !whole.inconclusive) {
+        const { whole, settled } = diffBothWays(a, b);
+        if (settled) {
           compared++;
           if (!whole.equivalent) changed++;
-          expect(fast.equivalent).toBe(whole.equivalent);
-          expect(kinds(fast.transitions)).toEqual(kinds(whole.transitions));
         }
       }),
       params(60, 2929),

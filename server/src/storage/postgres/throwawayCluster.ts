@@ -123,27 +123,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Postgr
       remove();
       throw error;
     }
-    let stopped = false;
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      port,
-      dataDir,
-      root,
-      bin,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        try {
-          // Already stopped (a drill killed it) is fine.
-          if (existsSync(join(dataDir, 'postmaster.pid'))) runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
-        } catch {
-          // The postmaster is gone; its folder is removed below.
-        } finally {
-          remove();
-        }
-      },
-    };
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dataDir, root, bin, stop: stopOnce(bin, dataDir, remove) };
   }
+}
+
+/** Stops a cluster's postmaster (once; one a drill already killed is fine) and removes its folder. */
+function stopOnce(bin: string, dataDir: string, remove: () => void): () => Promise<void> {
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      if (existsSync(join(dataDir, 'postmaster.pid'))) runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // The postmaster is gone; its folder is removed below.
+    } finally {
+      remove();
+    }
+  };
 }
 
 /** `url` with another database name. */
@@ -174,21 +171,7 @@ export async function startStandby(primary: PostgresCluster, name: string): Prom
     const conninfo = `host=127.0.0.1 port=${primary.port} user=postgres application_name=${name}`;
     const flags = [`-p ${port}`, `-c listen_addresses=127.0.0.1`, `-c unix_socket_directories=${root}`, `-c "primary_conninfo=${conninfo}"`, '-c hot_standby=on', '-c max_connections=300'].join(' ');
     runPg(bin, 'pg_ctl', ['-D', dataDir, '-l', join(root, 'server.log'), '-o', flags, '-w', '-t', '120', 'start']);
-    let stopped = false;
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dataDir, root, bin,
-      async stop() {
-        if (stopped) return;
-        stopped = true;
-        try {
-          if (existsSync(join(dataDir, 'postmaster.pid'))) runPg(bin, 'pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
-        } catch {
-          // Already gone.
-        } finally {
-          remove();
-        }
-      },
-    };
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dataDir, root, bin, stop: stopOnce(bin, dataDir, remove) };
   } catch (error) {
     const log = existsSync(join(root, 'server.log')) ? readFileSync(join(root, 'server.log'), 'utf8') : '';
     remove();
