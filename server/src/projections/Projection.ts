@@ -38,3 +38,33 @@ export interface Projection {
   /** Records in all chains not applied yet. */
   lag(repos: Repositories): Promise<number>;
 }
+
+/**
+ * A writer whose cursors live in the projections table under `name`: read once per
+ * organisation, advanced in memory as records are applied, written back by finish().
+ */
+export function cursoredWriter(
+  tx: Repositories, name: string, applyOne: (record: ProjectedRecord, body: () => unknown) => Promise<void>,
+): ProjectionWriter {
+  const cursors = new Map<string, number>();
+  const dirty = new Set<string>();
+  return {
+    async cursor(orgId) {
+      let seq = cursors.get(orgId);
+      if (seq === undefined) {
+        seq = await tx.projections.cursor(name, orgId);
+        cursors.set(orgId, seq);
+      }
+      return seq;
+    },
+    async apply(record, body) {
+      await applyOne(record, body);
+      cursors.set(record.org_id, record.seq);
+      dirty.add(record.org_id);
+    },
+    async finish() {
+      for (const orgId of dirty) await tx.projections.setCursor(name, orgId, cursors.get(orgId)!);
+      dirty.clear();
+    },
+  };
+}

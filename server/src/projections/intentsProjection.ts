@@ -14,7 +14,7 @@
 
 import type { Outcome } from '@axiru/runtime';
 import type { IntentStatus, Repositories } from '../repositories/types.js';
-import type { ProjectedRecord, Projection, ProjectionWriter } from './Projection.js';
+import { cursoredWriter, type ProjectedRecord, type Projection, type ProjectionWriter } from './Projection.js';
 
 export const DEFAULT_APPROVAL_TTL_MS = 72 * 3_600_000;
 
@@ -71,27 +71,7 @@ export const INTENTS = 'intents';
 export const intentsProjection: Projection = {
   name: INTENTS,
   open(tx: Repositories): ProjectionWriter {
-    const cursors = new Map<string, number>();
-    const dirty = new Set<string>();
-    return {
-      async cursor(orgId) {
-        let seq = cursors.get(orgId);
-        if (seq === undefined) {
-          seq = await tx.projections.cursor(INTENTS, orgId);
-          cursors.set(orgId, seq);
-        }
-        return seq;
-      },
-      async apply(record, body) {
-        await applyRecord(tx, record, body);
-        cursors.set(record.org_id, record.seq);
-        dirty.add(record.org_id);
-      },
-      async finish() {
-        for (const orgId of dirty) await tx.projections.setCursor(INTENTS, orgId, cursors.get(orgId)!);
-        dirty.clear();
-      },
-    };
+    return cursoredWriter(tx, INTENTS, (record, body) => applyRecord(tx, record, body));
   },
   async clear(tx) {
     await tx.intents.clear();

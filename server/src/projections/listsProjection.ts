@@ -6,7 +6,7 @@
 // reads a list, so both see every earlier change exactly.
 
 import type { Repositories } from '../repositories/types.js';
-import type { ProjectedRecord, Projection, ProjectionWriter } from './Projection.js';
+import { cursoredWriter, type ProjectedRecord, type Projection, type ProjectionWriter } from './Projection.js';
 
 export const LISTS = 'lists';
 
@@ -27,27 +27,9 @@ export const listsProjection: Projection = {
   name: LISTS,
   bodyKinds: ['list'],
   open(tx: Repositories): ProjectionWriter {
-    const cursors = new Map<string, number>();
-    const dirty = new Set<string>();
-    return {
-      async cursor(orgId) {
-        let seq = cursors.get(orgId);
-        if (seq === undefined) {
-          seq = await tx.projections.cursor(LISTS, orgId);
-          cursors.set(orgId, seq);
-        }
-        return seq;
-      },
-      async apply(record, body) {
-        if (record.kind === 'list') await applyList(tx, record, body() as ListRecordBody);
-        cursors.set(record.org_id, record.seq);
-        dirty.add(record.org_id);
-      },
-      async finish() {
-        for (const orgId of dirty) await tx.projections.setCursor(LISTS, orgId, cursors.get(orgId)!);
-        dirty.clear();
-      },
-    };
+    return cursoredWriter(tx, LISTS, async (record, body) => {
+      if (record.kind === 'list') await applyList(tx, record, body() as ListRecordBody);
+    });
   },
   async clear(tx) {
     await tx.lists.clear();
