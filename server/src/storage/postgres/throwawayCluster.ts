@@ -88,17 +88,24 @@ function postgresIds(): { uid: number; gid: number } | null {
   return { uid, gid };
 }
 
-/** Starts a fresh cluster; `stop()` shuts it down and deletes its folder. */
-export async function startCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
-  const bin = findPostgresBin();
-  const root = mkdtempSync(join(tmpdir(), 'axiru-pg-'));
+/**
+ * A temporary folder for one cluster, owned by the `postgres` user when running as root (the
+ * server refuses to run as root); the cluster's data folder goes inside it.
+ */
+function clusterFolder(prefix: string): { root: string; dataDir: string; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   const ids = postgresIds();
   if (ids) {
     chownSync(root, ids.uid, ids.gid);
     chmodSync(root, 0o700);
   }
-  const dataDir = join(root, 'data');
-  const remove = () => rmSync(root, { recursive: true, force: true });
+  return { root, dataDir: join(root, 'data'), remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Starts a fresh cluster; `stop()` shuts it down and deletes its folder. */
+export async function startCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
+  const bin = findPostgresBin();
+  const { root, dataDir, remove } = clusterFolder('axiru-pg-');
   try {
     runPg(bin, 'initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   } catch (error) {
@@ -157,14 +164,7 @@ export function withDatabase(url: string, database: string): string {
  */
 export async function startStandby(primary: PostgresCluster, name: string): Promise<PostgresCluster> {
   const bin = primary.bin!;
-  const root = mkdtempSync(join(tmpdir(), 'axiru-pg-standby-'));
-  const ids = postgresIds();
-  if (ids) {
-    chownSync(root, ids.uid, ids.gid);
-    chmodSync(root, 0o700);
-  }
-  const dataDir = join(root, 'data');
-  const remove = () => rmSync(root, { recursive: true, force: true });
+  const { root, dataDir, remove } = clusterFolder('axiru-pg-standby-');
   try {
     runPg(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-X', 'stream', '-R', '--no-sync', '--checkpoint=fast']);
     const port = await freePort();
