@@ -39,8 +39,13 @@ export class BitSet {
   or(other: BitSet): void {
     for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
   }
-  and(other: BitSet): void {
-    for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
+  /** Keeps only members of `other`, in the first `words` words (the rest are left as they are). */
+  and(other: BitSet, words: number = this.words.length): void {
+    for (let w = 0; w < words; w++) this.words[w]! &= other.words[w]!;
+  }
+  /** Becomes a copy of `other` in the first `words` words. */
+  copy(other: BitSet, words: number = this.words.length): void {
+    this.words.set(words === this.words.length ? other.words : other.words.subarray(0, words));
   }
   /** The members below `limit`, in increasing order. */
   *members(limit: number = this.words.length << 5): Generator<number> {
@@ -103,7 +108,8 @@ export class OverlapIndex {
   private readonly constrained: number[][];
   private readonly scratch: BitSet;
   private readonly pointScratch: BitSet;
-  private readonly meets: BitSet;
+  /** By symbol dimension and values: the rules that may take one of them (meetsAny). */
+  private readonly meetsCache = new Map<string, BitSet>();
   /** The numeric dimensions' keys, in the order of `numeric`. */
   private readonly numericKeys: string[] = [];
   private readonly numericNullable: boolean[] = [];
@@ -123,7 +129,6 @@ export class OverlapIndex {
     this.pointScratch = new BitSet(this.size);
     this.present = new BitSet(this.size);
     this.scratch = new BitSet(this.size);
-    this.meets = new BitSet(this.size);
     this.constrained = regions.map(() => []);
     const keys = new Set<string>();
     regions.forEach((region, i) => {
@@ -178,14 +183,26 @@ export class OverlapIndex {
 
   /**
    * Rules whose TRUE region may meet rule i's, in increasing order (i itself excluded), among
-   * those `accept` keeps.
+   * those before `limit` (all of them by default).
    */
-  candidates(i: number, accept: (j: number) => boolean = () => true): number[] {
+  candidates(i: number, limit: number = this.size): number[] {
     const out: number[] = [];
     const mine = this.constrained[i]!;
-    for (const j of this.candidateSet(i).members()) {
-      if (j === i || !accept(j)) continue;
-      if (mine.every((d) => hullsMeet(this.numeric[d]![i]!, this.numeric[d]![j]!))) out.push(j);
+    const numeric = this.numeric;
+    const words = this.candidateSet(i).words;
+    // The set's members below `limit`, read word by word (this runs for every rule).
+    const last = Math.min(words.length, (limit + 31) >>> 5);
+    for (let w = 0; w < last; w++) {
+      let word = words[w]!;
+      while (word !== 0) {
+        const j = (w << 5) + 31 - Math.clz32(word & -word);
+        word &= word - 1;
+        if (j >= limit) return out;
+        if (j === i) continue;
+        let meets = true;
+        for (let k = 0; k < mine.length && meets; k++) meets = hullsMeet(numeric[mine[k]!]![i]!, numeric[mine[k]!]![j]!);
+        if (meets) out.push(j);
+      }
     }
     return out;
   }
@@ -196,21 +213,10 @@ export class OverlapIndex {
    */
   candidateSet(i: number): BitSet {
     const result = this.scratch;
-    result.words.set(this.present.words);
-    const meets = this.meets;
-    for (const [key, buckets] of this.buckets) {
+    result.copy(this.present);
+    for (const key of this.buckets.keys()) {
       const own = this.summaries.get(key)![i]!;
-      if (own.kind !== 'symbols') continue;
-      meets.words.set(this.wildcards.get(key)!.words);
-      for (const value of own.values) {
-        const bucket = buckets.get(value);
-        if (bucket !== undefined) meets.or(bucket);
-      }
-      if (own.missing) {
-        const bucket = buckets.get(MISSING);
-        if (bucket !== undefined) meets.or(bucket);
-      }
-      result.and(meets);
+      if (own.kind === 'symbols') result.and(this.meetsAny(key, own.missing ? [...own.values, MISSING] : [...own.values]));
     }
     return result;
   }
@@ -225,10 +231,11 @@ export class OverlapIndex {
    */
   *mayHold(point: Point, within: BitSet, limit: number = this.size): Generator<number> {
     const result = this.pointScratch;
-    result.words.set(within.words);
-    result.and(this.presenceMask(point));
-    const meets = this.meets;
-    for (const [key, buckets] of this.buckets) {
+    // Only the rules before `limit` are read, so only their words are computed.
+    const words = Math.min(result.words.length, (limit + 31) >>> 5);
+    result.copy(within, words);
+    result.and(this.presenceMask(point), words);
+    for (const key of this.buckets.keys()) {
       const dimension = this.space.get(key);
       let value = point.get(key);
       if (value === undefined) {
@@ -236,14 +243,31 @@ export class OverlapIndex {
         else if (dimension.kind === 'symbol' && dimension.universe === null) value = FRESH;
         else continue;
       }
-      meets.words.set(this.wildcards.get(key)!.words);
-      const bucket = buckets.get(value === null ? MISSING : String(value));
-      if (bucket !== undefined) meets.or(bucket);
-      result.and(meets);
+      result.and(this.meetsAny(key, [value === null ? MISSING : String(value)]), words);
     }
     for (const j of result.members(limit)) {
       if (this.constrained[j]!.every((d) => hullHolds(this.numeric[d]![j]!, point.get(this.numericKeys[d]!), this.numericNullable[d]!))) yield j;
     }
+  }
+
+  /**
+   * The rules that may take one of `values` on a symbol dimension: its wildcards and the values'
+   * buckets. Rules and points mostly name the same few values, so each set is built once.
+   */
+  private meetsAny(key: string, values: readonly string[]): BitSet {
+    const name = `${key}\u0001${[...values].sort().join('\u0001')}`;
+    let meets = this.meetsCache.get(name);
+    if (meets === undefined) {
+      meets = new BitSet(this.size);
+      meets.copy(this.wildcards.get(key)!);
+      const buckets = this.buckets.get(key)!;
+      for (const value of values) {
+        const bucket = buckets.get(value);
+        if (bucket !== undefined) meets.or(bucket);
+      }
+      this.meetsCache.set(name, meets);
+    }
+    return meets;
   }
 
   /**

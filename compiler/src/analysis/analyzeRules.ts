@@ -14,13 +14,13 @@ import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
 import { OverlapIndex } from './OverlapIndex.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
-import { boxContains, boxesMeet } from './Box.js';
-import { firstHolders, GAVE_UP } from './boxCover.js';
+import { boxContains } from './Box.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { shadowMemo } from './ShadowMemo.js';
+import { meetOf, strongerWinners } from './strongerWinners.js';
 import { witness } from './witness.js';
 
 export type RuleFinding =
@@ -93,7 +93,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
       return;
     }
     const rank = rankOf[position]!;
-    const stronger = index.candidates(rank, (j) => j < rank);
+    const stronger = index.candidates(rank, rank);
     const owner = memo === null ? 0 : memo.owner(sourcesKey, conditions[position]!);
     let key: Int32Array | null = null;
     if (memo !== null) {
@@ -139,11 +139,11 @@ interface Ranking {
  * The rules that together always beat the rule at `rank` where it matches, or null when it
  * decides somewhere; `strongestFirst` are the stronger rules that can overlap it (the index's
  * candidates), strongest first. Sample points of its region that no stronger rule holds, then a
- * single stronger rule that covers it, settle most rules at once (both exact). Otherwise walks the
- * stronger rules that can overlap it, strongest first, carving each one's region out of what is
- * left of the rule's own; the rule is shadowed when nothing is left. Then drops those the others
- * make redundant, weakest first, so `by` names a set none of whose members can go (in file
- * order) and keeps the rules that actually decide there.
+ * single stronger rule that covers it, settle most rules at once (both exact). Otherwise the rule
+ * is shadowed when the stronger rules together cover it, and `by` is chosen from those that
+ * decide somewhere in it (strongerWinners.ts): dropping those the others make redundant, weakest
+ * first, so `by` names a set none of whose members can go (in file order) and keeps the rules
+ * that actually decide there.
  */
 function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
   const own = truths[rank]!;
@@ -169,7 +169,16 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strong
   const first = points[0];
   const single = first === undefined ? strongestFirst : index.mayHold(first, overlapping, rank);
   for (const j of single) if (coversAlone(j)) return [idOf(j)];
-  const winners = strongerWinners(algebra, own, strongestFirst.map((j) => truths[j]!));
+  const heldBefore = (point: Point, position: number): boolean => {
+    for (const j of index.mayHold(point, overlapping, strongestFirst[position]!)) if (holds(j, point)) return true;
+    return false;
+  };
+  const winners = strongerWinners(
+    algebra,
+    own,
+    strongestFirst.map((j) => truths[j]!),
+    heldBefore,
+  );
   if (winners === null) return null;
   const used = winners.map((position) => strongestFirst[position]!);
   // kept covers own throughout, so j can go exactly when the part of own only j was needed for
@@ -178,37 +187,9 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strong
   for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
     if (without.length === 0) continue;
-    if (coveredBy(algebra, algebra.intersect(own, truths[j]!), without.flatMap((k) => truths[k]!.boxes))) kept = without;
+    if (coveredBy(algebra, meetOf(algebra, own, truths[j]!), without.flatMap((k) => truths[k]!.boxes))) kept = without;
   }
   return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
-}
-
-/**
- * The positions among `stronger` (strongest first) of the rules that decide somewhere in
- * `own` (each holds an input of it that no earlier one holds), or null when some input of
- * `own` is held by none of them. Box by box (boxCover.ts) where the space allows it; otherwise,
- * or when that splits too far, by carving each rule's region out of what is left, strongest
- * first: a rule decides somewhere exactly when it meets what the earlier ones left.
- */
-function strongerWinners(algebra: RegionAlgebra, own: Region, stronger: readonly Region[]): number[] | null {
-  const space = algebra.space;
-  if (!space.hasRatios()) {
-    const positions = firstHolders(
-      space,
-      own.boxes,
-      stronger.map((region) => region.boxes),
-    );
-    if (positions !== GAVE_UP) return positions;
-  }
-  let left = own;
-  const used: number[] = [];
-  for (const [position, other] of stronger.entries()) {
-    if (!left.boxes.some((box) => other.boxes.some((cut) => boxesMeet(space, box, cut)))) continue;
-    used.push(position);
-    left = algebra.subtract(left, other);
-    if (algebra.isEmpty(left)) break;
-  }
-  return algebra.isEmpty(left) && used.length > 0 ? used : null;
 }
 
 function moneyCurrencies(expr: ExprIR, out: Set<string>): void {

@@ -20,56 +20,6 @@ export const PIECE_LIMIT = 200_000;
 /** Returned when a question would split off more than PIECE_LIMIT pieces. */
 export const GAVE_UP = 'gave_up';
 
-interface Piece {
-  readonly box: Box;
-  /** Positions of the cuts (in the caller's order) that meet the box. */
-  readonly cuts: readonly number[];
-}
-
-/**
- * Which of `cuts` (one region each, in priority order) hold some input of `boxes` before every
- * earlier cut does, that is, which cuts win somewhere in the region: their positions, in
- * increasing order. Null when some input of the region is held by no cut.
- */
-export function firstHolders(space: Space, boxes: readonly Box[], cuts: readonly (readonly Box[])[]): number[] | null | typeof GAVE_UP {
-  const meets = (box: Box, cut: number): boolean => cuts[cut]!.some((part) => boxesMeet(space, box, part));
-  const contains = (cut: number, box: Box): boolean => cuts[cut]!.some((part) => boxContains(space, part, box));
-  /** The cuts of `from` that meet `box`, up to the first that contains it (later ones never win there). */
-  const reaching = (box: Box, from: readonly number[], start: number): number[] => {
-    const out: number[] = [];
-    for (let k = start; k < from.length; k++) {
-      const cut = from[k]!;
-      if (!meets(box, cut)) continue;
-      out.push(cut);
-      if (contains(cut, box)) break;
-    }
-    return out;
-  };
-  const all = cuts.map((_, i) => i);
-  const won = new Uint8Array(cuts.length);
-  const stack: Piece[] = [];
-  for (const box of boxes) stack.push({ box, cuts: reaching(box, all, 0) });
-  let pieces = 0;
-  while (stack.length > 0) {
-    const piece = stack.pop()!;
-    // The first cut that meets the piece wins on their common inputs: no earlier cut meets it.
-    const winner = piece.cuts[0];
-    if (winner === undefined) return null;
-    won[winner] = 1;
-    if (piece.cuts.length === 1 && contains(winner, piece.box)) continue;
-    let rest: Box[] = [piece.box];
-    for (const part of cuts[winner]!) rest = rest.flatMap((box) => subtractBoxes(space, box, part));
-    pieces += rest.length;
-    if (pieces > PIECE_LIMIT) return GAVE_UP;
-    for (const box of rest) stack.push({ box, cuts: reaching(box, piece.cuts, 1) });
-  }
-  const out: number[] = [];
-  won.forEach((flag, i) => {
-    if (flag === 1) out.push(i);
-  });
-  return out;
-}
-
 /** Whether the union of `cuts` holds every input of `boxes`. */
 export function boxesCovered(space: Space, boxes: readonly Box[], cuts: readonly Box[]): boolean | typeof GAVE_UP {
   const reaching = (box: Box, from: readonly Box[]): Box[] | null => {

@@ -4,7 +4,7 @@
 // the region subtraction — with the cuts that hold the most sample points first, since the
 // answer does not depend on the order and a few large cuts usually leave nothing to split.
 
-import { boxContains, intersectBoxes, type Box } from './Box.js';
+import { boxContains, boxesMeet, type Box } from './Box.js';
 import { boxesCovered, GAVE_UP } from './boxCover.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { boxContainsPoint, boxPoints } from './samplePoints.js';
@@ -13,7 +13,7 @@ export function coveredBy(algebra: RegionAlgebra, region: Region, cuts: readonly
   const space = algebra.space;
   const open = region.boxes.filter((box) => !cuts.some((cut) => boxContains(space, cut, box)));
   if (open.length === 0) return true;
-  const reaching = cuts.filter((cut) => open.some((box) => intersectBoxes(space, box, cut) !== null));
+  const reaching = cuts.filter((cut) => open.some((box) => boxesMeet(space, box, cut)));
   const points = open.flatMap((box) => boxPoints(space, box));
   const held = new Map<Box, number>(reaching.map((cut) => [cut, 0]));
   for (const point of points) {
@@ -43,7 +43,7 @@ export function subtractAll(algebra: RegionAlgebra, region: Region, cuts: readon
   const space = algebra.space;
   const open = region.boxes.filter((box) => !cuts.some((cut) => boxContains(space, cut, box)));
   if (open.length === 0) return algebra.empty();
-  const reaching = cuts.filter((cut) => open.some((box) => intersectBoxes(space, box, cut) !== null));
+  const reaching = cuts.filter((cut) => open.some((box) => boxesMeet(space, box, cut)));
   if (reaching.length === 0) return open.length === region.boxes.length ? region : { boxes: open };
   const points = open.flatMap((box) => boxPoints(space, box));
   const held = new Map<Box, number>(reaching.map((cut) => [cut, points.filter((point) => boxContainsPoint(space, cut, point)).length]));

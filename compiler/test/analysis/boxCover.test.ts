@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ExprIR } from '@axiru/runtime';
 import { boxesMeet, intersectBoxes } from '../../src/analysis/Box.js';
-import { boxesCovered, firstHolders, GAVE_UP } from '../../src/analysis/boxCover.js';
+import { boxesCovered } from '../../src/analysis/boxCover.js';
 import { Space } from '../../src/analysis/Dimension.js';
 import { RegionAlgebra, type Region } from '../../src/analysis/Region.js';
 import { truthOf } from '../../src/analysis/regionOf.js';
+import { strongerWinners } from '../../src/analysis/strongerWinners.js';
 import { expr } from './arbitraries.js';
 import { and, DEFAULT_SOURCES, from, not, over, under, usd } from './irBuilders.js';
 
@@ -45,7 +46,7 @@ describe('box-by-box coverage', () => {
     );
   });
 
-  test('firstHolders names the cuts that win somewhere, as carving them out one by one does', () => {
+  test('strongerWinners names the cuts that win somewhere, as carving them out one by one does', () => {
     let compared = 0;
     let covered = 0;
     fc.assert(
@@ -53,8 +54,7 @@ describe('box-by-box coverage', () => {
         const { algebra, truths } = regions([own, ...cuts]);
         const [mine, ...theirs] = truths;
         if (algebra.space.hasRatios() || mine!.boxes.length === 0) return;
-        const fast = firstHolders(algebra.space, mine!.boxes, theirs.map((region) => region.boxes));
-        expect(fast).not.toBe(GAVE_UP);
+        const fast = strongerWinners(algebra, mine!, theirs);
         expect(fast).toEqual(reference(algebra, mine!, theirs));
         compared++;
         if (fast !== null) covered++;
@@ -66,7 +66,7 @@ describe('box-by-box coverage', () => {
     expect(covered).toBeGreaterThan(20);
   });
 
-  test('firstHolders: a region covered only by several cuts together, some of them never winning', () => {
+  test('strongerWinners: a region covered only by several cuts together, some of them never winning', () => {
     const { algebra, truths } = regions([
       // Money comparisons also fix the currency: every cut and the region are in dollars.
       and(from('ai_agent'), over(usd(1))),
@@ -77,8 +77,8 @@ describe('box-by-box coverage', () => {
       and(from('ai_agent'), not(under(usd(200)))),
     ]);
     const [own, ...cuts] = truths;
-    expect(firstHolders(algebra.space, own!.boxes, cuts.map((r) => r.boxes))).toEqual([0, 1]);
-    expect(firstHolders(algebra.space, own!.boxes, cuts.slice(2).map((r) => r.boxes))).toBeNull();
+    expect(strongerWinners(algebra, own!, cuts)).toEqual([0, 1]);
+    expect(strongerWinners(algebra, own!, cuts.slice(2))).toBeNull();
   });
 
   test('boxesCovered agrees with the region algebra', () => {

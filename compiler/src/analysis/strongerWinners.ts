@@ -1,0 +1,87 @@
+// Which stronger rules decide somewhere in a rule's region: the rules `by` is chosen from when the
+// rule is shadowed. A stronger rule decides somewhere exactly when part of the region it holds is
+// not held by any rule stronger still, so each rule is its own coverage question. Splitting the
+// region around every stronger rule at once (the other way to ask) multiplies pieces along every
+// dimension any of them tests: an `allow` under a hundred `flag … when customer refunds in last
+// N days …` rules, each with its own N, split into thousands of pieces that way, while here
+// almost every rule is settled by one sample point no stronger rule holds.
+
+import { boxesMeet, intersectBoxes, type Box } from './Box.js';
+import { coveredBy } from './coverage.js';
+import type { Region, RegionAlgebra } from './Region.js';
+import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
+
+/** Whether some rule before `position` (among the stronger ones) holds the point. */
+export type HeldBefore = (point: Point, position: number) => boolean;
+
+/**
+ * The positions among `stronger` (strongest first) of the rules that decide somewhere in `own`
+ * (each holds an input of it that no earlier one holds), in increasing order, or null when some
+ * input of `own` is held by none of them. `heldBefore` may answer from an index; by default it
+ * looks at every earlier region.
+ */
+export function strongerWinners(
+  algebra: RegionAlgebra,
+  own: Region,
+  stronger: readonly Region[],
+  heldBefore: HeldBefore = scanEarlier(algebra, stronger),
+): number[] | null {
+  if (algebra.space.hasRatios()) return carved(algebra, own, stronger);
+  // `earlier.slice(0, ends[p])` are the boxes of the rules before position p.
+  const earlier: Box[] = [];
+  const ends: number[] = [];
+  for (const region of stronger) {
+    ends.push(earlier.length);
+    earlier.push(...region.boxes);
+  }
+  if (!coveredBy(algebra, own, earlier)) return null;
+  const winners: number[] = [];
+  stronger.forEach((region, position) => {
+    const held = meetOf(algebra, own, region);
+    if (held.boxes.length === 0) return;
+    // A point of what it holds that no earlier rule holds settles it at once (exactly).
+    const free = held.boxes.some((box) => boxPoints(algebra.space, box).some((point) => !heldBefore(point, position)));
+    if (free || !coveredBy(algebra, held, earlier.slice(0, ends[position]))) winners.push(position);
+  });
+  return winners;
+}
+
+/**
+ * The same answer by the region algebra, for spaces with ratio axes (where a box may hold no
+ * real request, so neither sample points nor box-by-box coverage apply): carve each rule's region
+ * out of what is left of `own`, strongest first; a rule decides somewhere exactly when it meets
+ * what the earlier ones left.
+ */
+function carved(algebra: RegionAlgebra, own: Region, stronger: readonly Region[]): number[] | null {
+  let left = own;
+  const used: number[] = [];
+  for (const [position, other] of stronger.entries()) {
+    if (!left.boxes.some((box) => other.boxes.some((cut) => boxesMeet(algebra.space, box, cut)))) continue;
+    used.push(position);
+    left = algebra.subtract(left, other);
+    if (algebra.isEmpty(left)) break;
+  }
+  return algebra.isEmpty(left) && used.length > 0 ? used : null;
+}
+
+/** Whether some earlier region holds the point, region by region. */
+function scanEarlier(algebra: RegionAlgebra, stronger: readonly Region[]): HeldBefore {
+  return (point, position) => {
+    for (let i = 0; i < position; i++) {
+      if (stronger[i]!.boxes.some((box) => boxContainsPoint(algebra.space, box, point))) return true;
+    }
+    return false;
+  };
+}
+
+/** The part of `region` inside `other`, as boxes (not simplified: for coverage questions). */
+export function meetOf(algebra: RegionAlgebra, region: Region, other: Region): Region {
+  const boxes: Box[] = [];
+  for (const box of region.boxes) {
+    for (const part of other.boxes) {
+      if (!boxesMeet(algebra.space, box, part)) continue;
+      boxes.push(intersectBoxes(algebra.space, box, part)!);
+    }
+  }
+  return { boxes };
+}
