@@ -21,6 +21,8 @@ type Summary =
   | { readonly kind: 'hull'; readonly lo: number; readonly hi: number; readonly missing: boolean };
 
 const ANY: Summary = { kind: 'any' };
+/** Words mayHold combines at a time: 512 rules. */
+const BLOCK_WORDS = 16;
 /** A value no symbol equals: the bucket of rules that allow the field to be missing. */
 const MISSING = '\u0000missing';
 
@@ -107,7 +109,8 @@ export class OverlapIndex {
   /** Per rule, the numeric dimensions (positions in `numeric`) it constrains. */
   private readonly constrained: number[][];
   private readonly scratch: BitSet;
-  private readonly pointScratch: BitSet;
+  /** mayHold's words of one block (each call fills it before reading it). */
+  private readonly blockScratch = new Uint32Array(BLOCK_WORDS);
   /** By symbol dimension and values: the rules that may take one of them (meetsAny). */
   private readonly meetsCache = new Map<string, BitSet>();
   /** The numeric dimensions' keys, in the order of `numeric`. */
@@ -126,7 +129,6 @@ export class OverlapIndex {
     regions: readonly (Region | null)[],
   ) {
     this.size = regions.length;
-    this.pointScratch = new BitSet(this.size);
     this.present = new BitSet(this.size);
     this.scratch = new BitSet(this.size);
     this.constrained = regions.map(() => []);
@@ -226,15 +228,10 @@ export class OverlapIndex {
    * increasing order: those whose summaries allow the point's value on every dimension. A
    * dimension the point leaves out stands for whatever boxContainsPoint reads it as, so it
    * filters only where that is certain (missing on a nullable dimension, a fresh symbol on an
-   * open one). Lazy, so a caller that needs one holder stops there; finish or drop one
-   * iteration before starting the next (they share a scratch set).
+   * open one). Lazy, so a caller that needs one holder stops there.
    */
   *mayHold(point: Point, within: BitSet, limit: number = this.size): Generator<number> {
-    const result = this.pointScratch;
-    // Only the rules before `limit` are read, so only their words are computed.
-    const words = Math.min(result.words.length, (limit + 31) >>> 5);
-    result.copy(within, words);
-    result.and(this.presenceMask(point), words);
+    const filters: Uint32Array[] = [within.words, this.presenceMask(point).words];
     for (const key of this.buckets.keys()) {
       const dimension = this.space.get(key);
       let value = point.get(key);
@@ -243,11 +240,40 @@ export class OverlapIndex {
         else if (dimension.kind === 'symbol' && dimension.universe === null) value = FRESH;
         else continue;
       }
-      result.and(this.meetsAny(key, [value === null ? MISSING : String(value)]), words);
+      filters.push(this.meetsAny(key, [value === null ? MISSING : String(value)]).words);
     }
-    for (const j of result.members(limit)) {
-      if (this.constrained[j]!.every((d) => hullHolds(this.numeric[d]![j]!, point.get(this.numericKeys[d]!), this.numericNullable[d]!))) yield j;
+    // Block by block, strongest rules first, so a caller that needs one holder reads only the
+    // blocks up to it.
+    const last = Math.min(within.words.length, (limit + 31) >>> 5);
+    const block = this.blockScratch;
+    for (let start = 0; start < last; start += BLOCK_WORDS) {
+      const end = Math.min(last, start + BLOCK_WORDS);
+      const first = filters[0]!;
+      for (let w = start; w < end; w++) block[w - start] = first[w]!;
+      for (let f = 1; f < filters.length; f++) {
+        const filter = filters[f]!;
+        for (let w = start; w < end; w++) block[w - start]! &= filter[w]!;
+      }
+      for (let w = start; w < end; w++) {
+        let word = block[w - start]!;
+        while (word !== 0) {
+          const j = (w << 5) + 31 - Math.clz32(word & -word);
+          word &= word - 1;
+          if (j >= limit) return;
+          if (this.holdsOnNumbers(j, point)) yield j;
+        }
+      }
     }
+  }
+
+  /** Whether rule j's numeric hulls may hold the point's values. */
+  private holdsOnNumbers(j: number, point: Point): boolean {
+    const dimensions = this.constrained[j]!;
+    for (let k = 0; k < dimensions.length; k++) {
+      const d = dimensions[k]!;
+      if (!hullHolds(this.numeric[d]![j]!, point.get(this.numericKeys[d]!), this.numericNullable[d]!)) return false;
+    }
+    return true;
   }
 
   /**

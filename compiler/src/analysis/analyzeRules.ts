@@ -12,9 +12,9 @@ import { coveredBy } from './coverage.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { inconclusiveReason } from './InconclusiveError.js';
-import { OverlapIndex } from './OverlapIndex.js';
+import { BitSet, OverlapIndex } from './OverlapIndex.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
-import { boxContains } from './Box.js';
+import { boxContains, type Box } from './Box.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { truthOf } from './regionOf.js';
@@ -152,7 +152,9 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strong
   // A point of the rule's region that no stronger rule holds settles it: it decides there.
   const points = own.boxes.flatMap((box) => boxPoints(space, box));
   const holds = (j: number, point: Point): boolean => truths[j]!.boxes.some((other) => boxContainsPoint(space, other, point));
-  const overlapping = index.candidateSet(rank);
+  // The stronger rules that can overlap it, as a set: mayHold reads only these.
+  const overlapping = new BitSet(byRank.length);
+  for (const j of strongestFirst) overlapping.add(j);
   for (const point of points) {
     let held = false;
     for (const j of index.mayHold(point, overlapping, rank)) {
@@ -169,25 +171,30 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strong
   const first = points[0];
   const single = first === undefined ? strongestFirst : index.mayHold(first, overlapping, rank);
   for (const j of single) if (coversAlone(j)) return [idOf(j)];
-  const heldBefore = (point: Point, position: number): boolean => {
-    for (const j of index.mayHold(point, overlapping, strongestFirst[position]!)) if (holds(j, point)) return true;
-    return false;
+  const holderBefore = (point: Point, position: number): Region | null => {
+    for (const j of index.mayHold(point, overlapping, strongestFirst[position]!)) if (holds(j, point)) return truths[j]!;
+    return null;
   };
   const winners = strongerWinners(
     algebra,
     own,
     strongestFirst.map((j) => truths[j]!),
-    heldBefore,
+    holderBefore,
   );
   if (winners === null) return null;
   const used = winners.map((position) => strongestFirst[position]!);
   // kept covers own throughout, so j can go exactly when the part of own only j was needed for
   // is covered by the others.
   let kept = [...used];
+  // The rules already kept, weaker than the one in question: usually they alone cover its part,
+  // and covered by some of the others is covered by them all.
+  const keptWeaker: Box[] = [];
   for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
     if (without.length === 0) continue;
-    if (coveredBy(algebra, meetOf(algebra, own, truths[j]!), without.flatMap((k) => truths[k]!.boxes))) kept = without;
+    const part = meetOf(algebra, own, truths[j]!);
+    if (coveredBy(algebra, part, keptWeaker) || coveredBy(algebra, part, without.flatMap((k) => truths[k]!.boxes))) kept = without;
+    else keptWeaker.push(...truths[j]!.boxes);
   }
   return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
 }

@@ -7,24 +7,25 @@
 // almost every rule is settled by one sample point no stronger rule holds.
 
 import { boxesMeet, intersectBoxes, type Box } from './Box.js';
+import { GAVE_UP, uncoveredBoxes } from './boxCover.js';
 import { coveredBy } from './coverage.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
 
-/** Whether some rule before `position` (among the stronger ones) holds the point. */
-export type HeldBefore = (point: Point, position: number) => boolean;
+/** The region of the strongest rule before `position` (among the stronger ones) that holds the point, or null. */
+export type HolderBefore = (point: Point, position: number) => Region | null;
 
 /**
  * The positions among `stronger` (strongest first) of the rules that decide somewhere in `own`
  * (each holds an input of it that no earlier one holds), in increasing order, or null when some
- * input of `own` is held by none of them. `heldBefore` may answer from an index; by default it
+ * input of `own` is held by none of them. `holderBefore` may answer from an index; by default it
  * looks at every earlier region.
  */
 export function strongerWinners(
   algebra: RegionAlgebra,
   own: Region,
   stronger: readonly Region[],
-  heldBefore: HeldBefore = scanEarlier(algebra, stronger),
+  holderBefore: HolderBefore = scanEarlier(algebra, stronger),
 ): number[] | null {
   if (algebra.space.hasRatios()) return carved(algebra, own, stronger);
   // `earlier.slice(0, ends[p])` are the boxes of the rules before position p.
@@ -39,11 +40,46 @@ export function strongerWinners(
   stronger.forEach((region, position) => {
     const held = meetOf(algebra, own, region);
     if (held.boxes.length === 0) return;
-    // A point of what it holds that no earlier rule holds settles it at once (exactly).
-    const free = held.boxes.some((box) => boxPoints(algebra.space, box).some((point) => !heldBefore(point, position)));
-    if (free || !coveredBy(algebra, held, earlier.slice(0, ends[position]))) winners.push(position);
+    const covered = heldByHolders(algebra, held, (point) => holderBefore(point, position)) ?? coveredBy(algebra, held, earlier.slice(0, ends[position]));
+    if (!covered) winners.push(position);
   });
   return winners;
+}
+
+/** Rounds of heldByHolders before the question goes to all the earlier rules. */
+const HOLDER_ROUNDS = 6;
+
+/**
+ * Whether the earlier rules cover `region`, asking only the rules that hold its sample points:
+ * a point no earlier rule holds settles it (not covered), and the rules holding the points
+ * usually cover it all (covered by some earlier rules is covered by them all). What they leave
+ * is sampled again for more holders, a few rounds; null when that settles nothing.
+ */
+function heldByHolders(algebra: RegionAlgebra, region: Region, holderOf: (point: Point) => Region | null): boolean | null {
+  const seen = new Set<Region>();
+  const cuts: Box[] = [];
+  let left: readonly Box[] = region.boxes;
+  for (let round = 0; round < HOLDER_ROUNDS; round++) {
+    let found = false;
+    for (const box of left) {
+      for (const point of boxPoints(algebra.space, box)) {
+        const holder = holderOf(point);
+        if (holder === null) return false;
+        if (seen.has(holder)) continue;
+        seen.add(holder);
+        cuts.push(...holder.boxes);
+        found = true;
+      }
+    }
+    // No new holder: the points of what is left are read as held by the same rules (a point
+    // stands for several inputs on a field it leaves free), so sampling cannot go further.
+    if (!found) return null;
+    const rest = uncoveredBoxes(algebra.space, left, cuts);
+    if (rest === GAVE_UP) return null;
+    if (rest.length === 0) return true;
+    left = rest;
+  }
+  return null;
 }
 
 /**
@@ -64,13 +100,13 @@ function carved(algebra: RegionAlgebra, own: Region, stronger: readonly Region[]
   return algebra.isEmpty(left) && used.length > 0 ? used : null;
 }
 
-/** Whether some earlier region holds the point, region by region. */
-function scanEarlier(algebra: RegionAlgebra, stronger: readonly Region[]): HeldBefore {
+/** The first earlier region that holds the point, region by region. */
+function scanEarlier(algebra: RegionAlgebra, stronger: readonly Region[]): HolderBefore {
   return (point, position) => {
     for (let i = 0; i < position; i++) {
-      if (stronger[i]!.boxes.some((box) => boxContainsPoint(algebra.space, box, point))) return true;
+      if (stronger[i]!.boxes.some((box) => boxContainsPoint(algebra.space, box, point))) return stronger[i]!;
     }
-    return false;
+    return null;
   };
 }
 
