@@ -113,6 +113,7 @@ export class OverlapIndex {
   private readonly blockScratch = new Uint32Array(BLOCK_WORDS);
   /** By symbol dimension and values: the rules that may take one of them (meetsAny). */
   private readonly meetsCache = new Map<string, BitSet>();
+  private readonly valueMeets = new Map<string, Map<string, BitSet>>();
   /** The numeric dimensions' keys, in the order of `numeric`. */
   private readonly numericKeys: string[] = [];
   private readonly numericNullable: boolean[] = [];
@@ -120,7 +121,7 @@ export class OverlapIndex {
   /** Per numeric dimension that may be missing, the rules that need it present (null if none). */
   private readonly needsPresent: (BitSet | null)[] = [];
   /** By the set of numeric dimensions a point gives values for: the rules that need no other. */
-  private readonly presenceMasks = new Map<string, BitSet>();
+  private readonly presenceMasks = new Map<number | string, BitSet>();
   private readonly present: BitSet;
 
   /** `regions[i]` is rule i's TRUE region, or null when it is unknown (never a candidate). */
@@ -240,7 +241,7 @@ export class OverlapIndex {
         else if (dimension.kind === 'symbol' && dimension.universe === null) value = FRESH;
         else continue;
       }
-      filters.push(this.meetsAny(key, [value === null ? MISSING : String(value)]).words);
+      filters.push(this.meetsValue(key, value === null ? MISSING : String(value)).words);
     }
     // Block by block, strongest rules first, so a caller that needs one holder reads only the
     // blocks up to it.
@@ -276,6 +277,15 @@ export class OverlapIndex {
     return true;
   }
 
+  /** meetsAny for one value, looked up without building a name (this runs for every point). */
+  private meetsValue(key: string, value: string): BitSet {
+    let byValue = this.valueMeets.get(key);
+    if (byValue === undefined) this.valueMeets.set(key, (byValue = new Map()));
+    let meets = byValue.get(value);
+    if (meets === undefined) byValue.set(value, (meets = this.meetsAny(key, [value])));
+    return meets;
+  }
+
   /**
    * The rules that may take one of `values` on a symbol dimension: its wildcards and the values'
    * buckets. Rules and points mostly name the same few values, so each set is built once.
@@ -306,7 +316,10 @@ export class OverlapIndex {
       const d = this.numericPosition.get(key);
       if (d !== undefined && typeof value === 'number') given.push(d);
     }
-    const signature = given.sort((a, b) => a - b).join(',');
+    given.sort((a, b) => a - b);
+    // Up to 31 numeric dimensions the set is a number; past that, text.
+    let signature: number | string = 0;
+    for (const d of given) signature = d < 31 && typeof signature === 'number' ? signature | (1 << d) : given.join(',');
     let mask = this.presenceMasks.get(signature);
     if (mask === undefined) {
       mask = new BitSet(this.size);

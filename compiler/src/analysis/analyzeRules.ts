@@ -75,7 +75,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   byRank.forEach((rule, rank) => (rankOf[rule] = rank));
   const ranked = byRank.map((rule) => truths[rule] ?? null);
   const index = new OverlapIndex(space, ranked);
-  const ranking: Ranking = { ir, byRank, truths: ranked, index };
+  const ranking: Ranking = { ir, byRank, truths: ranked, index, overlapping: new BitSet(byRank.length) };
   // Answers from earlier analyses (ShadowMemo.ts), only under the default limits: with lower
   // ones a question may rightly be left inconclusive, and a kept answer would hide that.
   const memo = options.limits === undefined ? shadowMemo : null;
@@ -133,6 +133,8 @@ interface Ranking {
   /** Each rank's TRUE region (null when unknown). */
   readonly truths: readonly (Region | null)[];
   readonly index: OverlapIndex;
+  /** Scratch: the stronger rules that can overlap the rule in question. */
+  readonly overlapping: BitSet;
 }
 
 /**
@@ -145,7 +147,7 @@ interface Ranking {
  * first, so `by` names a set none of whose members can go (in file order) and keeps the rules
  * that actually decide there.
  */
-function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
+function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
   const own = truths[rank]!;
   const space = algebra.space;
   const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
@@ -153,7 +155,7 @@ function shadowedBy({ ir, byRank, truths, index }: Ranking, rank: number, strong
   const points = own.boxes.flatMap((box) => boxPoints(space, box));
   const holds = (j: number, point: Point): boolean => truths[j]!.boxes.some((other) => boxContainsPoint(space, other, point));
   // The stronger rules that can overlap it, as a set: mayHold reads only these.
-  const overlapping = new BitSet(byRank.length);
+  overlapping.words.fill(0);
   for (const j of strongestFirst) overlapping.add(j);
   for (const point of points) {
     let held = false;
