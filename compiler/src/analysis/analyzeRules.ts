@@ -34,6 +34,9 @@ export interface RuleAnalysis {
   readonly inconclusive: readonly { readonly rule: string | null; readonly why: string }[];
 }
 
+/** Holders of earlier points a rule's shadowing question tries before the index. */
+const RECENT_HOLDERS = 4;
+
 /** Box operations a call may spend per rule of the policy, beyond the fixed total budget. */
 const WORK_PER_RULE = 4_000;
 
@@ -173,8 +176,18 @@ function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: n
   const first = points[0];
   const single = first === undefined ? strongestFirst : index.mayHold(first, overlapping, rank);
   for (const j of single) if (coversAlone(j)) return [idOf(j)];
+  // Any earlier holder will do (strongerWinners asks for one), and the same few rules hold
+  // most points of one rule's question: those found last are tried before the index.
+  const recent: number[] = [];
   const holderBefore = (point: Point, position: number): Region | null => {
-    for (const j of index.mayHold(point, overlapping, strongestFirst[position]!)) if (holds(j, point)) return truths[j]!;
+    const limit = strongestFirst[position]!;
+    for (const j of recent) if (j < limit && holds(j, point)) return truths[j]!;
+    for (const j of index.mayHold(point, overlapping, limit)) {
+      if (!holds(j, point)) continue;
+      recent.unshift(j);
+      if (recent.length > RECENT_HOLDERS) recent.pop();
+      return truths[j]!;
+    }
     return null;
   };
   const winners = strongerWinners(

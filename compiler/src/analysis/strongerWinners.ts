@@ -12,7 +12,7 @@ import { coveredBy } from './coverage.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
 
-/** The region of the strongest rule before `position` (among the stronger ones) that holds the point, or null. */
+/** The region of some rule before `position` (among the stronger ones) that holds the point, or null when none does. */
 export type HolderBefore = (point: Point, position: number) => Region | null;
 
 /**
