@@ -84,8 +84,11 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   const memo = options.limits === undefined ? shadowMemo : null;
   const sourcesKey = JSON.stringify(ir.sources ?? null);
   memo?.begin();
-  const conditions = memo === null ? [] : ir.rules.map((rule) => JSON.stringify(rule.condition));
-  const ruleNumbers = memo === null ? [] : ir.rules.map((rule, i) => memo.rule(sourcesKey, rule.id, conditions[i]!));
+  // Numbered when first needed: most rules never reach the memo.
+  const conditions: string[] = [];
+  const conditionOf = (i: number): string => (conditions[i] ??= JSON.stringify(ir.rules[i]!.condition));
+  const ruleNumbers: number[] = [];
+  const ruleNumber = (i: number): number => (ruleNumbers[i] ??= memo!.rule(sourcesKey, ir.rules[i]!.id, conditionOf(i)));
   let positions: Map<string, number> | null = null;
   const filePosition = (id: string): number => (positions ??= new Map(ir.rules.map((rule, i) => [rule.id, i]))).get(id)!;
   ir.rules.forEach((rule, position) => {
@@ -96,12 +99,18 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
       return;
     }
     const rank = rankOf[position]!;
+    // Most rules are settled by sample points and single rules, for less than a memo lookup.
+    const settled = settledAtOnce(ranking, rank, space);
+    if (settled !== undefined) {
+      if (settled !== null) findings.push({ kind: 'shadowed', rule: rule.id, by: settled });
+      return;
+    }
     const stronger = index.candidates(rank, rank);
-    const owner = memo === null ? 0 : memo.owner(sourcesKey, conditions[position]!);
+    const owner = memo === null ? 0 : memo.owner(sourcesKey, conditionOf(position));
     let key: Int32Array | null = null;
     if (memo !== null) {
       key = new Int32Array(stronger.length);
-      for (let k = 0; k < stronger.length; k++) key[k] = ruleNumbers[byRank[stronger[k]!]!]!;
+      for (let k = 0; k < stronger.length; k++) key[k] = ruleNumber(byRank[stronger[k]!]!);
     }
     const known = key === null ? undefined : memo!.get(owner, key);
     if (known !== undefined) {
@@ -141,41 +150,62 @@ interface Ranking {
 }
 
 /**
- * The rules that together always beat the rule at `rank` where it matches, or null when it
- * decides somewhere; `strongestFirst` are the stronger rules that can overlap it (the index's
- * candidates), strongest first. Sample points of its region that no stronger rule holds, then a
- * single stronger rule that covers it, settle most rules at once (both exact). Otherwise the rule
- * is shadowed when the stronger rules together cover it, and `by` is chosen from those that
- * decide somewhere in it (strongerWinners.ts): dropping those the others make redundant, weakest
- * first, so `by` names a set none of whose members can go (in file order) and keeps the rules
- * that actually decide there.
+ * The answer for the rule at `rank` when one of two exact shortcuts gives it: null when a sample
+ * point of its region is held by no stronger rule (it decides there), the one stronger rule that
+ * covers it box by box when there is one (the strongest such rule: the smallest answer there is).
+ * Undefined when neither settles it.
  */
-function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
+function settledAtOnce({ ir, byRank, truths, index }: Ranking, rank: number, space: Space): string[] | null | undefined {
   const own = truths[rank]!;
-  const space = algebra.space;
-  const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
-  // A point of the rule's region that no stronger rule holds settles it: it decides there.
   const points = own.boxes.flatMap((box) => boxPoints(space, box));
-  const holds = (j: number, point: Point): boolean => truths[j]!.boxes.some((other) => boxContainsPoint(space, other, point));
-  // The stronger rules that can overlap it, as a set: mayHold reads only these.
-  overlapping.words.fill(0);
-  for (const j of strongestFirst) overlapping.add(j);
+  if (points.length === 0) return undefined;
+  // The rules that can overlap it on symbol dimensions; mayHold checks the rest per point.
+  const overlapping = index.candidateSet(rank);
   for (const point of points) {
     let held = false;
     for (const j of index.mayHold(point, overlapping, rank)) {
-      if (holds(j, point)) {
+      if (holdsPoint(space, truths[j]!, point)) {
         held = true;
         break;
       }
     }
     if (!held) return null;
   }
-  // One stronger rule that covers it box by box is a whole answer, and the smallest there is:
-  // the strongest such rule. It holds every point, so the first point's holders are enough.
-  const coversAlone = (j: number): boolean => own.boxes.every((box) => truths[j]!.boxes.some((outer) => boxContains(space, outer, box)));
-  const first = points[0];
-  const single = first === undefined ? strongestFirst : index.mayHold(first, overlapping, rank);
-  for (const j of single) if (coversAlone(j)) return [idOf(j)];
+  // A rule that covers it holds every point, so the first point's holders are enough.
+  for (const j of index.mayHold(points[0]!, overlapping, rank)) if (coversAll(space, truths[j]!, own)) return [ir.rules[byRank[j]!]!.id];
+  return undefined;
+}
+
+function holdsPoint(space: Space, region: Region, point: Point): boolean {
+  return region.boxes.some((box) => boxContainsPoint(space, box, point));
+}
+
+/** Whether each box of `inner` lies in one box of `outer`. */
+function coversAll(space: Space, outer: Region, inner: Region): boolean {
+  return inner.boxes.every((box) => outer.boxes.some((part) => boxContains(space, part, box)));
+}
+
+/**
+ * The rules that together always beat the rule at `rank` where it matches, or null when it
+ * decides somewhere, once settledAtOnce has not settled it; `strongestFirst` are the stronger
+ * rules that can overlap it (the index's candidates), strongest first. The rule is shadowed when
+ * they together cover it, and `by` is chosen from those that decide somewhere in it
+ * (strongerWinners.ts): dropping those the others make redundant, weakest first, so `by` names
+ * a set none of whose members can go (in file order) and keeps the rules that actually decide
+ * there.
+ */
+function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: number, strongestFirst: readonly number[], algebra: RegionAlgebra): string[] | null {
+  const own = truths[rank]!;
+  const space = algebra.space;
+  const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
+  const holds = (j: number, point: Point): boolean => holdsPoint(space, truths[j]!, point);
+  // A region without sample points skipped settledAtOnce's single-rule answer.
+  if (own.boxes.every((box) => boxPoints(space, box).length === 0)) {
+    for (const j of strongestFirst) if (coversAll(space, truths[j]!, own)) return [idOf(j)];
+  }
+  // The stronger rules that can overlap it, as a set: mayHold reads only these.
+  overlapping.words.fill(0);
+  for (const j of strongestFirst) overlapping.add(j);
   // Any earlier holder will do (strongerWinners asks for one), and the same few rules hold
   // most points of one rule's question: those found last are tried before the index.
   const recent: number[] = [];
