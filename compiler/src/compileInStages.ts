@@ -4,8 +4,11 @@
 //    checks: every error a policy can have but a failing `example`;
 // 2. finishCompile: emission and hashing of the IR, the static analysis when asked, and the
 //    `example` runs: the CompileResult compile() gives for the same text and options.
-// compile() (compile.ts) is the two stages run back to back.
+// compile() (compile.ts) is the two stages run back to back. An editor may also run stage 2
+// without the analysis, analyse the IR on another thread (analyzeRulesReport), and then have
+// finishAnalysis make of the two what compile() gives.
 import { validateIR, type PolicyIR } from '@axiru/runtime';
+import { analyzeRulesReport, type RuleAnalysis } from './analysis/analyzeRules.js';
 import type { PolicyFile } from './ast.js';
 import { SYNTAX_CHECKS } from './checks/index.js';
 import { IR_CHECKS } from './checks/irChecks.js';
@@ -38,6 +41,26 @@ export function checkPolicy(text: string, parsed: ItemsParse): CheckedPolicy {
 
 /** Stage 2: what compile(checked.text, options) returns. */
 export function finishCompile(checked: CheckedPolicy, options: CompileOptions = {}): CompileResult {
+  return finish(checked, options, null, analyzeRulesReport);
+}
+
+/**
+ * What compile(checked.text) returns (analysis and examples included), from stage 2's result
+ * with `analysis: false` and the rule analysis of its IR, computed elsewhere (`analysis`, which
+ * must be analyzeRulesReport(compiled.ir)): the IR is not emitted again.
+ */
+export function finishAnalysis(checked: CheckedPolicy, compiled: CompileResult, analysis: RuleAnalysis): CompileResult {
+  // Without IR the analysis never runs: stage 2's result is already compile()'s.
+  if (compiled.ir === null || compiled.sourceMap === null) return compiled;
+  return finish(checked, {}, { ir: compiled.ir, sourceMap: compiled.sourceMap }, () => analysis);
+}
+
+function finish(
+  checked: CheckedPolicy,
+  options: CompileOptions,
+  known: { readonly ir: PolicyIR; readonly sourceMap: SourceMap } | null,
+  analyse: (ir: PolicyIR) => RuleAnalysis,
+): CompileResult {
   const { text, file, scope } = checked;
   const diagnostics: Diagnostic[] = [...checked.diagnostics];
   const context = { file, scope, text, report: (d: Diagnostic) => void diagnostics.push(d) };
@@ -48,16 +71,14 @@ export function finishCompile(checked: CheckedPolicy, options: CompileOptions = 
     // The checks are meant to accept only what emits valid IR. Should they ever miss a case,
     // the author still gets a diagnostic rather than a crash, and no IR the runtime refuses.
     try {
-      const emitted = emitPolicy(file, scope);
-      const validation = validateIR(emitted.ir);
-      if (!validation.ok) throw new Error(`the runtime refuses the emitted IR: ${validation.errors.join('; ')}`);
+      const emitted = known ?? emitValid(file, scope);
       ir = emitted.ir;
       sourceMap = emitted.sourceMap;
       if (options.analysis !== false) {
         // In order; once a check finds an error the policy does not compile, and later
         // analysis of a rule already known to be impossible would only repeat it.
         for (const check of IR_CHECKS) {
-          check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap });
+          check.run({ ...context, ir: emitted.ir, sourceMap: emitted.sourceMap, analyse });
           if (hasErrors(diagnostics)) break;
         }
       }
@@ -83,4 +104,11 @@ export function finishCompile(checked: CheckedPolicy, options: CompileOptions = 
   }
   const sorted = sortDiagnostics(diagnostics);
   return { ok: !hasErrors(sorted), ir, sourceMap, diagnostics: sorted, file, scope, examples, text };
+}
+
+function emitValid(file: PolicyFile, scope: Scope): { ir: PolicyIR; sourceMap: SourceMap } {
+  const emitted = emitPolicy(file, scope);
+  const validation = validateIR(emitted.ir);
+  if (!validation.ok) throw new Error(`the runtime refuses the emitted IR: ${validation.errors.join('; ')}`);
+  return emitted;
 }

@@ -12,11 +12,13 @@
 //    large policy. Waiting for a pause keeps that work out of the way of the next keystroke's
 //    check while typing. Failing examples are published then, as a second set; the hit counts
 //    follow the new IR.
-// 3. Analyse: the full compile with static analysis (vacuous and shadowed rules, currency gaps,
-//    impossible conditions), which is O(rules²) and takes seconds on a large policy. It runs in a
-//    worker after `analysisDelay` of quiet, only for a version whose check found no errors (with
-//    errors the compiler skips the analysis anyway, so the check's diagnostics are final), and
-//    any newer edit cancels it. Its diagnostics replace the check's: they are exactly the CLI's.
+// 3. Analyse: the rule analysis of stage 2's IR (vacuous and shadowed rules, currency gaps),
+//    which takes seconds on a large policy, runs in a worker once `analysisDelay` of quiet has
+//    passed since the check, only for a version that compiled to IR (otherwise the compiler
+//    skips the analysis too, so the diagnostics so far are final), and any newer edit cancels
+//    it. Its findings and stage 2's result make compile()'s (finishAnalysis: the impossible
+//    conditions are checked then, the IR is not emitted again), so the diagnostics published
+//    then are exactly the CLI's.
 //
 // Each stage reports its state through `status`, so an editor can show "analysing…" and tests
 // and the benchmark know when a version's diagnostics are final.
@@ -24,7 +26,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { DocumentStore } from './DocumentStore.js';
 import { toLspDiagnostics } from './features/diagnostics.js';
 import { Cancelled, type JobRunner, type Task } from './JobRunner.js';
-import type { AnalyseResult } from './jobs.js';
+import { finishAnalysis, type RuleAnalysis } from '@axiru/compiler';
 import type { PolicyDocument } from './PolicyDocument.js';
 
 export type CheckState = 'checked' | 'compiled' | 'analysing' | 'analysed';
@@ -64,7 +66,7 @@ interface DocumentState {
   lastCheck: number;
   compileTimer: NodeJS.Timeout | null;
   analysisTimer: NodeJS.Timeout | null;
-  analysis: Task<AnalyseResult> | null;
+  analysis: Task<RuleAnalysis> | null;
 }
 
 export class DiagnosticsScheduler {
@@ -180,17 +182,20 @@ export class DiagnosticsScheduler {
     this.options.status?.({ uri, version: document.version, state: 'compiled', durationMs: this.now() - started, final });
     this.options.checked?.(document);
     if (final) return;
-    // The quiet time before the analysis counts from the check, of which the compile took part.
-    state.analysisTimer = setTimeout(() => {
-      state.analysisTimer = null;
-      this.analyse(uri, state, document);
-    }, Math.max(0, this.options.analysisDelay - this.options.compileDelay));
+    // The quiet time before the analysis counts from the check; the compile took part of it.
+    state.analysisTimer = setTimeout(
+      () => {
+        state.analysisTimer = null;
+        this.analyse(uri, state, document);
+      },
+      Math.max(0, state.lastCheck + this.options.analysisDelay - this.now()),
+    );
   }
 
   private analyse(uri: string, state: DocumentState, document: PolicyDocument): void {
     if (!this.options.store.isCurrent(uri, document.version)) return;
     const started = this.now();
-    const task = this.options.runner.run({ kind: 'analyse', text: document.text, uri });
+    const task = this.options.runner.run({ kind: 'analyseRules', ir: document.compiled.ir! });
     state.analysis = task;
     this.options.status?.({ uri, version: document.version, state: 'analysing', final: false });
     task.promise.then(
@@ -198,7 +203,8 @@ export class DiagnosticsScheduler {
         if (state.analysis !== task) return;
         state.analysis = null;
         if (!this.options.store.isCurrent(uri, document.version)) return;
-        this.options.publish(uri, document.version, toLspDiagnostics(result.diagnostics, document.lines, uri));
+        const final = finishAnalysis(document.checked, document.compiled, result);
+        this.options.publish(uri, document.version, toLspDiagnostics(final.diagnostics, document.lines, uri));
         this.options.status?.({ uri, version: document.version, state: 'analysed', durationMs: this.now() - started, final: true });
       },
       (error: unknown) => {

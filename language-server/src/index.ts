@@ -6,7 +6,7 @@ export { DocumentStore } from './DocumentStore.js';
 export { DiagnosticsScheduler, type CheckState, type StatusEvent } from './DiagnosticsScheduler.js';
 export { HitCounts } from './HitCounts.js';
 export { WorkerJobRunner, InlineJobRunner, Cancelled, type JobRunner, type Task } from './JobRunner.js';
-export { runJob, type Job, type AnalyseJob, type ReplayJob, type AnalyseResult } from './jobs.js';
+export { runJob, type Job, type AnalyseJob, type AnalyseRulesJob, type ReplayJob, type AnalyseResult } from './jobs.js';
 export { readSettings, historyPaths, type AxiruSettings } from './settings.js';
 export { codeActions } from './features/codeActions.js';
 export { codeLenses, LENS_COMMANDS } from './features/codeLenses.js';

@@ -1,6 +1,6 @@
 // The work that runs off the main thread, as plain functions: the worker (worker.ts) calls them,
 // and so do tests, inline. Each takes and returns plain data, because it crosses a thread.
-import { checkPolicy, finishCompile, IncrementalParser, type Diagnostic, type ReplayReport } from '@axiru/compiler';
+import { analyzeRulesReport, checkPolicy, finishCompile, IncrementalParser, type Diagnostic, type ReplayReport, type RuleAnalysis } from '@axiru/compiler';
 import type { PolicyIR } from '@axiru/runtime';
 import { HistoryCache } from './HistoryCache.js';
 
@@ -30,8 +30,17 @@ export interface ReplayJob {
   readonly paths: readonly string[];
 }
 
-export type Job = AnalyseJob | ReplayJob;
-export type JobResult<J extends Job> = J extends AnalyseJob ? AnalyseResult : ReplayReport;
+/**
+ * The rule analysis of a compiled policy (analyzeRulesReport): the slow part of the full check,
+ * for an editor that compiled the IR itself and puts the two together (finishAnalysis).
+ */
+export interface AnalyseRulesJob {
+  readonly kind: 'analyseRules';
+  readonly ir: PolicyIR;
+}
+
+export type Job = AnalyseJob | AnalyseRulesJob | ReplayJob;
+export type JobResult<J extends Job> = J extends AnalyseJob ? AnalyseResult : J extends AnalyseRulesJob ? RuleAnalysis : ReplayReport;
 
 /** The thread's history: in the worker, it lives as long as the worker does. */
 const history = new HistoryCache();
@@ -57,6 +66,8 @@ export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
       const result = finishCompile(checkPolicy(job.text, parser.parse(job.text)));
       return { diagnostics: result.diagnostics, ir: result.ir } as JobResult<J>;
     }
+    case 'analyseRules':
+      return analyzeRulesReport(job.ir) as JobResult<J>;
     case 'replay':
       return (await history.replay(job.ir, job.paths)) as JobResult<J>;
   }

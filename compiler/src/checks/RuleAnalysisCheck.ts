@@ -4,13 +4,12 @@
 // the questions the analysis had to leave open (AX2005).
 // docs/language.md#precise-rules-where-the-prose-above-could-be-read-two-ways
 import { formatMoney } from '@axiru/runtime';
-import { analyzeRulesReport } from '../analysis/index.js';
 import type { IrCheck } from './irChecks.js';
 
 export const RuleAnalysisCheck: IrCheck = {
   name: 'RuleAnalysisCheck',
-  run({ ir, sourceMap, scope, report }) {
-    const analysis = analyzeRulesReport(ir);
+  run({ ir, sourceMap, scope, report, analyse }) {
+    const analysis = analyse(ir);
     const ruleSpan = (id: string) => sourceMap.rules[id]?.name ?? null;
     for (const finding of analysis.findings) {
       switch (finding.kind) {
