@@ -12,7 +12,8 @@ import type { IrCheck } from './irChecks.js';
 import { whenConjuncts } from './conjuncts.js';
 
 interface Part {
-  readonly text: string;
+  /** The part as written, printed only for a message (most rules hold). */
+  readonly text: () => string;
   readonly span: A.Qualifier['span'];
   readonly expr: ExprIR;
 }
@@ -26,8 +27,8 @@ export const ImpossibleConditionCheck: IrCheck = {
       const statement = rule.statement;
       if (!statement) continue;
       const parts: Part[] = [
-        ...statement.qualifiers.map((q) => ({ text: printQualifier(q), span: q.span, expr: emitQualifier(q) })),
-        ...whenConjuncts(statement.when).map((c) => ({ text: printCondition(c), span: c.span, expr: emitCondition(c) })),
+        ...statement.qualifiers.map((q) => ({ text: () => printQualifier(q), span: q.span, expr: emitQualifier(q) })),
+        ...whenConjuncts(statement.when).map((c) => ({ text: () => printCondition(c), span: c.span, expr: emitCondition(c) })),
       ];
       if (parts.length === 0 || holds(parts)) continue;
       // Shrink to a minimal core: drop every part the contradiction does not need.
@@ -36,7 +37,7 @@ export const ImpossibleConditionCheck: IrCheck = {
         const without = core.filter((p) => p !== part);
         if (without.length > 0 && !holds(without)) core = without;
       }
-      const named = core.map((p) => `\`${p.text}\``);
+      const named = core.map((p) => `\`${p.text()}\``);
       report({
         code: 'AX1011',
         severity: 'error',

@@ -22,8 +22,9 @@ export interface ExampleRun {
 }
 
 export function runExamples(ir: PolicyIR, examples: readonly A.ExampleDecl[]): ExampleRun {
-  // A handful of examples: interpreting is cheaper than generating code for one use.
-  const policy = loadPolicy(ir, { generateCode: false });
+  // A handful of examples: interpreting is cheaper than generating code for one use. Loaded
+  // only when an example runs: loading copies and checks the whole IR.
+  let policy: ReturnType<typeof loadPolicy> | null = null;
   const results: ExampleResult[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const example of examples) {
@@ -32,6 +33,7 @@ export function runExamples(ir: PolicyIR, examples: readonly A.ExampleDecl[]): E
     const { input, diagnostics: problems } = exampleInput(example.input);
     if (problems.length > 0 || !OUTCOMES.includes(outcome)) continue;
     if (example.by && !ir.rules.some((r) => r.id === example.by!.text)) continue;
+    policy ??= loadPolicy(ir, { generateCode: false });
     const actual = policy.decide(input);
     const expected = { outcome, rule: example.by?.text ?? null };
     const passed = actual.outcome === outcome && (expected.rule === null || actual.matched_rule === expected.rule);
