@@ -84,6 +84,8 @@ export class Space {
   private readonly dimensions = new Map<string, Dimension>();
   private readonly sources: readonly string[] | null;
   private ratioCount = 0;
+  /** The dimensions asked for since `recording` began, or null when not recording. */
+  private recorded: Set<Dimension> | null = null;
 
   constructor(options: SpaceOptions = {}) {
     this.sources = options.sources == null ? null : [...new Set(options.sources)].sort();
@@ -118,11 +120,36 @@ export class Space {
 
   field(field: FieldIR): Dimension {
     const key = dimensionKey(field);
-    const known = this.dimensions.get(key);
-    if (known !== undefined) return known;
-    const created = this.create(key, field);
-    this.dimensions.set(key, created);
-    return created;
+    let dimension = this.dimensions.get(key);
+    if (dimension === undefined) {
+      dimension = this.create(key, field);
+      this.dimensions.set(key, dimension);
+    }
+    this.recorded?.add(dimension);
+    return dimension;
+  }
+
+  /**
+   * Runs `work` and returns, with its value, the dimensions it asked this space for: what a
+   * space that takes the value without the work must `adopt` to be the same space.
+   */
+  recording<T>(work: () => T): { readonly value: T; readonly dimensions: readonly Dimension[] } {
+    const recorded = new Set<Dimension>();
+    this.recorded = recorded;
+    try {
+      return { value: work(), dimensions: [...recorded] };
+    } finally {
+      this.recorded = null;
+    }
+  }
+
+  /** Registers dimensions recorded in another space of the same sources. */
+  adopt(dimensions: readonly Dimension[]): void {
+    for (const dimension of dimensions) {
+      if (this.dimensions.has(dimension.key)) continue;
+      this.dimensions.set(dimension.key, dimension);
+      if (dimension.target.kind === 'ratio') this.ratioCount++;
+    }
   }
 
   /**
@@ -143,15 +170,21 @@ export class Space {
       member = { key: memberKey, kind: 'symbol', universe: [MEMBER_IN, MEMBER_OUT], nullable: false, target: { kind: 'membership', list, subject: subject.key } };
       this.dimensions.set(memberKey, member);
     }
+    this.recorded?.add(given);
+    this.recorded?.add(member);
     return { given, member, subject };
   }
 
   ratio(field: FieldIR, of: FieldIR): Dimension {
     const key = ratioKey(field, of);
-    const known = this.dimensions.get(key);
-    if (known !== undefined) return known;
+    // Asked for first, known or not, so that a recording has them whenever it has the ratio.
     const part = this.field(field);
     this.field(of);
+    const known = this.dimensions.get(key);
+    if (known !== undefined) {
+      this.recorded?.add(known);
+      return known;
+    }
     // A part that is never zero (an amount) never gives a zero ratio.
     const positive = part.kind !== 'symbol' && part.domain.lo > 0;
     const created: Dimension = {
@@ -164,6 +197,7 @@ export class Space {
     };
     this.dimensions.set(key, created);
     this.ratioCount++;
+    this.recorded?.add(created);
     return created;
   }
 

@@ -20,6 +20,7 @@ import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.
 import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { shadowMemo } from './ShadowMemo.js';
+import { truthMemo } from './TruthMemo.js';
 import { meetOf, strongerWinners } from './strongerWinners.js';
 import { witness } from './witness.js';
 
@@ -60,9 +61,29 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   const meter = new WorkMeter(Math.max(limits.maxTotalWork ?? limits.maxWork, ir.rules.length * WORK_PER_RULE));
   const fresh = (): RegionAlgebra => new RegionAlgebra(space, limits, meter);
 
-  const truths: (Region | null)[] = ir.rules.map((rule) => {
+  // Answers from earlier analyses (ShadowMemo.ts, TruthMemo.ts), only under the default limits:
+  // with lower ones a question may rightly be left inconclusive, and a kept answer would hide that.
+  const memo = options.limits === undefined ? shadowMemo : null;
+  const regions = options.limits === undefined ? truthMemo : null;
+  const sourcesKey = JSON.stringify(ir.sources ?? null);
+  const conditions: string[] = [];
+  const conditionOf = (i: number): string => (conditions[i] ??= JSON.stringify(ir.rules[i]!.condition));
+  memo?.begin();
+  regions?.begin();
+
+  const truths: (Region | null)[] = ir.rules.map((rule, i) => {
+    const known = regions?.get(sourcesKey, conditionOf(i));
+    // Taken only when computing it would not have run out of the call's budget either.
+    if (known !== undefined && meter.spent + known.work <= meter.limit) {
+      space.adopt(known.dimensions);
+      meter.spent += known.work;
+      return known.region;
+    }
     try {
-      return truthOf(rule.condition, fresh());
+      const algebra = fresh();
+      const { value, dimensions } = space.recording(() => truthOf(rule.condition, algebra));
+      regions?.set(sourcesKey, conditionOf(i), { region: value, dimensions, work: algebra.spent() });
+      return value;
     } catch (error) {
       inconclusive.push({ rule: rule.id, why: inconclusiveReason(error) });
       return null;
@@ -79,14 +100,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   const ranked = byRank.map((rule) => truths[rule] ?? null);
   const index = new OverlapIndex(space, ranked);
   const ranking: Ranking = { ir, byRank, truths: ranked, index, overlapping: new BitSet(byRank.length) };
-  // Answers from earlier analyses (ShadowMemo.ts), only under the default limits: with lower
-  // ones a question may rightly be left inconclusive, and a kept answer would hide that.
-  const memo = options.limits === undefined ? shadowMemo : null;
-  const sourcesKey = JSON.stringify(ir.sources ?? null);
-  memo?.begin();
   // Numbered when first needed: most rules never reach the memo.
-  const conditions: string[] = [];
-  const conditionOf = (i: number): string => (conditions[i] ??= JSON.stringify(ir.rules[i]!.condition));
   const ruleNumbers: number[] = [];
   const ruleNumber = (i: number): number => (ruleNumbers[i] ??= memo!.rule(sourcesKey, ir.rules[i]!.id, conditionOf(i)));
   let positions: Map<string, number> | null = null;
