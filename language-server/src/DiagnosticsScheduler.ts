@@ -7,7 +7,7 @@
 //    edit) and then checks the latest text once. A burst of typing thus costs one check per
 //    check's duration, not one per keystroke, and adds no fixed delay. `checkDelay` can also
 //    space checks apart (default 0). With errors, these diagnostics are final.
-// 2. Compile, after `compileDelay` of quiet (default 150 ms) and only if no newer edit came: the
+// 2. Compile, after `compileDelay` of quiet (default 100 ms) and only if no newer edit came: the
 //    IR, its hash and the `example` runs (PolicyDocument `compiled`), tens of milliseconds on a
 //    large policy. Waiting for a pause keeps that work out of the way of the next keystroke's
 //    check while typing. Failing examples are published then, as a second set; the hit counts

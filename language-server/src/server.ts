@@ -164,8 +164,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       checked: (document) => hitCounts.checked(document),
       log,
       checkDelay: init.checkDelay ?? 0,
-      compileDelay: init.compileDelay ?? 150,
-      analysisDelay: init.analysisDelay ?? 200,
+      compileDelay: init.compileDelay ?? 100,
+      analysisDelay: init.analysisDelay ?? 150,
     });
 
     return {
