@@ -5,8 +5,10 @@
 // diagnostics and every completion. In a worker they run beside the editor, and a job made
 // pointless by a newer edit is cancelled for real: a running worker is terminated, not
 // politely asked, and a fresh one takes the next job. A worker whose memory is worth more than
-// the rest of a job (the history it keeps, HistoryCache.ts) is made with `stopOnCancel` false:
-// a cancelled job then runs to its end and its result is dropped.
+// the rest of a job (the history it keeps, HistoryCache.ts; the analysis' kept answers) is made
+// with `stopOnCancel` false: a cancelled job is then told so through memory shared with the
+// worker, and a job that can stop early (the rule analysis, between rules) does; the others run
+// to their end. Either way the result is dropped.
 import { Worker } from 'node:worker_threads';
 import { runJob, type Job, type JobResult } from './jobs.js';
 
@@ -44,6 +46,8 @@ interface Reply {
 
 export class WorkerJobRunner implements JobRunner {
   private worker: Worker | null = null;
+  /** Shared with the worker: the id of the running job the caller dropped. */
+  private dropped: Int32Array | null = null;
   private readonly queue: Entry[] = [];
   private running: Entry | null = null;
   private nextId = 1;
@@ -84,7 +88,10 @@ export class WorkerJobRunner implements JobRunner {
       return;
     }
     if (this.running?.id === id) {
-      if (!this.stopOnCancel) return this.running.reject(new Cancelled());
+      if (!this.stopOnCancel) {
+        if (this.dropped !== null) Atomics.store(this.dropped, 0, id);
+        return this.running.reject(new Cancelled());
+      }
       this.stopWorker();
       this.pump();
     }
@@ -100,7 +107,9 @@ export class WorkerJobRunner implements JobRunner {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script);
+    // Job ids start at 1, so the 0 the memory starts with drops nothing.
+    this.dropped = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(this.script, { workerData: { dropped: this.dropped } });
     worker.on('message', (reply: Reply) => {
       const entry = this.running;
       if (!entry || entry.id !== reply.id) return;
@@ -154,7 +163,7 @@ export class InlineJobRunner implements JobRunner {
     const promise = this.chain.then(async () => {
       await new Promise((resolve) => setImmediate(resolve));
       if (cancelled) throw new Cancelled();
-      const result = await runJob(job);
+      const result = await runJob(job, () => cancelled);
       if (cancelled) throw new Cancelled();
       return result;
     });

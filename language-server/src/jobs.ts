@@ -58,7 +58,11 @@ function parserFor(uri: string): IncrementalParser {
   return parser;
 }
 
-export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
+/**
+ * Runs a job. `cancelled` says when its caller has dropped it: the rule analysis then stops
+ * between rules (AnalysisCancelled) instead of running to its end; the other jobs run on.
+ */
+export async function runJob<J extends Job>(job: J, cancelled?: () => boolean): Promise<JobResult<J>> {
   switch (job.kind) {
     case 'analyse': {
       // compile(text), with the text parsed incrementally (the same tree, as its tests check).
@@ -67,7 +71,7 @@ export async function runJob<J extends Job>(job: J): Promise<JobResult<J>> {
       return { diagnostics: result.diagnostics, ir: result.ir } as JobResult<J>;
     }
     case 'analyseRules':
-      return analyzeRulesReport(job.ir) as JobResult<J>;
+      return analyzeRulesReport(job.ir, cancelled === undefined ? {} : { cancelled }) as JobResult<J>;
     case 'replay':
       return (await history.replay(job.ir, job.paths)) as JobResult<J>;
   }

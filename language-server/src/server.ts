@@ -82,7 +82,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // The history worker is never stopped: it keeps the history between replays. Nor is the
   // analysis worker: it keeps the answers of earlier analyses (compiler ShadowMemo.ts), so an
   // analysis after an edit redoes only the rules the edit can affect, while a fresh worker would
-  // start cold and redo them all; a cancelled analysis runs to its end and its result is dropped.
+  // start cold and redo them all; a cancelled analysis stops at the next rule (JobRunner.ts).
   const analysisRunner = runner(false);
   const historyRunner = runner(false);
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compile } from '@axiru/compiler';
+import { AnalysisCancelled, compile } from '@axiru/compiler';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runJob } from '../src/jobs.js';
 import { Cancelled, InlineJobRunner, WorkerJobRunner, type JobRunner } from '../src/JobRunner.js';
 import { policyDocument } from '../src/PolicyDocument.js';
 import { built } from './helpers/built.js';
@@ -81,3 +82,35 @@ describe('a worker that keeps what it holds (the history)', () => {
     expect((await next.promise).rules['high_value']).toMatchObject({ matched: 2, decided: 2 });
   });
 });
+
+describe('a worker that keeps the analysis answers', () => {
+  it('stops a dropped rule analysis between rules and runs the next job', async () => {
+    runner = new WorkerJobRunner(built('worker.js'), () => {}, false);
+    const big = policyDocument(generatedPolicy(400)).compiled.ir!;
+    const small = policyDocument(LENS_POLICY).compiled.ir!;
+    const running = runner.run({ kind: 'analyseRules', ir: big });
+    const next = runner.run({ kind: 'analyseRules', ir: small });
+    running.cancel();
+    await expect(running.promise).rejects.toBeInstanceOf(Cancelled);
+    // The worker is the same one, and its answer is the analysis of the second policy.
+    expect((await next.promise).findings.map((f) => f.kind)).toEqual(['currency_gap']);
+  });
+});
+
+describe('runJob', () => {
+  it('stops the rule analysis once the caller has dropped it, and not before', async () => {
+    const ir = policyDocument(generatedPolicy(50)).compiled.ir!;
+    let asked = 0;
+    await expect(runJob({ kind: 'analyseRules', ir }, () => ++asked > 10)).rejects.toBeInstanceOf(AnalysisCancelled);
+    expect(asked).toBe(11);
+    const whole = await runJob({ kind: 'analyseRules', ir }, () => false);
+    expect(whole).toEqual(await runJob({ kind: 'analyseRules', ir }));
+  });
+});
+
+/** A policy of `count` simple rules, each its own threshold. */
+function generatedPolicy(count: number): string {
+  const lines = ['policy "generated" version 1', 'roles support_lead', 'otherwise require support_lead'];
+  for (let i = 0; i < count; i++) lines.push(`rule r${i}:`, `  ${i % 2 === 0 ? 'flag' : 'block'} refunds over $${100 + i * 7} when reason is fraudulent`);
+  return `${lines.join('\n')}\n`;
+}

@@ -9,4 +9,9 @@ export interface AnalysisOptions {
   readonly limits?: Limits;
   /** How witnesses are checked; the runtime by default. Tests may wrap it to count calls. */
   readonly decide?: Decide;
+  /**
+   * Asked between rules: once it says true the analysis stops and throws AnalysisCancelled (an
+   * editor's analysis made pointless by a newer edit). Answers kept for later analyses stay.
+   */
+  readonly cancelled?: () => boolean;
 }

@@ -9,6 +9,14 @@ export class InconclusiveError extends Error {
   }
 }
 
+/** Thrown when AnalysisOptions.cancelled says the caller no longer wants the answer. */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+    this.name = 'AnalysisCancelled';
+  }
+}
+
 /**
  * Why an analysis could not finish, for an `inconclusive` answer. The runtime refusing the IR
  * (PolicyLoadError) also counts: then no witness can be checked. Anything else is a bug in the

@@ -11,7 +11,7 @@ import { rulePriorities } from './candidateOrder.js';
 import { coveredBy } from './coverage.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
-import { inconclusiveReason } from './InconclusiveError.js';
+import { AnalysisCancelled, inconclusiveReason } from './InconclusiveError.js';
 import { BitSet, OverlapIndex } from './OverlapIndex.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
 import { boxContains, type Box } from './Box.js';
@@ -71,7 +71,11 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   memo?.begin();
   regions?.begin();
 
+  const stopIfCancelled = (): void => {
+    if (options.cancelled?.() === true) throw new AnalysisCancelled();
+  };
   const truths: (Region | null)[] = ir.rules.map((rule, i) => {
+    stopIfCancelled();
     const known = regions?.get(sourcesKey, conditionOf(i));
     // Taken only when computing it would not have run out of the call's budget either.
     if (known !== undefined && meter.spent + known.work <= meter.limit) {
@@ -106,6 +110,7 @@ export function analyzeRulesReport(ir: PolicyIR, options: AnalysisOptions = {}):
   let positions: Map<string, number> | null = null;
   const filePosition = (id: string): number => (positions ??= new Map(ir.rules.map((rule, i) => [rule.id, i]))).get(id)!;
   ir.rules.forEach((rule, position) => {
+    stopIfCancelled();
     const truth = truths[position];
     if (truth === null || truth === undefined) return;
     if (truth.boxes.length === 0) {

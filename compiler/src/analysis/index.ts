@@ -6,5 +6,6 @@ export { satisfiable, type Satisfiability, type SatisfiableOptions } from './sat
 export { analyzeRules, analyzeRulesReport, type RuleAnalysis, type RuleFinding } from './analyzeRules.js';
 export { diffPolicies, type DiffOptions, type PolicyDiff, type Transition } from './diffPolicies.js';
 export type { AnalysisOptions } from './AnalysisOptions.js';
+export { AnalysisCancelled } from './InconclusiveError.js';
 export { DEFAULT_LIMITS, type Limits } from './Region.js';
 export type { Decide } from './runtimeDecide.js';
