@@ -29,4 +29,4 @@ export { printVerdict } from './format/printSyntax.js';
 // For the language server: parsing item by item as you type, and compile() in two stages.
 export { IncrementalParser, type ItemsParse } from './syntax/IncrementalParser.js';
 export { checkPolicy, finishAnalysis, finishCompile, type CheckedPolicy } from './compileInStages.js';
-export { AnalysisCancelled, analyzeRulesReport, diffPolicies, type PolicyDiff, type RuleAnalysis } from './analysis/index.js';
+export { AnalysisCancelled, analyzeRulesReport, DEFAULT_LIMITS, diffPolicies, type PolicyDiff, type RuleAnalysis } from './analysis/index.js';
