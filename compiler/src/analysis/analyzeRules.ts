@@ -21,7 +21,7 @@ import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { shadowMemo } from './ShadowMemo.js';
 import { truthMemo } from './TruthMemo.js';
-import { meetOf, strongerWinners } from './strongerWinners.js';
+import { heldByHolders, meetOf, strongerWinners } from './strongerWinners.js';
 import { witness } from './witness.js';
 
 export type RuleFinding =
@@ -250,15 +250,18 @@ function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: n
   // kept covers own throughout, so j can go exactly when the part of own only j was needed for
   // is covered by the others.
   let kept = [...used];
-  // The rules already kept, weaker than the one in question: usually they alone cover its part,
-  // and covered by some of the others is covered by them all.
-  const keptWeaker: Box[] = [];
   for (const j of used.length > 1 ? [...used].reverse() : []) {
     const without = kept.filter((k) => k !== j);
     if (without.length === 0) continue;
     const part = meetOf(algebra, own, truths[j]!);
-    if (coveredBy(algebra, part, keptWeaker) || coveredBy(algebra, part, without.flatMap((k) => truths[k]!.boxes))) kept = without;
-    else keptWeaker.push(...truths[j]!.boxes);
+    // Asked of the rules holding its points first, weakest first: the rules kept so far, weaker
+    // than j, usually cover its part alone.
+    const holderOf = (point: Point): Region | null => {
+      for (let k = without.length - 1; k >= 0; k--) if (holds(without[k]!, point)) return truths[without[k]!]!;
+      return null;
+    };
+    const quick = space.hasRatios() ? null : heldByHolders(algebra, part, holderOf);
+    if (quick ?? coveredBy(algebra, part, without.flatMap((k) => truths[k]!.boxes))) kept = without;
   }
   return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
 }

@@ -50,12 +50,13 @@ export function strongerWinners(
 const HOLDER_ROUNDS = 6;
 
 /**
- * Whether the earlier rules cover `region`, asking only the rules that hold its sample points:
- * a point no earlier rule holds settles it (not covered), and the rules holding the points
- * usually cover it all (covered by some earlier rules is covered by them all). What they leave
- * is sampled again for more holders, a few rounds; null when that settles nothing.
+ * Whether some rules cover `region`, asking only those that hold its sample points (`holderOf`
+ * finds one for a point, or null): a point none of them holds settles it (not covered), and the
+ * rules holding the points usually cover it all (covered by some of the rules is covered by them
+ * all). What they leave is sampled again for more holders, a few rounds; null when that settles
+ * nothing. Only for spaces without ratio axes (sample points, box by box).
  */
-function heldByHolders(algebra: RegionAlgebra, region: Region, holderOf: (point: Point) => Region | null): boolean | null {
+export function heldByHolders(algebra: RegionAlgebra, region: Region, holderOf: (point: Point) => Region | null): boolean | null {
   const seen = new Set<Region>();
   const cuts: Box[] = [];
   let left: readonly Box[] = region.boxes;
