@@ -229,7 +229,7 @@ function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: n
   // most points of one rule's question: those found last are tried before the index.
   const recent: number[] = [];
   const holderBefore = (point: Point, position: number): Region | null => {
-    const limit = strongestFirst[position]!;
+    const limit = position < strongestFirst.length ? strongestFirst[position]! : rank;
     for (const j of recent) if (j < limit && holds(j, point)) return truths[j]!;
     for (const j of index.mayHold(point, overlapping, limit)) {
       if (!holds(j, point)) continue;

@@ -12,7 +12,10 @@ import { coveredBy } from './coverage.js';
 import type { Region, RegionAlgebra } from './Region.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
 
-/** The region of some rule before `position` (among the stronger ones) that holds the point, or null when none does. */
+/**
+ * The region of some rule before `position` (among the stronger ones; `stronger.length` for any
+ * of them) that holds the point, or null when none does.
+ */
 export type HolderBefore = (point: Point, position: number) => Region | null;
 
 /**
@@ -35,7 +38,9 @@ export function strongerWinners(
     ends.push(earlier.length);
     earlier.push(...region.boxes);
   }
-  if (!coveredBy(algebra, own, earlier)) return null;
+  // Whether they cover it at all: asked of the rules holding its points first.
+  const covered = heldByHolders(algebra, own, (point) => holderBefore(point, stronger.length)) ?? coveredBy(algebra, own, earlier);
+  if (!covered) return null;
   const winners: number[] = [];
   stronger.forEach((region, position) => {
     const held = meetOf(algebra, own, region);
