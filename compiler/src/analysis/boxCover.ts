@@ -22,21 +22,37 @@ export const GAVE_UP = 'gave_up';
 
 /** Whether the union of `cuts` holds every input of `boxes`. */
 export function boxesCovered(space: Space, boxes: readonly Box[], cuts: readonly Box[]): boolean | typeof GAVE_UP {
-  const reaching = (box: Box, from: readonly Box[]): Box[] | null => {
-    const out: Box[] = [];
+  // The first piece no cut holds is the answer.
+  return eachUncovered(space, boxes, cuts, () => false);
+}
+
+/** The inputs of `boxes` that none of `cuts` holds, as disjoint boxes. */
+export function uncoveredBoxes(space: Space, boxes: readonly Box[], cuts: readonly Box[]): Box[] | typeof GAVE_UP {
+  const out: Box[] = [];
+  const walked = eachUncovered(space, boxes, cuts, (box) => {
+    out.push(box);
+    return true;
+  });
+  return walked === GAVE_UP ? GAVE_UP : out;
+}
+
+/**
+ * Splits `boxes` around `cuts` and hands each piece no cut holds (disjoint boxes) to
+ * `uncovered`, which says whether to go on: false when it stopped the walk, true when the walk
+ * ended, GAVE_UP past PIECE_LIMIT pieces.
+ */
+function eachUncovered(space: Space, boxes: readonly Box[], cuts: readonly Box[], uncovered: (box: Box) => boolean): boolean | typeof GAVE_UP {
+  const stack: { box: Box; cuts: readonly Box[] }[] = [];
+  /** Whether the walk goes on after this piece. */
+  const push = (box: Box, from: readonly Box[]): boolean => {
+    const meeting: Box[] = [];
     for (const cut of from) {
       if (!boxesMeet(space, box, cut)) continue;
-      // One cut holding the whole piece settles it.
-      if (boxContains(space, cut, box)) return null;
-      out.push(cut);
+      // One cut holding the whole piece takes it all.
+      if (boxContains(space, cut, box)) return true;
+      meeting.push(cut);
     }
-    return out;
-  };
-  const stack: { box: Box; cuts: readonly Box[] }[] = [];
-  const push = (box: Box, from: readonly Box[]): boolean => {
-    const meeting = reaching(box, from);
-    if (meeting === null) return true;
-    if (meeting.length === 0) return false;
+    if (meeting.length === 0) return uncovered(box);
     stack.push({ box, cuts: meeting });
     return true;
   };
@@ -103,32 +119,4 @@ export function firstHolderParts(space: Space, boxes: readonly Box[], cuts: read
     for (const piece of rest) stack.push({ box: piece, reach: reaching(piece, later) });
   }
   return won;
-}
-
-/** The inputs of `boxes` that none of `cuts` holds, as disjoint boxes. */
-export function uncoveredBoxes(space: Space, boxes: readonly Box[], cuts: readonly Box[]): Box[] | typeof GAVE_UP {
-  const out: Box[] = [];
-  const stack: { box: Box; cuts: readonly Box[] }[] = [];
-  const push = (box: Box, from: readonly Box[]): void => {
-    const meeting: Box[] = [];
-    for (const cut of from) {
-      if (!boxesMeet(space, box, cut)) continue;
-      // One cut holding the whole piece takes it all.
-      if (boxContains(space, cut, box)) return;
-      meeting.push(cut);
-    }
-    if (meeting.length === 0) out.push(box);
-    else stack.push({ box, cuts: meeting });
-  };
-  for (const box of boxes) push(box, cuts);
-  let pieces = 0;
-  while (stack.length > 0) {
-    const { box, cuts: meeting } = stack.pop()!;
-    const [cut, ...others] = meeting;
-    const rest = subtractBoxes(space, box, cut!);
-    pieces += rest.length;
-    if (pieces > PIECE_LIMIT) return GAVE_UP;
-    for (const piece of rest) push(piece, others);
-  }
-  return out;
 }
