@@ -41,26 +41,12 @@ export class BitSet {
   or(other: BitSet): void {
     for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
   }
-  /** Keeps only members of `other`, in the first `words` words (the rest are left as they are). */
-  and(other: BitSet, words: number = this.words.length): void {
-    for (let w = 0; w < words; w++) this.words[w]! &= other.words[w]!;
+  and(other: BitSet): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
   }
-  /** Becomes a copy of `other` in the first `words` words. */
-  copy(other: BitSet, words: number = this.words.length): void {
-    this.words.set(words === this.words.length ? other.words : other.words.subarray(0, words));
-  }
-  /** The members below `limit`, in increasing order. */
-  *members(limit: number = this.words.length << 5): Generator<number> {
-    const last = Math.min(this.words.length, (limit + 31) >>> 5);
-    for (let w = 0; w < last; w++) {
-      let word = this.words[w]!;
-      while (word !== 0) {
-        const member = (w << 5) + 31 - Math.clz32(word & -word);
-        if (member >= limit) return;
-        yield member;
-        word &= word - 1;
-      }
-    }
+  /** Becomes a copy of `other`. */
+  copy(other: BitSet): void {
+    this.words.set(other.words);
   }
 }
 
@@ -229,7 +215,8 @@ export class OverlapIndex {
    * increasing order: those whose summaries allow the point's value on every dimension. A
    * dimension the point leaves out stands for whatever boxContainsPoint reads it as, so it
    * filters only where that is certain (missing on a nullable dimension, a fresh symbol on an
-   * open one). Lazy, so a caller that needs one holder stops there.
+   * open one). Lazy, so a caller that needs one holder stops there; finish or drop one
+   * iteration before starting the next (they share a scratch block).
    */
   *mayHold(point: Point, within: BitSet, limit: number = this.size): Generator<number> {
     const filters: Uint32Array[] = [within.words, this.presenceMask(point).words];

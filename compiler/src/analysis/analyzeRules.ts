@@ -8,20 +8,19 @@
 import { validateIR, type DecisionInput, type ExprIR, type PolicyIR, type ValueIR } from '@axiru/runtime';
 import type { AnalysisOptions } from './AnalysisOptions.js';
 import { rulePriorities } from './candidateOrder.js';
-import { coveredBy } from './coverage.js';
 import { CURRENCY_KEY, Space } from './Dimension.js';
 import { symbolSet } from './DimensionSet.js';
 import { AnalysisCancelled, inconclusiveReason } from './InconclusiveError.js';
 import { BitSet, OverlapIndex } from './OverlapIndex.js';
 import { boxContainsPoint, boxPoints, type Point } from './samplePoints.js';
-import { boxContains, type Box } from './Box.js';
+import { boxContains } from './Box.js';
 import { ruleRegions, undecidedRegion, unmatchedRegion, type RuleRegions } from './policyRegions.js';
 import { DEFAULT_LIMITS, RegionAlgebra, WorkMeter, type Region } from './Region.js';
 import { truthOf } from './regionOf.js';
 import { runtimeDecide } from './runtimeDecide.js';
 import { shadowMemo } from './ShadowMemo.js';
 import { truthMemo } from './TruthMemo.js';
-import { heldByHolders, meetOf, strongerWinners } from './strongerWinners.js';
+import { coveredAskingHolders, meetOf, strongerWinners } from './strongerWinners.js';
 import { witness } from './witness.js';
 
 export type RuleFinding =
@@ -176,8 +175,12 @@ interface Ranking {
  */
 function settledAtOnce({ ir, byRank, truths, index }: Ranking, rank: number, space: Space): string[] | null | undefined {
   const own = truths[rank]!;
+  const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
   const points = own.boxes.flatMap((box) => boxPoints(space, box));
-  if (points.length === 0) return undefined;
+  if (points.length === 0) {
+    for (const j of index.candidates(rank, rank)) if (coversAll(space, truths[j]!, own)) return [idOf(j)];
+    return undefined;
+  }
   // The rules that can overlap it on symbol dimensions; mayHold checks the rest per point.
   const overlapping = index.candidateSet(rank);
   for (const point of points) {
@@ -191,7 +194,7 @@ function settledAtOnce({ ir, byRank, truths, index }: Ranking, rank: number, spa
     if (!held) return null;
   }
   // A rule that covers it holds every point, so the first point's holders are enough.
-  for (const j of index.mayHold(points[0]!, overlapping, rank)) if (coversAll(space, truths[j]!, own)) return [ir.rules[byRank[j]!]!.id];
+  for (const j of index.mayHold(points[0]!, overlapping, rank)) if (coversAll(space, truths[j]!, own)) return [idOf(j)];
   return undefined;
 }
 
@@ -218,10 +221,6 @@ function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: n
   const space = algebra.space;
   const idOf = (j: number): string => ir.rules[byRank[j]!]!.id;
   const holds = (j: number, point: Point): boolean => holdsPoint(space, truths[j]!, point);
-  // A region without sample points skipped settledAtOnce's single-rule answer.
-  if (own.boxes.every((box) => boxPoints(space, box).length === 0)) {
-    for (const j of strongestFirst) if (coversAll(space, truths[j]!, own)) return [idOf(j)];
-  }
   // The stronger rules that can overlap it, as a set: mayHold reads only these.
   overlapping.words.fill(0);
   for (const j of strongestFirst) overlapping.add(j);
@@ -260,8 +259,7 @@ function shadowedBy({ ir, byRank, truths, index, overlapping }: Ranking, rank: n
       for (let k = without.length - 1; k >= 0; k--) if (holds(without[k]!, point)) return truths[without[k]!]!;
       return null;
     };
-    const quick = space.hasRatios() ? null : heldByHolders(algebra, part, holderOf);
-    if (quick ?? coveredBy(algebra, part, without.flatMap((k) => truths[k]!.boxes))) kept = without;
+    if (coveredAskingHolders(algebra, part, holderOf, () => without.flatMap((k) => truths[k]!.boxes))) kept = without;
   }
   return kept.sort((a, b) => byRank[a]! - byRank[b]!).map(idOf);
 }

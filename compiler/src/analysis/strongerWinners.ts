@@ -38,17 +38,27 @@ export function strongerWinners(
     ends.push(earlier.length);
     earlier.push(...region.boxes);
   }
-  // Whether they cover it at all: asked of the rules holding its points first.
-  const covered = heldByHolders(algebra, own, (point) => holderBefore(point, stronger.length)) ?? coveredBy(algebra, own, earlier);
-  if (!covered) return null;
+  if (!coveredAskingHolders(algebra, own, (point) => holderBefore(point, stronger.length), () => earlier)) return null;
   const winners: number[] = [];
   stronger.forEach((region, position) => {
     const held = meetOf(algebra, own, region);
     if (held.boxes.length === 0) return;
-    const covered = heldByHolders(algebra, held, (point) => holderBefore(point, position)) ?? coveredBy(algebra, held, earlier.slice(0, ends[position]));
-    if (!covered) winners.push(position);
+    if (!coveredAskingHolders(algebra, held, (point) => holderBefore(point, position), () => earlier.slice(0, ends[position]))) winners.push(position);
   });
   return winners;
+}
+
+/**
+ * Whether `cuts` (all of the rules in question) cover `region`: asked first of the rules that
+ * hold its sample points (heldByHolders), then, when that settles nothing, of all of them.
+ */
+export function coveredAskingHolders(
+  algebra: RegionAlgebra,
+  region: Region,
+  holderOf: (point: Point) => Region | null,
+  cuts: () => readonly Box[],
+): boolean {
+  return heldByHolders(algebra, region, holderOf) ?? coveredBy(algebra, region, cuts());
 }
 
 /** Rounds of heldByHolders before the question goes to all the earlier rules. */
@@ -59,9 +69,11 @@ const HOLDER_ROUNDS = 6;
  * finds one for a point, or null): a point none of them holds settles it (not covered), and the
  * rules holding the points usually cover it all (covered by some of the rules is covered by them
  * all). What they leave is sampled again for more holders, a few rounds; null when that settles
- * nothing. Only for spaces without ratio axes (sample points, box by box).
+ * nothing, and always in a space with ratio axes (where a box may hold no real request, so
+ * neither sample points nor box-by-box coverage apply).
  */
-export function heldByHolders(algebra: RegionAlgebra, region: Region, holderOf: (point: Point) => Region | null): boolean | null {
+function heldByHolders(algebra: RegionAlgebra, region: Region, holderOf: (point: Point) => Region | null): boolean | null {
+  if (algebra.space.hasRatios()) return null;
   const seen = new Set<Region>();
   const cuts: Box[] = [];
   let left: readonly Box[] = region.boxes;
