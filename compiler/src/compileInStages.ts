@@ -15,7 +15,7 @@ import { IR_CHECKS } from './checks/irChecks.js';
 import type { CompileOptions, CompileResult } from './compile.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/Diagnostic.js';
 import { emitPolicy, type SourceMap } from './emit/emitPolicy.js';
-import { runExamples, type ExampleResult } from './examples/runExamples.js';
+import { runExamples, type ExampleResult, type ExampleRun } from './examples/runExamples.js';
 import { resolve, type Scope } from './semantics/resolve.js';
 import type { ItemsParse } from './syntax/IncrementalParser.js';
 
@@ -46,21 +46,27 @@ export function finishCompile(checked: CheckedPolicy, options: CompileOptions = 
 
 /**
  * What compile(checked.text) returns (analysis and examples included), from stage 2's result
- * with `analysis: false` and the rule analysis of its IR, computed elsewhere (`analysis`, which
- * must be analyzeRulesReport(compiled.ir)): the IR is not emitted again.
+ * with `analysis: false` and the examples run, and the rule analysis of its IR, computed
+ * elsewhere (`analysis`, which must be analyzeRulesReport(compiled.ir)): neither the IR is
+ * emitted again nor the examples run again.
  */
 export function finishAnalysis(checked: CheckedPolicy, compiled: CompileResult, analysis: RuleAnalysis): CompileResult {
   // Without IR the analysis never runs: stage 2's result is already compile()'s.
   if (compiled.ir === null || compiled.sourceMap === null) return compiled;
-  return finish(checked, {}, { ir: compiled.ir, sourceMap: compiled.sourceMap }, () => analysis);
+  // Stage 2 without the analysis reported the check's diagnostics and the examples' only.
+  const fromCheck = new Set(checked.diagnostics);
+  const examples = { results: compiled.examples, diagnostics: compiled.diagnostics.filter((d) => !fromCheck.has(d)) };
+  return finish(checked, {}, { ir: compiled.ir, sourceMap: compiled.sourceMap, examples }, () => analysis);
 }
 
-function finish(
-  checked: CheckedPolicy,
-  options: CompileOptions,
-  known: { readonly ir: PolicyIR; readonly sourceMap: SourceMap } | null,
-  analyse: (ir: PolicyIR) => RuleAnalysis,
-): CompileResult {
+/** What an earlier stage 2 already did. */
+interface Known {
+  readonly ir: PolicyIR;
+  readonly sourceMap: SourceMap;
+  readonly examples: ExampleRun;
+}
+
+function finish(checked: CheckedPolicy, options: CompileOptions, known: Known | null, analyse: (ir: PolicyIR) => RuleAnalysis): CompileResult {
   const { text, file, scope } = checked;
   const diagnostics: Diagnostic[] = [...checked.diagnostics];
   const context = { file, scope, text, report: (d: Diagnostic) => void diagnostics.push(d) };
@@ -86,7 +92,7 @@ function finish(
         ir = null;
         sourceMap = null;
       } else if (options.examples !== false) {
-        const run = runExamples(emitted.ir, scope.examples);
+        const run = known?.examples ?? runExamples(emitted.ir, scope.examples);
         diagnostics.push(...run.diagnostics);
         examples = run.results;
       }
