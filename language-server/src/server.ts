@@ -263,7 +263,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     switch (params.command) {
       case SERVER_COMMANDS.compile: {
         const document = store.current(uri)!;
-        const result = await analysisRunner.run({ kind: 'analyse', text: document.text }).promise;
+        const result = await analysisRunner.run({ kind: 'analyse', text: document.text, uri }).promise;
         return {
           ir: result.ir,
           diagnostics: result.diagnostics.map((d) => ({ ...d, range: document.rangeOf(d.span) })),
