@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { openPostgres, redactUrl } from '../../server/dist/storage/postgres/openPostgres.js';
 import { startCluster, withDatabase } from '../../server/dist/storage/postgres/throwawayCluster.js';
 import { cannon, processCpuSeconds, ROOT, startProcess, stop, summary } from './processes.mjs';
-import { decisionRequest } from './requests.mjs';
+import { appendRequests, decisionBody } from './requests.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
@@ -38,12 +38,6 @@ const SPREAD = CONNECTIONS * SERVERS;
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const UNLIMITED = JSON.stringify({ decision_per_key: { rate_per_second: 1e9, burst: 1e9 }, decision_per_org: { rate_per_second: 1e9, burst: 1e9 } });
 const AXIRU = join(ROOT, 'compiler/bin/axiru.js');
-
-let counter = 0;
-function decisionBody() {
-  counter += 1;
-  return JSON.stringify(decisionRequest(counter));
-}
 
 const ms = (value) => `${value.toFixed(2)} ms`;
 
@@ -105,13 +99,9 @@ export async function benchPostgres({ databaseUrl, json }) {
     const server = await startProcess([join(ROOT, 'bench/server/append.mjs')], /^listening (http:\/\/127\.0\.0\.1:\d+) /, {
       BENCH_APPEND_DATA: mkdtempSync(join(scratch, 'append-')), BENCH_APPEND_DATABASE_URL: url, AXIRU_SECRETS_KEY: SECRETS_KEY,
     });
-    let acknowledged = 0;
+    const { requests, counted } = appendRequests();
     let result;
     try {
-      const requests = Array.from({ length: 500 }, () => ({
-        method: 'POST', path: '/append', headers: { 'content-type': 'application/json' }, body: decisionBody(),
-        onResponse: (status) => { if (status === 200) acknowledged += 1; },
-      }));
       await cannon({ url: server.url, requests, duration: WARMUP, connections });
       const cpuBefore = processCpuSeconds(server.child.pid);
       const dbBefore = clusterCpuSeconds(postmasterPid);
@@ -130,7 +120,7 @@ export async function benchPostgres({ databaseUrl, json }) {
     } finally {
       await db.end();
     }
-    result.acknowledged = acknowledged;
+    result.acknowledged = counted.acknowledged;
     return result;
   }
 

@@ -15,3 +15,24 @@ export function decisionRequest(n) {
     charge_amount_cents: 50_000,
   };
 }
+
+let sent = 0;
+
+/** The next request body, as JSON: each call in the process a new n. */
+export function decisionBody() {
+  sent += 1;
+  return JSON.stringify(decisionRequest(sent));
+}
+
+/**
+ * The durable-append baseline's requests (autocannon's `requests`), and the count of those
+ * acknowledged with 200 so far: every appended record must be one of them.
+ */
+export function appendRequests() {
+  const counted = { acknowledged: 0 };
+  const requests = Array.from({ length: 500 }, () => ({
+    method: 'POST', path: '/append', headers: { 'content-type': 'application/json' }, body: decisionBody(),
+    onResponse: (status) => { if (status === 200) counted.acknowledged += 1; },
+  }));
+  return { requests, counted };
+}

@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { largeLedger } from './largeLedger.mjs';
 import { cannon as cannonAt, processCpuSeconds, startProcess, stop, summary } from './processes.mjs';
-import { decisionRequest } from './requests.mjs';
+import { appendRequests, decisionBody, decisionRequest } from './requests.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values: args } = parseArgs({
@@ -65,12 +65,6 @@ if (!Number.isInteger(LARGE) || LARGE < 1) throw new Error('--large: a positive 
 
 const cannon = (options) => cannonAt({ connections: CONNECTIONS, ...options });
 
-let counter = 0;
-function decisionBody() {
-  counter += 1;
-  return JSON.stringify(decisionRequest(counter));
-}
-
 async function benchHello(connections) {
   const server = await startProcess([join(ROOT, 'bench/server/hello.mjs')], /^listening (http:\/\/127\.0\.0\.1:\d+)$/);
   try {
@@ -89,12 +83,8 @@ async function benchAppend(connections) {
   const dataDir = mkdtempSync(join(tmpdir(), 'axiru-bench-append-'));
   const server = await startProcess([join(ROOT, 'bench/server/append.mjs')], /^listening (http:\/\/127\.0\.0\.1:\d+) /, { BENCH_APPEND_DATA: dataDir });
   let result;
-  let acknowledged = 0;
+  const { requests, counted } = appendRequests();
   try {
-    const requests = Array.from({ length: 500 }, () => ({
-      method: 'POST', path: '/append', headers: { 'content-type': 'application/json' }, body: decisionBody(),
-      onResponse: (status) => { if (status === 200) acknowledged += 1; },
-    }));
     await cannon({ url: server.url, requests, duration: WARMUP, connections });
     const cpuBefore = processCpuSeconds(server.child.pid);
     const measured = await cannon({ url: server.url, requests, duration: DURATION, connections });
@@ -107,7 +97,7 @@ async function benchAppend(connections) {
   result.appended = db.prepare('SELECT COUNT(*) FROM ledger').pluck().get();
   result.recordBytes = Math.round(db.prepare('SELECT AVG(LENGTH(body) + 200) FROM ledger').pluck().get());
   db.close();
-  result.acknowledged = acknowledged;
+  result.acknowledged = counted.acknowledged;
   if (process.env.BENCH_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
   return result;
 }
